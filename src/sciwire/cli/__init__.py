@@ -1,0 +1,1 @@
+"""The ``sciwire`` command line: thin wrappers around library functions."""

@@ -1,0 +1,63 @@
+"""``sciwire analyze PAPER [--news STORY ...] [--out DIR]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sciwire.cli.common import (
+    ConfigOpt,
+    GpuOpt,
+    SetOpt,
+    VerboseOpt,
+    build_config,
+    err_console,
+    progress_bars,
+    run_safely,
+    setup_logging,
+)
+from sciwire.config import Config
+
+
+def analyze_cli(
+    paper: Annotated[Path, typer.Argument(help="The paper: PDF, JATS XML, Markdown/text or a Document JSON.")],
+    news: Annotated[
+        list[Path] | None, typer.Option("--news", "-n", help="A news story (HTML, text...); repeatable.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json, report.html, config.toml.")] = Path(
+        "sciwire-report"
+    ),
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    gpu: GpuOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Analyse a paper and the news stories about it; write report.json and report.html."""
+    setup_logging(verbose)
+    run_safely(lambda: _analyze(paper, news or [], out, build_config(config, set_, gpu)))
+
+
+def _analyze(paper: Path, news: list[Path], out: Path, cfg: Config) -> None:
+    from sciwire.pipeline import analyze_files
+    from sciwire.report import summarize, write_report
+
+    with progress_bars() as progress:
+        analysis = analyze_files(paper, news, cfg, progress)
+    paths = write_report(analysis, out)
+    summary = summarize(analysis)
+    err_console.print(
+        f"[green]Analysed[/] {summary['paper']['title'] or summary['paper']['id']!r}: "
+        f"{summary['paper']['sentences']} sentences",
+        highlight=False,
+        markup=True,
+    )
+    for story in summary["stories"]:
+        err_console.print(
+            f"  story {story['id']}: {story['aligned_sentences']}/{story['sentences']} sentences report the paper",
+            highlight=False,
+            markup=False,
+        )
+    for path in paths:
+        typer.echo(str(path))

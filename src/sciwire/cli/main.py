@@ -1,0 +1,37 @@
+"""The ``sciwire`` application: one module per command, each calling a library function."""
+
+from __future__ import annotations
+
+import typer
+
+from sciwire.cli.analyze import analyze_cli
+from sciwire.cli.demo import demo_cli
+from sciwire.cli.read import read_cli
+
+app = typer.Typer(
+    name="sciwire",
+    help="Read scientific papers and the news about them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("analyze")(analyze_cli)
+app.command("read")(read_cli)
+app.command("demo")(demo_cli)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        import sciwire
+
+        typer.echo(f"sciwire {sciwire.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=version_callback, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Read scientific papers and the news about them."""

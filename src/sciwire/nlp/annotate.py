@@ -1,0 +1,124 @@
+"""Add sentences and named entities to Documents with the shared spaCy pipeline.
+
+Reads: ``Document.text`` and ``Document.sections``.
+Writes: ``Document.sentences`` and the ``entities`` layer (spaCy NER labels).
+
+Text is processed paragraph by paragraph (sentences never cross a blank line). Headings
+are not sentences. The reference list is split one reference per line, without NER.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sciwire.document import Document, Section, Sentence, Span
+from sciwire.nlp.sentences import looks_like_heading, paragraphs, repair_boundaries
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+logger = logging.getLogger(__name__)
+ENTITY_LAYER = "entities"
+#: Paragraphs longer than this are cut at whitespace before spaCy sees them.
+MAX_CHUNK_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class _Unit:
+    doc: int
+    start: int
+    end: int
+    section: int | None
+
+
+def _sections(doc: Document) -> list[tuple[int | None, Section | None, int, int]]:
+    if not doc.sections:
+        return [(None, None, 0, len(doc.text))]
+    return [(i, s, s.start, s.end) for i, s in enumerate(doc.sections)]
+
+
+def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while end - start > MAX_CHUNK_CHARS:
+        cut = text.rfind(" ", start, start + MAX_CHUNK_CHARS)
+        cut = cut if cut > start else start + MAX_CHUNK_CHARS
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _plan(doc_index: int, doc: Document) -> tuple[list[_Unit], list[Sentence]]:
+    """Paragraphs to send through spaCy, and reference lines that become sentences directly."""
+    units: list[_Unit] = []
+    refs: list[Sentence] = []
+    for sec_index, section, start, end in _sections(doc):
+        is_title = section is not None and section.name == "title"
+        for p_start, p_end in paragraphs(doc.text, start, end):
+            para = doc.text[p_start:p_end]
+            if section is not None and section.name == "references":
+                pos = p_start
+                for line in para.split("\n"):
+                    a = doc.text.index(line, pos)
+                    pos = a + len(line)
+                    if line.strip() and line.strip() != section.heading.strip():
+                        lead = len(line) - len(line.lstrip())
+                        refs.append(Sentence(0, a + lead, a + len(line.rstrip()), sec_index))
+                continue
+            if not is_title and (
+                (section is not None and para.strip() == section.heading.strip()) or looks_like_heading(para)
+            ):
+                continue
+            units.extend(_Unit(doc_index, a, b, sec_index) for a, b in _chunks(doc.text, p_start, p_end))
+    return units, refs
+
+
+def annotate_many(
+    docs: Sequence[Document],
+    nlp: Language,
+    *,
+    batch_size: int = 64,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Document]:
+    """Split sentences and find entities in several documents in one spaCy pass.
+
+    Args:
+        docs: Documents as returned by a reader (existing sentences are replaced).
+        nlp: The pipeline from :func:`sciwire.backends.spacy_nlp.load_spacy`.
+        batch_size: Paragraphs per spaCy batch.
+        on_progress: Called with the number of paragraphs just processed.
+
+    Returns:
+        New documents with ``sentences`` and an ``entities`` layer.
+    """
+    all_units: list[_Unit] = []
+    found: list[list[Sentence]] = []
+    entities: list[list[Span]] = [[] for _ in docs]
+    for i, doc in enumerate(docs):
+        units, refs = _plan(i, doc)
+        all_units.extend(units)
+        found.append(refs)
+    texts = ((docs[u.doc].text[u.start : u.end], u) for u in all_units)
+    for parsed, unit in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+        text = docs[unit.doc].text
+        proposed = [(unit.start + s.start_char, unit.start + s.end_char) for s in parsed.sents]
+        for a, b in repair_boundaries(text, proposed):
+            found[unit.doc].append(Sentence(0, a, b, unit.section))
+        entities[unit.doc].extend(
+            Span(unit.start + e.start_char, unit.start + e.end_char, e.label_) for e in parsed.ents
+        )
+        if on_progress is not None:
+            on_progress(1)
+    out = []
+    for doc, sents, ents in zip(docs, found, entities, strict=True):
+        ordered = sorted(sents, key=lambda s: s.start)
+        numbered = [Sentence(i, s.start, s.end, s.section) for i, s in enumerate(ordered)]
+        out.append(doc.replace(sentences=tuple(numbered)).with_layer(ENTITY_LAYER, ents))
+        logger.debug("%s: %d sentences, %d entities", doc.id, len(numbered), len(ents))
+    return out
+
+
+def annotate(doc: Document, nlp: Language) -> Document:
+    """Sentences and entities for one document (see :func:`annotate_many`)."""
+    return annotate_many([doc], nlp)[0]

@@ -1,0 +1,7 @@
+"""report.json and report.html: what ``sciwire analyze`` writes."""
+
+from sciwire.report.build import REPORT_VERSION, report_dict, summarize
+from sciwire.report.html import render_html
+from sciwire.report.writer import write_report
+
+__all__ = ["REPORT_VERSION", "render_html", "report_dict", "summarize", "write_report"]

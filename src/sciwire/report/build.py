@@ -1,0 +1,83 @@
+"""Assemble the JSON report: documents, a summary, the resolved config and the receipt."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import sciwire
+from sciwire.align import ALIGNMENT_LAYER
+from sciwire.document import SCHEMA_VERSION, Document
+from sciwire.nlp.annotate import ENTITY_LAYER
+
+if TYPE_CHECKING:
+    from sciwire.pipeline import Analysis
+
+REPORT_VERSION = "1.0"
+#: Entity labels worth showing a journalist (numbers and dates are everywhere in papers).
+SALIENT_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"})
+
+
+def top_entities(doc: Document, n: int = 10) -> list[dict[str, Any]]:
+    """The most frequent salient entities of a document, as ``{"text", "label", "count"}``."""
+    counts = Counter((doc.span_text(s), s.label) for s in doc.layer(ENTITY_LAYER) if s.label in SALIENT_ENTITY_LABELS)
+    return [{"text": t, "label": lab, "count": c} for (t, lab), c in counts.most_common(n)]
+
+
+def _story_summary(story: Document, paper: Document) -> dict[str, Any]:
+    spans = story.layer(ALIGNMENT_LAYER)
+    matched = [s for s in spans if s.label == "reports"]
+    sections: Counter[str] = Counter()
+    reported: set[int] = set()
+    for span in matched:
+        for idx in span.attrs.get("paper_sentences", [])[:1]:
+            sec = paper.section_of(paper.sentences[idx])
+            sections[sec.name if sec else "body"] += 1
+            reported.add(idx)
+    return {
+        "id": story.id,
+        "title": story.title,
+        "url": story.metadata.url,
+        "date": story.metadata.date,
+        "authors": list(story.metadata.authors),
+        "sentences": len(story.sentences),
+        "aligned_sentences": len(matched),
+        "aligned_share": round(len(matched) / len(spans), 3) if spans else 0.0,
+        "paper_sentences_reported": sorted(reported),
+        "reported_sections": dict(sections.most_common()),
+        "top_entities": top_entities(story, 8),
+    }
+
+
+def summarize(analysis: Analysis) -> dict[str, Any]:
+    """Numbers for the summary block: paper size and sections, per-story alignment coverage."""
+    paper = analysis.paper
+    return {
+        "paper": {
+            "id": paper.id,
+            "title": paper.title,
+            "doi": paper.metadata.doi,
+            "sentences": sum(1 for _ in paper.iter_sentences()),
+            "words": len(paper.text.split()),
+            "sections": [s.name for s in paper.sections],
+            "top_entities": top_entities(paper),
+        },
+        "stories": [_story_summary(s, paper) for s in analysis.stories],
+    }
+
+
+def report_dict(analysis: Analysis) -> dict[str, Any]:
+    """The whole report as a JSON-compatible dict (what ``report.json`` holds)."""
+    return {
+        "report_version": REPORT_VERSION,
+        "document_schema_version": SCHEMA_VERSION,
+        "sciwire_version": sciwire.__version__,
+        "created": analysis.created,
+        "receipt": {
+            "config": analysis.config.to_dict(),
+            "timings_s": dict(analysis.timings),
+        },
+        "summary": summarize(analysis),
+        "paper": analysis.paper.to_dict(),
+        "stories": [s.to_dict() for s in analysis.stories],
+    }

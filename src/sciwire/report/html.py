@@ -1,0 +1,182 @@
+"""Render the analysis as one self-contained HTML file (inline CSS and JS, no network).
+
+All document text is untrusted (news pages, PDFs): it reaches the page only through
+``markupsafe.escape`` or Jinja2 autoescaping, never as raw HTML.
+
+Extending: later capabilities call :func:`register_panel` to add a block to the page and
+:func:`register_badge` to add small labels after sentences (e.g. a discourse role).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, select_autoescape
+from markupsafe import Markup, escape
+
+import sciwire
+from sciwire.align import ALIGNMENT_LAYER
+from sciwire.document import Document, Sentence, Span
+from sciwire.nlp.annotate import ENTITY_LAYER
+from sciwire.report.build import SALIENT_ENTITY_LABELS, summarize
+
+if TYPE_CHECKING:
+    from sciwire.pipeline import Analysis
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A titled block of the report; ``body`` must be built with escaping (Markup)."""
+
+    title: str
+    body: Markup
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A small label shown after a sentence, with a tooltip."""
+
+    text: str
+    tooltip: str = ""
+    css_class: str = ""
+
+
+PanelBuilder = Callable[["Analysis"], Panel | None]
+BadgeBuilder = Callable[[Document, Sentence], Sequence[Badge]]
+_PANELS: list[PanelBuilder] = []
+_BADGES: list[BadgeBuilder] = []
+
+
+def register_panel(builder: PanelBuilder) -> PanelBuilder:
+    """Add a panel builder (usable as a decorator)."""
+    if builder not in _PANELS:
+        _PANELS.append(builder)
+    return builder
+
+
+def register_badge(builder: BadgeBuilder) -> BadgeBuilder:
+    """Add a sentence-badge builder (usable as a decorator)."""
+    if builder not in _BADGES:
+        _BADGES.append(builder)
+    return builder
+
+
+def mark_entities(doc: Document, sent: Sentence, entities: Sequence[Span]) -> Markup:
+    """The sentence text, escaped, with salient entities wrapped in ``<mark>``."""
+    out: list[Markup] = []
+    pos = sent.start
+    for ent in entities:
+        if ent.start < pos or ent.end > sent.end or ent.label not in SALIENT_ENTITY_LABELS:
+            continue
+        out.append(escape(doc.text[pos : ent.start]))
+        out.append(
+            Markup('<mark class="ent" data-label="{0}" title="{0}">{1}</mark>').format(ent.label, doc.span_text(ent))
+        )
+        pos = ent.end
+    out.append(escape(doc.text[pos : sent.end]))
+    return Markup("").join(out)
+
+
+def _paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[Sentence]]:
+    groups: list[list[Sentence]] = []
+    prev: Sentence | None = None
+    for sent in sentences:
+        if prev is None or "\n\n" in doc.text[prev.end : sent.start]:
+            groups.append([])
+        groups[-1].append(sent)
+        prev = sent
+    return groups
+
+
+def _sentence_view(doc: Document, sent: Sentence, entities: Sequence[Span]) -> dict[str, Any]:
+    inside = [e for e in entities if e.start >= sent.start and e.end <= sent.end]
+    badges = [b for builder in _BADGES for b in builder(doc, sent)]
+    return {"index": sent.index, "html": mark_entities(doc, sent, inside), "badges": badges}
+
+
+def _paper_view(analysis: Analysis) -> list[dict[str, Any]]:
+    paper = analysis.paper
+    reported_by: dict[int, list[str]] = {}
+    for story in analysis.stories:
+        for span in story.layer(ALIGNMENT_LAYER):
+            for idx in span.attrs.get("paper_sentences", []):
+                reported_by.setdefault(idx, []).append(story.id)
+    entities = paper.layer(ENTITY_LAYER)
+    by_section: dict[int | None, list[Sentence]] = {}
+    for sent in paper.sentences:
+        by_section.setdefault(sent.section, []).append(sent)
+    sections = []
+    for key, sents in by_section.items():
+        sec = paper.sections[key] if key is not None else None
+        paras = []
+        for group in _paragraphs(paper, sents):
+            views = []
+            for s in group:
+                view = _sentence_view(paper, s, entities)
+                view["reported_by"] = sorted(set(reported_by.get(s.index, [])))
+                views.append(view)
+            paras.append(views)
+        sections.append(
+            {"name": sec.name if sec else "body", "heading": sec.heading if sec else "", "paragraphs": paras}
+        )
+    return sections
+
+
+def _story_view(story: Document, paper: Document) -> dict[str, Any]:
+    entities = story.layer(ENTITY_LAYER)
+    align = {span.start: span for span in story.layer(ALIGNMENT_LAYER)}
+    sentences, pairs = [], []
+    for sent in story.sentences:
+        view = _sentence_view(story, sent, entities)
+        span = align.get(sent.start)
+        links = list(span.attrs.get("paper_sentences", [])) if span else []
+        view.update(links=links, probability=span.score if span else None, label=span.label if span else "")
+        sentences.append(view)
+        if links:
+            pairs.append(
+                {
+                    "story": view["html"],
+                    "paper": escape(paper.span_text(paper.sentences[links[0]])),
+                    "paper_index": links[0],
+                    "probability": span.score if span else None,
+                }
+            )
+    return {
+        "id": story.id,
+        "title": story.title,
+        "meta": story.metadata,
+        "paragraphs": _paragraphs_views(story, sentences),
+        "pairs": pairs,
+    }
+
+
+def _paragraphs_views(doc: Document, views: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    by_index = {v["index"]: v for v in views}
+    return [[by_index[s.index] for s in group] for group in _paragraphs(doc, doc.sentences)]
+
+
+def _environment() -> Environment:
+    return Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True)
+
+
+def render_html(analysis: Analysis) -> str:
+    """The report page as a string (UTF-8, self-contained)."""
+    template_text = resources.files("sciwire.report").joinpath("templates/report.html.j2").read_text("utf-8")
+    panels = sorted((p for p in (b(analysis) for b in _PANELS) if p is not None), key=lambda p: p.order)
+    return (
+        _environment()
+        .from_string(template_text)
+        .render(
+            summary=summarize(analysis),
+            paper=analysis.paper,
+            sections=_paper_view(analysis),
+            stories=[_story_view(s, analysis.paper) for s in analysis.stories],
+            panels=panels,
+            created=analysis.created,
+            version=sciwire.__version__,
+        )
+    )

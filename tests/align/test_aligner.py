@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sciwire.align import ALIGNMENT_LAYER, align_story, match_probability
+from sciwire.config import AlignConfig
+from sciwire.document import Document, Sentence
+from sciwire.errors import DocumentError
+
+
+def doc(kind: str, sentences: list[str]) -> Document:
+    text, spans, pos = "", [], 0
+    for i, s in enumerate(sentences):
+        spans.append(Sentence(i, pos, pos + len(s)))
+        text += s + " "
+        pos = len(text)
+    return Document(id=kind, kind=kind, title="", text=text, sentences=tuple(spans))
+
+
+def unit(v: list[float]) -> np.ndarray:
+    a = np.asarray(v, dtype=np.float32)
+    return a / np.linalg.norm(a)
+
+
+def test_probability_is_monotone_in_both_features():
+    cfg = AlignConfig()
+    low = match_probability(np.array(0.2), np.array(0.1), cfg)
+    assert match_probability(np.array(0.8), np.array(0.1), cfg) > low
+    assert match_probability(np.array(0.2), np.array(0.9), cfg) > low
+
+
+def test_align_story_matches_and_reports_no_match():
+    paper = doc("paper", ["Fasting reduced waking in mice by 23%.", "The cohort had 1,240 adults.", "We thank Bob."])
+    news = doc("news", ["Fasting cut waking by 23% in mice.", "The weather was nice today."])
+    paper_vecs = np.stack([unit([1, 0, 0]), unit([0, 1, 0]), unit([0, 0, 1])])
+    news_vecs = np.stack([unit([0.95, 0.1, 0]), unit([0.3, 0.3, 0.3])])
+    cfg = AlignConfig(w_cosine=10, w_lexical=5, bias=-8, threshold=0.5, top_k=2)
+    out = align_story(news, paper, news_vecs, paper_vecs, cfg)
+    spans = out.layer(ALIGNMENT_LAYER)
+    assert [s.label for s in spans] == ["reports", "no_match"]
+    assert spans[0].attrs["paper_sentences"] == [0]
+    assert spans[0].attrs["paper_id"] == "paper"
+    assert len(spans[0].attrs["candidates"]) == 2
+    assert spans[0].score == spans[0].attrs["candidates"][0]["probability"] > 0.5 > spans[1].score
+    assert ALIGNMENT_LAYER not in news.layers
+
+
+def test_align_story_rejects_mismatched_vectors():
+    paper = doc("paper", ["A."])
+    news = doc("news", ["B.", "C."])
+    with pytest.raises(DocumentError, match="Got 1 news and 1 paper vectors for 2 news and 1 paper sentences"):
+        align_story(news, paper, np.zeros((1, 3)), np.zeros((1, 3)))

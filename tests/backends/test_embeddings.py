@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sciwire.backends.embeddings import EmbeddingCache, Embedder, resolve_model
+from sciwire.errors import ModelLoadError
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    """A random-weight BERT sentence-transformer built locally: exercises the hub/path loading code."""
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        from sentence_transformers.sentence_transformer import modules as models
+    except ImportError:  # sentence-transformers < 6
+        from sentence_transformers import models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-st")
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "mice", "sleep", "slept", "longer", "the", "a", "."]
+    vocab = folder / "vocab.txt"
+    vocab.write_text("\n".join(words) + "\n")
+    bert_dir = folder / "bert"
+    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64)  # fmt: skip
+    BertModel(config).save_pretrained(bert_dir)
+    BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(bert_dir)
+    body = models.Transformer(str(bert_dir), max_seq_length=32)
+    pooling = models.Pooling((getattr(body, "get_embedding_dimension", None) or body.get_word_embedding_dimension)(), pooling_mode="mean")
+    out = folder / "st"
+    SentenceTransformer(modules=[body, pooling], device="cpu").save(str(out))
+    return out
+
+
+def test_resolve_model_bundled_path_and_hub(tiny_model_dir):
+    target, key = resolve_model("all-MiniLM-L6-v2")
+    assert key == "bundled:all-MiniLM-L6-v2" and target.endswith("model")
+    target, key = resolve_model(str(tiny_model_dir))
+    assert key.startswith(f"path:{tiny_model_dir}") and "model.safetensors" in key
+    assert resolve_model("org/some-model") == ("org/some-model", "hub:org/some-model")
+
+
+def test_local_model_encodes_normalised_vectors_and_caches(tiny_model_dir, tmp_path, monkeypatch):
+    enc = Embedder(str(tiny_model_dir), cache_dir=tmp_path)
+    vecs = enc.encode(["mice slept longer .", "the mice sleep", "mice slept longer ."])
+    assert vecs.shape == (3, 16)
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(vecs[0], vecs[2])
+    calls = []
+    original = enc._encode_now
+    monkeypatch.setattr(enc, "_encode_now", lambda texts, cb: calls.append(texts) or original(texts, cb))
+    again = enc.encode(["the mice sleep", "a new sentence"])
+    assert calls == [["a new sentence"]], "only the unseen text is encoded"
+    np.testing.assert_allclose(again[0], vecs[1], rtol=1e-6)
+    assert enc.encode([]).shape == (0, 16)
+
+
+def test_cache_is_keyed_by_model(tmp_path):
+    cache = EmbeddingCache(tmp_path / "c.sqlite")
+    h = cache.text_hash("x")
+    cache.put("model-a", {h: np.ones(3, dtype=np.float32)})
+    assert cache.get("model-b", [h]) == {}
+    np.testing.assert_array_equal(cache.get("model-a", [h])[h], np.ones(3))
+    cache.close()
+
+
+def test_unreadable_cache_falls_back_to_computing(tiny_model_dir, tmp_path):
+    (tmp_path / "embeddings.sqlite").write_bytes(b"this is not a database" * 100)
+    enc = Embedder(str(tiny_model_dir), cache_dir=tmp_path)
+    assert enc.encode(["mice sleep"]).shape == (1, 16)
+
+
+def test_missing_model_gives_clear_error(tmp_path):
+    enc = Embedder("nobody/no-such-model-xyz", cache_dir=None)
+    with pytest.raises(ModelLoadError, match="Cannot load the embedding model 'nobody/no-such-model-xyz'"):
+        enc.warm_up()
+
+
+@pytest.mark.slow
+def test_bundled_minilm_is_offline_and_semantic(embedder):
+    vecs = embedder.encode(["Mice slept longer after fasting.", "Fasting made the mice sleep more.", "Stocks fell."])
+    assert vecs.shape == (3, 384)
+    assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.3

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+
+from sciwire.document import Document, Section
+from sciwire.nlp import annotate
+from sciwire.nlp.sentences import looks_like_heading, paragraphs, repair_boundaries
+
+TRICKY = [
+    ("Smith et al. (2019) showed that fasting improves sleep [12].", 1),
+    ("As shown in Fig. 2, mice slept 4.7 h longer (p < 0.05).", 1),
+    ("This was approx. 23% more than controls, i.e. a large effect, e.g. in aged animals vs. young ones [3, 7].", 1),
+    ("The odds ratio was 1.35 (95% CI 1.12–1.58; p = 0.003).", 1),
+    ("We used the method of Lee et al. [4].", 1),
+    ("Dr. Jones disagreed with Eq. 3 and Table 1. She said so twice.", 2),
+    ("Sleep improved (see Figs. 2 and 3). Mice ate the same amount. Nothing else changed.", 3),
+]
+
+
+def test_repair_merges_after_abbreviations_and_before_citations():
+    text = "As shown in Fig. 2, mice slept longer [3]. Lee et al. agree."
+    assert [text[a:b] for a, b in repair_boundaries(text, [(0, 17), (17, 43), (43, 60)])] == [
+        "As shown in Fig. 2, mice slept longer [3].",
+        "Lee et al. agree.",
+    ]
+
+
+def test_repair_keeps_real_boundaries_and_drops_blank_spans():
+    text = "Mice slept. Rats woke.  "
+    assert repair_boundaries(text, [(0, 11), (11, 22), (22, 24)]) == [(0, 11), (12, 22)]
+
+
+def test_repair_merges_citation_only_fragment_and_unbalanced_bracket():
+    text = "Results differ [ 3, 7]. Next one."
+    assert [text[a:b] for a, b in repair_boundaries(text, [(0, 16), (16, 23), (23, 33)])] == [
+        "Results differ [ 3, 7].",
+        "Next one.",
+    ]
+
+
+def test_et_al_before_capitalised_word_is_a_boundary():
+    text = "This was shown by Lee et al. The effect held."
+    assert len(repair_boundaries(text, [(0, 28), (28, 45)])) == 2
+
+
+def test_paragraphs_and_headings():
+    text = "Head\n\nOne. Two.\n \nThree."
+    assert [text[a:b] for a, b in paragraphs(text)] == ["Head", "One. Two.", "Three."]
+    assert looks_like_heading("2.1 Animals and housing")
+    assert not looks_like_heading("Mice slept longer.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sentence", "expected"), TRICKY)
+def test_spacy_pipeline_splits_tricky_scientific_sentences(nlp, sentence, expected):
+    doc = annotate(Document(id="t", kind="paper", title="", text=sentence), nlp)
+    assert len(doc.sentences) == expected, doc.sentence_texts()
+
+
+@pytest.mark.slow
+def test_annotate_sections_headings_references_and_entities(nlp):
+    text = (
+        "Methods\n\nWe recruited 1,240 adults in Oxford. Smith et al. (2019) helped.\n\n"
+        "References\n\n[1] Smith J. Sleep. J Fake Res. 2019;1:2-3.\n[2] Lee K. Food. 2020."
+    )
+    ref = text.index("References")
+    doc = Document(
+        id="t",
+        kind="paper",
+        title="",
+        text=text,
+        sections=(Section("methods", 0, ref, "Methods"), Section("references", ref, len(text), "References")),
+    )
+    out = annotate(doc, nlp)
+    assert out.sentence_texts() == [
+        "We recruited 1,240 adults in Oxford.",
+        "Smith et al. (2019) helped.",
+        "[1] Smith J. Sleep. J Fake Res. 2019;1:2-3.",
+        "[2] Lee K. Food. 2020.",
+    ]
+    assert [out.section_of(s).name for s in out.sentences] == ["methods", "methods", "references", "references"]
+    labels = {(out.span_text(e), e.label) for e in out.layer("entities")}
+    assert ("Oxford", "GPE") in labels
+    assert all(e.end <= ref for e in out.layer("entities")), "no NER inside the reference list"
+    assert doc.sentences == (), "the input document is not modified"

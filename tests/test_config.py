@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from sciwire.config import Config, load_config, parse_override
+from sciwire.errors import ConfigError
+
+
+def test_defaults_and_round_trip(tmp_path):
+    cfg = load_config(environ={})
+    assert cfg == Config()
+    path = tmp_path / "c.toml"
+    path.write_text(cfg.to_toml())
+    assert load_config(path, environ={}) == cfg
+
+
+def test_precedence_file_env_overrides(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[align]\nthreshold = 0.7\n[paths]\ndata_dir = "/from/file"\n')
+    cfg = load_config(path, ["align.top_k=5", 'models.embedding="x/y"'], environ={"SCIWIRE_DATA": "/from/env"})
+    assert cfg.align.threshold == 0.7
+    assert cfg.align.top_k == 5
+    assert cfg.paths.data_dir == "/from/env"
+    assert cfg.models.embedding == "x/y"
+
+
+def test_env_config_file(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[runtime]\nbatch_size = 8\n")
+    assert load_config(environ={"SCIWIRE_CONFIG": str(path)}).runtime.batch_size == 8
+
+
+def test_override_values_are_parsed_as_toml_or_string():
+    assert parse_override("align.threshold=0.6") == ("align", "threshold", 0.6)
+    assert parse_override("models.embedding=sentence-transformers/x") == ("models", "embedding", "sentence-transformers/x")
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("threshold=0.5", "must look like section.key=value"),
+        ("nope.x=1", r"Unknown config section \[nope\]"),
+        ("align.nope=1", "Unknown setting align.nope"),
+        ("align.threshold=1.5", r"align.threshold is a probability and must be in \(0, 1\)"),
+        ("align.top_k=many", "align.top_k must be of type int"),
+        ("runtime.device=tpu", "runtime.device must be 'cpu', 'gpu' or 'auto'"),
+        ("input.max_mb=0", "input.max_mb must be positive"),
+        ('models.spacy=""', "models.spacy must be a non-empty"),
+    ],
+)
+def test_invalid_overrides(override, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(overrides=[override], environ={})
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "missing.toml", environ={})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[align\n")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        load_config(bad, environ={})
+    flat = tmp_path / "flat.toml"
+    flat.write_text("threshold = 0.5\n")
+    with pytest.raises(ConfigError, match="must be a \\[table\\]"):
+        load_config(flat, environ={})
