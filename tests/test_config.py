@@ -64,3 +64,16 @@ def test_bad_files(tmp_path):
     flat.write_text("threshold = 0.5\n")
     with pytest.raises(ConfigError, match="must be a \\[table\\]"):
         load_config(flat, environ={})
+
+
+def test_docs_config_md_shows_the_real_defaults():
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "config.md").read_text("utf-8")
+    block = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    import tomllib
+
+    data = tomllib.loads(block)
+    data["paths"]["cache_dir"] = Config().paths.cache_dir
+    assert load_config(overrides=data, environ={}) == Config()
