@@ -32,7 +32,11 @@ def test_env_config_file(tmp_path):
 
 def test_override_values_are_parsed_as_toml_or_string():
     assert parse_override("align.threshold=0.6") == ("align", "threshold", 0.6)
-    assert parse_override("models.embedding=sentence-transformers/x") == ("models", "embedding", "sentence-transformers/x")
+    assert parse_override("models.embedding=sentence-transformers/x") == (
+        "models",
+        "embedding",
+        "sentence-transformers/x",
+    )
 
 
 @pytest.mark.parametrize(

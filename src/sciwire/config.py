@@ -51,7 +51,7 @@ class RuntimeConfig:
     """Where and how fast to run. ``device``: cpu, gpu (fall back to CPU with a warning) or auto."""
 
     device: str = "cpu"
-    batch_size: int = 64
+    batch_size: int = 32
     embedding_cache: bool = True
 
     def __post_init__(self) -> None:
@@ -95,9 +95,9 @@ class AlignConfig:
 
     # Fitted on CD²CR train by benchmarks/alignment.py (logistic regression, hard negatives);
     # threshold = best pair-level F1 on train. See docs/alignment.md.
-    w_cosine: float = 3.371
-    w_lexical: float = 4.913
-    bias: float = -1.882
+    w_cosine: float = 3.321
+    w_lexical: float = 4.944
+    bias: float = -1.898
     threshold: float = 0.6
     top_k: int = 3
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sciwire.backends.embeddings import EmbeddingCache, Embedder, resolve_model
+from sciwire.backends.embeddings import Embedder, EmbeddingCache, resolve_model
 from sciwire.errors import ModelLoadError
 
 
@@ -28,7 +28,9 @@ def tiny_model_dir(tmp_path_factory):
     BertModel(config).save_pretrained(bert_dir)
     BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(bert_dir)
     body = models.Transformer(str(bert_dir), max_seq_length=32)
-    pooling = models.Pooling((getattr(body, "get_embedding_dimension", None) or body.get_word_embedding_dimension)(), pooling_mode="mean")
+    pooling = models.Pooling(
+        (getattr(body, "get_embedding_dimension", None) or body.get_word_embedding_dimension)(), pooling_mode="mean"
+    )
     out = folder / "st"
     SentenceTransformer(modules=[body, pooling], device="cpu").save(str(out))
     return out

@@ -14,6 +14,7 @@ TRICKY = [
     ("We used the method of Lee et al. [4].", 1),
     ("Dr. Jones disagreed with Eq. 3 and Table 1. She said so twice.", 2),
     ("Sleep improved (see Figs. 2 and 3). Mice ate the same amount. Nothing else changed.", 3),
+    ("The window was more than 12 h. Participants slept 6.5 h. Mice slept for 4.7 min (range 2 h. to 3 h.).", 3),
 ]
 
 

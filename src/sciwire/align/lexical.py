@@ -9,6 +9,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
 
 WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d+(?:[.,]\d+)?%?")
 STOPWORDS = frozenset(
@@ -23,24 +25,20 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match "mice sleeping" with "sleep" in mice."""
+    """Lower-cased Snowball (Porter 2) stem; numbers are kept as they are."""
     w = word.lower()
-    if len(w) <= 4 or w[0].isdigit():
+    if w[:1].isdigit():
         return w
-    for suffix, repl in (
-        ("ies", "y"),
-        ("sses", "ss"),
-        ("ing", ""),
-        ("edly", ""),
-        ("ed", ""),
-        ("ly", ""),
-        ("es", ""),
-        ("s", ""),
-    ):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            return w[: len(w) - len(suffix)] + repl
-    return w
+    return str(_stemmer().stemWord(w))
 
 
 def content_terms(text: str) -> frozenset[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sciwire.errors import MissingDependencyError, ModelLoadError
 
@@ -56,7 +56,8 @@ def load_spacy(name: str) -> Language:
         nlp.enable_pipe("senter")
     if "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
+    tokenizer: Any = nlp.tokenizer
     for abbr in ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+        tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     logger.info("Loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
     return nlp

@@ -23,6 +23,8 @@ CONTINUATION = re.compile(r"^(?:[a-z]|[)\],;:%]|\d)")
 #: A fragment that is only a citation, e.g. "[3, 7]." or "(12)".
 CITATION_ONLY = re.compile(r"^[\[(][\d,\s–\-]+[\])][.;,]?$")
 MAX_SENTENCE_CHARS = 2000
+#: A number with a unit ending a sentence ("... 12 h. Participants"), which spaCy often misses.
+UNIT_END = re.compile(r"\d\s?(?:h|min|s|d|wk|mo|yr|y|mg|kg|g|ml|mL|cm|mm|m|km|Hz|kHz)\.(?=\s+[A-Z][a-z])")
 
 
 def _unbalanced(text: str) -> bool:
@@ -62,7 +64,7 @@ def repair_boundaries(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple
         ['As shown in Fig. 2, mice slept longer [3].', 'Lee et al. agree.']
     """
     merged: list[list[int]] = []
-    for start, end in spans:
+    for start, end in _split_after_units(text, spans):
         start, end = max(0, start), min(len(text), end)
         if not text[start:end].strip():
             continue
@@ -74,6 +76,16 @@ def repair_boundaries(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple
                 continue
         merged.append([start, end])
     return [_strip(text, a, b) for a, b in merged if text[a:b].strip()]
+
+
+def _split_after_units(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = []
+    for start, end in spans:
+        for match in UNIT_END.finditer(text, start, end):
+            out.append((start, match.end()))
+            start = match.end()
+        out.append((start, end))
+    return out
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -1,0 +1,114 @@
+"""News HTML -> Document, with trafilatura (imported lazily).
+
+Reads: an article page's bytes. Writes: a ``news`` Document whose text is the main text
+only (no navigation, footer, comments, tables, scripts or styles), with title, authors,
+date, URL (og:url / canonical) and site name (as ``venue``).
+
+Nothing in the page is executed: trafilatura parses the markup with lxml and drops
+``<script>``, ``<style>`` and event-handler attributes before it looks for the main text.
+The headline becomes a ``"title"`` section of its own, the rest one ``"body"`` section.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from sciwire.config import InputConfig
+from sciwire.document import Document, Metadata, Section
+from sciwire.errors import InputError, MissingDependencyError
+from sciwire.readers._checks import check_text, decode_text, normalize_text
+
+logger = logging.getLogger(__name__)
+
+
+def _extract(html: str, name: str) -> dict[str, Any]:
+    try:
+        import trafilatura
+    except ImportError as exc:
+        raise MissingDependencyError("trafilatura", "Reading HTML news") from exc
+    try:
+        result = trafilatura.bare_extraction(
+            html,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+        )
+    except (ValueError, TypeError, AttributeError) as exc:  # malformed markup deep in lxml/trafilatura
+        raise InputError(f"{name} could not be parsed as HTML: {exc}") from exc
+    if result is None:
+        return {}
+    return result if isinstance(result, dict) else result.as_dict()
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return re.sub(r"\W+", " ", s).strip().lower()
+
+    a, b = norm(a), norm(b)
+    return bool(a) and bool(b) and (a == b or a.startswith(b) or b.startswith(a))
+
+
+def read_html(
+    data: bytes,
+    *,
+    id: str,
+    name: str,
+    source: str | None = None,
+    kind: str | None = None,
+    config: InputConfig | None = None,
+) -> Document:
+    """Read a news article page.
+
+    Args:
+        data: The page's bytes (UTF-8, or the charset it declares).
+        id: The document id.
+        name: The file name for messages.
+        source: Stored as ``metadata.source``.
+        kind: Defaults to ``"news"``.
+        config: Input limits.
+
+    Returns:
+        A Document with the main text, a title section (the headline) and a body section.
+
+    Raises:
+        InputError: When the page is binary, unparsable or has no main text, or the text
+            fails the checks of :func:`~sciwire.readers._checks.check_text`.
+        MissingDependencyError: When trafilatura is not installed.
+    """
+    config = config or InputConfig()
+    html = decode_text(data, name)
+    found = _extract(html, name)
+    paragraphs = [p for p in (normalize_text(line) for line in (found.get("text") or "").split("\n")) if p]
+    if not paragraphs:
+        raise InputError(
+            f"{name}: no main text found in the HTML; expected a news article page. "
+            "Save the article page itself (not a list or front page), or convert it to text and pass a .txt file"
+        )
+    title = normalize_text(found.get("title") or "")
+    if title and not _same(paragraphs[0], title):
+        paragraphs.insert(0, title)
+    headline = paragraphs[0] if len(paragraphs) > 1 and len(paragraphs[0].split()) <= 40 else ""
+    text = "\n\n".join(paragraphs)
+    check_text(text, name, config)
+    sections: tuple[Section, ...]
+    if headline:
+        cut = len(headline) + 2
+        sections = (Section("title", 0, cut), Section("body", cut, len(text)))
+    else:
+        sections = (Section("body", 0, len(text)),)
+    authors = tuple(a.strip() for a in re.split(r";|\|", found.get("author") or "") if a.strip())
+    metadata = Metadata(
+        url=found.get("url") or None,
+        authors=authors,
+        date=found.get("date") or None,
+        venue=found.get("sitename") or None,
+        source=source,
+    )
+    logger.debug("%s: %d paragraphs of main text", name, len(paragraphs))
+    return Document(
+        id=id, kind=kind or "news", title=title or headline, text=text, metadata=metadata, sections=sections
+    )

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sciwire.errors import InputError
+from sciwire.readers import read
+from sciwire.readers.html import read_html
+
+pytest.importorskip("trafilatura")
+
+NEWS = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Old mice sleep better when meals are limited | The Made-up Herald</title>
+  <meta name="author" content="Dana Writer">
+  <meta property="og:title" content="Old mice sleep better when meals are limited">
+  <meta property="og:url" content="https://herald.example/science/old-mice-sleep">
+  <meta property="og:site_name" content="The Made-up Herald">
+  <meta property="article:published_time" content="2026-03-16T08:00:00Z">
+  <style>body { color: red; } .secretstyle { display: none }</style>
+  <script>var trackingSecret = "SCRIPT-IN-HEAD";</script>
+</head>
+<body>
+  <header><nav><ul><li><a href="/">Home</a></li><li><a href="/sport">Sport pages</a></li>
+  <li><a href="/subscribe">Subscribe today</a></li></ul></nav></header>
+  <main>
+    <article>
+      <h1>Old mice sleep better when meals are limited</h1>
+      <p>Old mice that could eat only during an eight-hour window each day slept in longer stretches than mice
+      that could eat whenever they liked, according to a study published this week.</p>
+      <script>document.write("SCRIPT-IN-BODY"); alert('x');</script>
+      <img src="x" onerror="alert('ONERROR-HANDLER')">
+      <p>The researchers recorded the brain activity of the animals for two days at the end of the ten-week
+      study, and they found that the restricted mice woke up less often during their rest period.</p>
+      <noscript>Please enable JavaScript NOSCRIPT-TEXT</noscript>
+      <p>The team also found that older adults who ate within a shorter window tended to sleep better, but
+      they stress that this part of the work shows a link and not proof that meal timing improves sleep.</p>
+    </article>
+  </main>
+  <footer><p>Copyright 2026 The Made-up Herald Media Group. All rights reserved.</p>
+  <p><a href="/privacy">Privacy policy</a> | <a href="/cookies">Cookie settings</a></p></footer>
+  <script>(function(){ new Image().src = "/pixel.gif?FOOTER-SCRIPT"; })();</script>
+</body>
+</html>
+"""
+
+
+def test_news_html(tmp_path: Path):
+    path = tmp_path / "story_faithful.html"
+    path.write_text(NEWS, encoding="utf-8")
+    doc = read(path)
+    assert doc.id == "story-faithful" and doc.kind == "news"
+    assert doc.title == "Old mice sleep better when meals are limited"
+    meta = doc.metadata
+    assert meta.authors == ("Dana Writer",)
+    assert meta.date == "2026-03-16"
+    assert meta.url == "https://herald.example/science/old-mice-sleep"
+    assert meta.venue == "The Made-up Herald"
+    assert meta.source == str(path)
+    for junk in (
+        "SCRIPT",
+        "alert",
+        "ONERROR",
+        "NOSCRIPT",
+        "pixel",
+        "color: red",
+        "Subscribe",
+        "Sport",
+        "Privacy",
+        "Copyright",
+        "trackingSecret",
+    ):
+        assert junk not in doc.text, junk
+    assert "according to a study published this week." in doc.text
+    assert doc.text.count("\n\n") == 3, "headline and three paragraphs"
+    title = doc.sections[0]
+    assert (title.name, doc.span_text(title).strip()) == ("title", "Old mice sleep better when meals are limited")
+    assert doc.sections[1].name == "body" and doc.sections[1].end == len(doc.text)
+
+
+def test_html_kind_can_be_overridden(tmp_path: Path):
+    path = tmp_path / "page.htm"
+    path.write_text(NEWS, encoding="utf-8")
+    assert read(path, kind="paper").kind == "paper"
+
+
+def test_html_without_main_text_is_an_input_error():
+    page = b"<html><head><title>Menu</title></head><body><script>var s = 'a long script text';</script></body></html>"
+    with pytest.raises(InputError, match=r"menu\.html: no main text found in the HTML; expected a news article"):
+        read_html(page, id="menu", name="menu.html")
+    nav_only = b"<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
+    with pytest.raises(InputError, match=r"menu\.html has only 2 words of text"):
+        read_html(nav_only, id="menu", name="menu.html")
+
+
+def test_html_declared_charset_is_used():
+    body = "<p>" + " ".join(["Les souris âgées dormaient mieux, and the mice were old."] * 6) + "</p>"
+    page = f'<html><head><meta charset="iso-8859-1"><title>Mice</title></head><body><article>{body}</article>'
+    page += "</body></html>"
+    doc = read_html(page.encode("latin-1"), id="x", name="x.html")
+    assert "âgées" in doc.text
