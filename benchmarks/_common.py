@@ -30,8 +30,12 @@ def machine() -> str:
 def code_version() -> str:
     """The git commit of the checkout, with '+dirty' when there are uncommitted changes."""
     try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True)
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        )
         return sha.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -55,7 +59,11 @@ def markdown_table(headers: list[str], rows: list[list[object]]) -> str:
 def update_section(name: str, title: str, body: str, path: Path = BENCHMARKS_MD) -> None:
     """Replace (or append) the section between ``<!-- BEGIN name -->`` and ``<!-- END name -->``."""
     block = f"<!-- BEGIN {name} -->\n## {title}\n\n{body.strip()}\n<!-- END {name} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\nEach section is written by the script named in it.\n"
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else "# Benchmarks\n\nEach section is written by the script named in it.\n"
+    )
     pattern = re.compile(rf"<!-- BEGIN {re.escape(name)} -->.*?<!-- END {re.escape(name)} -->", re.S)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
     tmp = path.with_suffix(".tmp")

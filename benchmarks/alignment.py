@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-
 from _common import header, markdown_table, update_section
+
 from sciwire.align.aligner import match_probability, pair_features
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
@@ -105,7 +105,11 @@ def expected_calibration_error(prob: np.ndarray, y: np.ndarray, bins: int = 15) 
     """ECE with equal-width bins."""
     edges = np.linspace(0, 1, bins + 1)
     idx = np.clip(np.digitize(prob, edges) - 1, 0, bins - 1)
-    return float(sum(abs(prob[idx == b].mean() - y[idx == b].mean()) * (idx == b).mean() for b in range(bins) if (idx == b).any()))
+    return float(
+        sum(
+            abs(prob[idx == b].mean() - y[idx == b].mean()) * (idx == b).mean() for b in range(bins) if (idx == b).any()
+        )
+    )
 
 
 def pair_examples(feats_by_news, pairs, hard: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -197,7 +201,8 @@ def main() -> int:
         prec = tp / max(f1_pred.sum(), 1)
         rec = tp / max((yd == 1).sum(), 1)
         table += f"\n\nDev pair classification ({name} config): ECE (15 bins, class-balanced) {ece:.3f}; "
-        table += f"precision {prec:.2f}, recall {rec:.2f} at threshold {c.threshold} (n_pos={int(yd.sum())}, n_neg={int((1 - yd).sum())})."
+        n_pos, n_neg = int(yd.sum()), int((1 - yd).sum())
+        table += f"precision {prec:.2f}, recall {rec:.2f} at threshold {c.threshold} (n_pos={n_pos}, n_neg={n_neg})."
     print(table)
     print(f"total {time.perf_counter() - t0:.1f}s")
     if args.write:
@@ -207,8 +212,7 @@ def main() -> int:
             "prediction = paper with the most aligned sentences. dev-clean drops dev topics whose story or paper "
             "also occurs in train.\n"
             + f"- Fitted on train: w_cosine={w_cos}, w_lexical={w_lex}, bias={bias}; threshold={threshold} "
-            "(best pair-level F1 on train)\n\n"
-            + table
+            "(best pair-level F1 on train)\n\n" + table
         )
         update_section("alignment", "Story ↔ paper alignment (CD²CR)", body)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,8 @@ def setup_logging(verbose: bool) -> None:
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
     logging.getLogger("sciwire").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    if not verbose:  # transformers' "Loading weights" bars are noise for CLI users
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     for noisy in ("transformers", "sentence_transformers", "huggingface_hub", "urllib3", "filelock"):
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.ERROR)
 
