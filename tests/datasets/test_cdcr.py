@@ -7,7 +7,7 @@ from sciwire.errors import InputError
 
 
 def test_detokenize():
-    tokens = "Europe 's men ( aged 5,000 - 10,000 years ) said \" yes \" , and left .".split()
+    tokens = 'Europe \'s men ( aged 5,000 - 10,000 years ) said " yes " , and left .'.split()
     assert detokenize(tokens) == 'Europe\'s men (aged 5,000-10,000 years) said "yes", and left.'
 
 

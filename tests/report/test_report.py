@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
@@ -93,6 +94,12 @@ def test_write_report_writes_all_files(tmp_path):
     assert sorted(p.name for p in paths) == ["config.toml", "report.html", "report.json"]
     assert json.loads((tmp_path / "out" / "report.json").read_text())["paper"]["id"] == "paper"
     assert "[align]" in (tmp_path / "out" / "config.toml").read_text()
+    old = os.umask(0o022)
+    try:
+        write_report(make_analysis(), tmp_path / "out2")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out2" / "report.html").stat().st_mode & 0o777 == 0o644
 
 
 def test_write_report_is_all_or_nothing(tmp_path, monkeypatch):

@@ -20,6 +20,13 @@ logger = logging.getLogger(__name__)
 REPORT_FILES = ("report.json", "report.html", "config.toml")
 
 
+def _file_mode() -> int:
+    """What open() would give a new file: 0o666 minus the process umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path]:
     """Write every file to a temporary name in ``out_dir`` first, then rename them all.
 
@@ -30,12 +37,14 @@ def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path
     except OSError as exc:
         raise OutputError(f"Cannot create the output folder {out_dir}: {exc.strerror or exc}") from exc
     temps: dict[str, str] = {}
+    mode = _file_mode()
     try:
         for name, text in contents.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
             temps[name] = tmp
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
+            os.chmod(tmp, mode)  # mkstemp makes private files; reports are ordinary files
         written = []
         for name, tmp in temps.items():
             os.replace(tmp, out_dir / name)
