@@ -7,6 +7,7 @@ import json
 import pytest
 
 from sciwire.config import load_config
+from sciwire.document import Span
 from sciwire.errors import InputError
 from sciwire.examples import EXAMPLES_DIR, paper_path, story_paths
 from sciwire.pipeline import Analyzer, read_inputs
@@ -99,3 +100,31 @@ def test_wrong_kinds_and_duplicate_ids_are_rejected(analyzer):
 def test_same_story_twice_gets_unique_ids():
     _, stories = read_inputs(paper_path(), [story_paths()[0], story_paths()[0]])
     assert stories[0].id != stories[1].id
+
+
+class MarkFirstSentence:
+    """A minimal Step: labels each document's first sentence and checks the shared context."""
+
+    name = "mark_first"
+
+    def __init__(self) -> None:
+        self.warmed = False
+
+    def warm_up(self, config) -> None:
+        self.warmed = True
+
+    def run(self, paper, stories, context):
+        assert len(context.paper_vectors) == len(context.paper_sentences)
+        assert [len(v) for v in context.story_vectors] == [len(s.sentences) for s in stories]
+        mark = lambda d: d.with_layer("first", [Span(d.sentences[0].start, d.sentences[0].end, "FIRST")])  # noqa: E731
+        return mark(paper), [mark(s) for s in stories]
+
+
+def test_extra_steps_run_after_alignment_with_shared_vectors(cache_dir):
+    step = MarkFirstSentence()
+    analyzer = Analyzer(load_config(overrides=[f"paths.cache_dir={cache_dir}"], environ={}), steps=[step])
+    paper, stories = read_inputs(paper_path(), story_paths())
+    result = analyzer.analyze(paper, stories)
+    assert step.warmed and "mark_first" in result.timings
+    assert [len(d.layer("first")) for d in (result.paper, *result.stories)] == [1, 1, 1]
+    assert result.stories[0].layer("alignment"), "earlier layers are kept"

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+import numpy as np
+
 from sciwire.align import align_story
 from sciwire.backends.device import prefer_spacy_gpu
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
 from sciwire.config import Config
-from sciwire.document import Document
+from sciwire.document import Document, Sentence
 from sciwire.errors import InputError
 from sciwire.nlp import annotate_many
 from sciwire.readers import read
@@ -40,6 +42,45 @@ class Progress(Protocol):
     def start(self, step: str, total: int) -> None: ...
 
     def advance(self, n: int = 1) -> None: ...
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What the pipeline has already computed, shared with every step.
+
+    ``paper_vectors[i]`` is the embedding of ``paper_sentences[i]`` (the paper's sentences
+    outside the reference list); ``story_vectors[k][j]`` of sentence j of story k.
+    """
+
+    config: Config
+    embedder: Embedder
+    paper_sentences: tuple[Sentence, ...]
+    paper_vectors: np.ndarray
+    story_vectors: tuple[np.ndarray, ...]
+
+
+class Step(Protocol):
+    """An analysis that adds layers after sentences, embeddings and alignment exist.
+
+    ``warm_up`` loads models once; ``run`` returns new documents (never mutates inputs).
+    """
+
+    name: str
+
+    def warm_up(self, config: Config) -> None: ...
+
+    def run(
+        self, paper: Document, stories: Sequence[Document], context: StepContext
+    ) -> tuple[Document, list[Document]]: ...
+
+
+def default_steps() -> list[Step]:
+    """The steps ``sciwire analyze`` runs after alignment, in order.
+
+    Capabilities add themselves here (imports stay local so ``import sciwire`` is cheap).
+    """
+    steps: list[Step] = []
+    return steps
 
 
 class _NoProgress:
@@ -68,8 +109,9 @@ class Analyzer:
         config: The resolved configuration.
     """
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, steps: Sequence[Step] | None = None) -> None:
         self.config = config or Config()
+        self.steps = list(default_steps() if steps is None else steps)
         cache = self.config.paths.cache_dir if self.config.runtime.embedding_cache else None
         self.embedder = Embedder(
             self.config.models.embedding, self.config.runtime.device, self.config.runtime.batch_size, cache
@@ -83,6 +125,8 @@ class Analyzer:
         prefer_spacy_gpu(self.config.runtime.device)
         load_spacy(self.config.models.spacy)
         self.embedder.warm_up()
+        for step in self.steps:
+            step.warm_up(self.config)
         self._warm = True
 
     def analyze(self, paper: Document, stories: Sequence[Document] = (), progress: Progress | None = None) -> Analysis:
@@ -113,14 +157,22 @@ class Analyzer:
         with _timed(timings, "embeddings"):
             progress.start("Sentence embeddings", len(texts))
             vecs = self.embedder.encode(texts, on_progress=progress.advance)
+        paper_vecs, pos = vecs[: len(targets)], len(targets)
+        story_vecs = []
+        for story in stories:
+            story_vecs.append(vecs[pos : pos + len(story.sentences)])
+            pos += len(story.sentences)
         with _timed(timings, "alignment"):
             progress.start("Aligning stories", len(stories))
-            paper_vecs, pos = vecs[: len(targets)], len(targets)
             aligned = []
-            for story in stories:
-                n = len(story.sentences)
-                aligned.append(align_story(story, paper, vecs[pos : pos + n], paper_vecs, self.config.align, targets))
-                pos += n
+            for story, story_vec in zip(stories, story_vecs, strict=True):
+                aligned.append(align_story(story, paper, story_vec, paper_vecs, self.config.align, targets))
+                progress.advance()
+        context = StepContext(self.config, self.embedder, tuple(targets), paper_vecs, tuple(story_vecs))
+        for step in self.steps:
+            with _timed(timings, step.name):
+                progress.start(step.name, 1)
+                paper, aligned = step.run(paper, aligned, context)
                 progress.advance()
         return Analysis(paper, tuple(aligned), self.config, timings)
 

@@ -11,9 +11,18 @@ from sciwire.config import Config
 from sciwire.document import Document, Metadata, Section, Sentence, Span
 from sciwire.errors import OutputError
 from sciwire.pipeline import Analysis
+from sciwire.presentation import (
+    BADGES,
+    PANELS,
+    SUMMARIES,
+    Badge,
+    Panel,
+    register_badge,
+    register_panel,
+    register_summary,
+)
 from sciwire.report import render_html, report_dict, write_report
 from sciwire.report import writer as writer_module
-from sciwire.report.html import _BADGES, _PANELS, Badge, Panel, register_badge, register_panel
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)">'
 
@@ -83,8 +92,8 @@ def test_panels_and_badges_extend_the_page():
     try:
         html = render_html(make_analysis())
     finally:
-        _PANELS.remove(panel)
-        _BADGES.remove(badge)
+        PANELS.remove(panel)
+        BADGES.remove(badge)
     assert "Extra &lt;panel&gt;" in html and "&lt;i&gt;x&lt;/i&gt;" in html
     assert html.count("ROLE&lt;1&gt;") == 2
 
@@ -137,3 +146,15 @@ def test_unwritable_output_folder(tmp_path):
     blocker.write_text("x")
     with pytest.raises(OutputError, match="Cannot create the output folder"):
         write_report(make_analysis(), blocker / "sub")
+
+
+def test_summary_builders_extend_report_json():
+    @register_summary("extra")
+    def extra(analysis):
+        return {"n_stories": len(analysis.stories)}
+
+    try:
+        data = report_dict(make_analysis())
+    finally:
+        SUMMARIES.pop("extra")
+    assert data["summary"]["extra"] == {"n_stories": 1}

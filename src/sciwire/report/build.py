@@ -9,6 +9,7 @@ import sciwire
 from sciwire.align import ALIGNMENT_LAYER
 from sciwire.document import SCHEMA_VERSION, Document
 from sciwire.nlp.annotate import ENTITY_LAYER
+from sciwire.presentation import SUMMARIES
 
 if TYPE_CHECKING:
     from sciwire.pipeline import Analysis
@@ -63,6 +64,7 @@ def summarize(analysis: Analysis) -> dict[str, Any]:
             "top_entities": top_entities(paper),
         },
         "stories": [_story_summary(s, paper) for s in analysis.stories],
+        **{name: value for name, builder in SUMMARIES.items() if (value := builder(analysis)) is not None},
     }
 
 

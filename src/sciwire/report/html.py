@@ -3,14 +3,12 @@
 All document text is untrusted (news pages, PDFs): it reaches the page only through
 ``markupsafe.escape`` or Jinja2 autoescaping, never as raw HTML.
 
-Extending: later capabilities call :func:`register_panel` to add a block to the page and
-:func:`register_badge` to add small labels after sentences (e.g. a discourse role).
+Extending: capabilities register panels and sentence badges in :mod:`sciwire.presentation`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -21,48 +19,11 @@ import sciwire
 from sciwire.align import ALIGNMENT_LAYER
 from sciwire.document import Document, Sentence, Span
 from sciwire.nlp.annotate import ENTITY_LAYER
+from sciwire.presentation import BADGES, PANELS, Badge, Panel, register_badge, register_panel
 from sciwire.report.build import SALIENT_ENTITY_LABELS, summarize
 
 if TYPE_CHECKING:
     from sciwire.pipeline import Analysis
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A titled block of the report; ``body`` must be built with escaping (Markup)."""
-
-    title: str
-    body: Markup
-    order: int = 100
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A small label shown after a sentence, with a tooltip."""
-
-    text: str
-    tooltip: str = ""
-    css_class: str = ""
-
-
-PanelBuilder = Callable[["Analysis"], Panel | None]
-BadgeBuilder = Callable[[Document, Sentence], Sequence[Badge]]
-_PANELS: list[PanelBuilder] = []
-_BADGES: list[BadgeBuilder] = []
-
-
-def register_panel(builder: PanelBuilder) -> PanelBuilder:
-    """Add a panel builder (usable as a decorator)."""
-    if builder not in _PANELS:
-        _PANELS.append(builder)
-    return builder
-
-
-def register_badge(builder: BadgeBuilder) -> BadgeBuilder:
-    """Add a sentence-badge builder (usable as a decorator)."""
-    if builder not in _BADGES:
-        _BADGES.append(builder)
-    return builder
 
 
 def mark_entities(doc: Document, sent: Sentence, entities: Sequence[Span]) -> Markup:
@@ -94,7 +55,7 @@ def _paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[Sente
 
 def _sentence_view(doc: Document, sent: Sentence, entities: Sequence[Span]) -> dict[str, Any]:
     inside = [e for e in entities if e.start >= sent.start and e.end <= sent.end]
-    badges = [b for builder in _BADGES for b in builder(doc, sent)]
+    badges = [b for builder in BADGES for b in builder(doc, sent)]
     return {"index": sent.index, "html": mark_entities(doc, sent, inside), "badges": badges}
 
 
@@ -166,7 +127,7 @@ def _environment() -> Environment:
 def render_html(analysis: Analysis) -> str:
     """The report page as a string (UTF-8, self-contained)."""
     template_text = resources.files("sciwire.report").joinpath("templates/report.html.j2").read_text("utf-8")
-    panels = sorted((p for p in (b(analysis) for b in _PANELS) if p is not None), key=lambda p: p.order)
+    panels = sorted((p for p in (b(analysis) for b in PANELS) if p is not None), key=lambda p: p.order)
     return (
         _environment()
         .from_string(template_text)
@@ -180,3 +141,6 @@ def render_html(analysis: Analysis) -> str:
             version=sciwire.__version__,
         )
     )
+
+
+__all__ = ["Badge", "Panel", "mark_entities", "register_badge", "register_panel", "render_html"]
