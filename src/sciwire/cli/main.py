@@ -5,8 +5,12 @@ from __future__ import annotations
 import typer
 
 from sciwire.cli.analyze import analyze_cli
+from sciwire.cli.ask import ask_cli
+from sciwire.cli.corpus import add_cli, list_cli, remove_cli
 from sciwire.cli.demo import demo_cli
+from sciwire.cli.evaluate import evaluate_app
 from sciwire.cli.read import read_cli
+from sciwire.cli.train import train_app
 
 app = typer.Typer(
     name="sciwire",
@@ -18,6 +22,12 @@ app = typer.Typer(
 app.command("analyze")(analyze_cli)
 app.command("read")(read_cli)
 app.command("demo")(demo_cli)
+app.command("add")(add_cli)
+app.command("list")(list_cli)
+app.command("remove")(remove_cli)
+app.command("ask")(ask_cli)
+app.add_typer(train_app, name="train")
+app.add_typer(evaluate_app, name="evaluate")
 
 
 def version_callback(value: bool) -> None:

@@ -1,0 +1,200 @@
+"""Answer selection: BM25 (SQLite FTS5) + dense MiniLM similarity, fused.
+
+On scientific text BM25 is as strong as small dense models (BEIR SciFact), and the two make
+different mistakes, so fusing them beats either alone. Two fusions: ``linear`` (the
+default: cosine + ``bm25_weight`` x BM25 score divided by the query's best BM25 score) and
+``rrf`` (reciprocal rank fusion, Cormack et al. 2009); benchmarks/qa.py compares them.
+The answer is a sentence, returned with its neighbours, section, discourse role (when the
+document has a ``discourse`` layer) and a confidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from sciwire.backends.embeddings import Embedder
+from sciwire.config import QAConfig
+from sciwire.document import Document
+from sciwire.errors import InputError, UnsupportedLanguageError
+from sciwire.readers._checks import FUNCTION_WORDS, words
+from sciwire.store.base import Store
+
+logger = logging.getLogger(__name__)
+MODES = ("hybrid", "bm25", "dense")
+#: English words that almost every English question has ("Do mutations ... promote ...?").
+QUESTION_WORDS = FUNCTION_WORDS | frozenset(
+    "do does did is are was were can could should would will what which how why when where who whom a an the".split()
+)
+#: Frequent function words of other languages sciwire users write in (de, fr, es, it, nl, pt).
+FOREIGN_WORDS = frozenset(
+    """der die das und ist nicht ein eine mit für bei welche wie hat sind von zu den dem
+    le la les des est une pour avec dans sont quels quelles qui chez du et
+    el los las es una para con por del cuáles qué son y en
+    il gli della sono che per non
+    het een zijn wat welke voor niet
+    os uma não são quais""".split()
+)
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[Hashable]], k: int = 60) -> dict[Hashable, float]:
+    """RRF: each item scores sum(1 / (k + rank)) over the rankings it appears in (rank from 1).
+
+    Example:
+        >>> scores = reciprocal_rank_fusion([["a", "b"], ["b", "c"]], k=1)
+        >>> sorted(scores, key=scores.get, reverse=True)
+        ['b', 'a', 'c']
+    """
+    scores: dict[Hashable, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, start=1):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+    return scores
+
+
+def check_question(question: str) -> str:
+    """The stripped question, or a clear error for an empty or non-English one."""
+    text = (question or "").strip()
+    if not text:
+        raise InputError('The question is empty; ask something, e.g. sciwire ask "How many patients took part?"')
+    tokens = words(text)
+    lowered = [t.lower() for t in tokens]
+    foreign = sum(t in FOREIGN_WORDS for t in lowered)
+    if len(tokens) >= 4 and foreign >= 2 and foreign > sum(t in QUESTION_WORDS for t in lowered):
+        raise UnsupportedLanguageError(
+            f"The question {text[:60]!r} does not look like English ({foreign} common words of other languages); "
+            "sciwire's models handle English only"
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer sentence with its evidence and context."""
+
+    doc_id: str
+    index: int
+    text: str
+    score: float
+    confidence: float
+    cosine: float
+    bm25_rank: int | None
+    dense_rank: int | None
+    title: str = ""
+    section: str | None = None
+    role: str | None = None
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    attrs: dict[str, object] = field(default_factory=dict)
+
+
+class Ranked(NamedTuple):
+    """One ranked sentence: its ``(doc_id, index)`` key, fused score and the evidence."""
+
+    key: tuple[str, int]
+    score: float
+    cosine: float
+    bm25_rank: int | None
+    dense_rank: int | None
+
+
+class Retriever:
+    """Find answer sentences in a store.
+
+    Args:
+        store: The corpus store (``sciwire add`` fills it).
+        embedder: Must be the model the store's vectors were made with.
+        config: Fusion constant, candidate depth, neighbours and confidence weights.
+    """
+
+    def __init__(self, store: Store, embedder: Embedder, config: QAConfig | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.config = config or QAConfig()
+        self._docs: dict[str, Document] = {}
+
+    def _doc(self, doc_id: str) -> Document:
+        if doc_id not in self._docs:
+            self._docs[doc_id] = self.store.get(doc_id)
+        return self._docs[doc_id]
+
+    def rank(self, question: str, mode: str = "hybrid", doc_ids: Sequence[str] | None = None) -> list[Ranked]:
+        """Sentences ranked for ``question``, best first.
+
+        Raises:
+            InputError: On an unknown mode, an empty store or an empty question.
+        """
+        if mode not in MODES:
+            raise InputError(f"mode must be one of {MODES}, got {mode!r}")
+        question = check_question(question)
+        keys, matrix = self.store.vectors(self.embedder.model_key)
+        if not keys:
+            raise InputError("The corpus is empty; add papers first with 'sciwire add FILE...'")
+        depth = self.config.candidates
+        cos = matrix @ self.embedder.encode([question])[0]
+        if doc_ids is not None:
+            allowed = set(doc_ids)
+            cos = np.where([k[0] in allowed for k in keys], cos, -np.inf)
+        dense = [keys[i] for i in np.argsort(-cos, kind="stable")[:depth] if np.isfinite(cos[i])]
+        hits = self.store.search_text(question, depth, doc_ids)
+        bm25 = [(h.doc_id, h.index) for h in hits]
+        top_bm25 = max((h.score for h in hits), default=1.0) or 1.0
+        bm25_norm = {(h.doc_id, h.index): h.score / top_bm25 for h in hits}
+        row = {k: i for i, k in enumerate(keys)}
+        cosine = {k: float(cos[row[k]]) for k in dict.fromkeys(dense + bm25) if k in row}
+        fused: dict[tuple[str, int], float]
+        if mode == "bm25":
+            fused = {k: bm25_norm[k] for k in bm25}
+        elif mode == "dense":
+            fused = {k: cosine[k] for k in dense}
+        elif self.config.fusion == "rrf":
+            fused = reciprocal_rank_fusion([bm25, dense], self.config.rrf_k)  # type: ignore[assignment]
+        else:
+            fused = {k: c + self.config.bm25_weight * bm25_norm.get(k, 0.0) for k, c in cosine.items()}
+        bm25_rank = {k: r for r, k in enumerate(bm25, start=1)}
+        dense_rank = {k: r for r, k in enumerate(dense, start=1)}
+        ordered = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [Ranked(k, v, cosine.get(k, 0.0), bm25_rank.get(k), dense_rank.get(k)) for k, v in ordered]
+
+    def confidence(self, cosine: float, bm25_rank: int | None, dense_rank: int | None) -> float:
+        """P(the sentence's paper answers the question), a logistic function fitted on PubMedQA."""
+        c = self.config
+        z = c.conf_bias + c.conf_w_cosine * cosine
+        z += c.conf_w_both if bm25_rank is not None and dense_rank is not None else 0.0
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    def ask(
+        self, question: str, top_k: int | None = None, mode: str = "hybrid", doc_ids: Sequence[str] | None = None
+    ) -> list[Answer]:
+        """The best answer sentences, with context (see :class:`Answer`)."""
+        ranked = self.rank(question, mode, doc_ids)[: top_k or self.config.top_k]
+        n = self.config.neighbours
+        answers = []
+        for (doc_id, idx), score, cos, b_rank, d_rank in ranked:
+            doc = self._doc(doc_id)
+            texts = doc.sentence_texts()
+            sent = doc.sentences[idx]
+            section = doc.section_of(sent)
+            roles = {s.start: s.label for s in doc.layer("discourse")}
+            answers.append(
+                Answer(
+                    doc_id=doc_id,
+                    index=idx,
+                    text=texts[idx],
+                    score=round(score, 6),
+                    confidence=round(self.confidence(cos, b_rank, d_rank), 4),
+                    cosine=round(cos, 4),
+                    bm25_rank=b_rank,
+                    dense_rank=d_rank,
+                    title=doc.title,
+                    section=section.name if section else None,
+                    role=roles.get(sent.start),
+                    before=tuple(texts[max(0, idx - n) : idx]),
+                    after=tuple(texts[idx + 1 : idx + 1 + n]),
+                )
+            )
+        return answers

@@ -1,0 +1,97 @@
+"""The corpus store interface: Documents, their sentences and sentence embeddings.
+
+SQLite is the default implementation (:mod:`sciwire.store.sqlite`); a server database
+(e.g. PostgreSQL with pgvector and its full-text search) can implement the same interface.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sciwire.document import Document
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A row of ``sciwire list``: what is in the store, without its text."""
+
+    id: str
+    kind: str
+    title: str
+    source: str | None
+    content_hash: str
+    sentences: int
+    added: str
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    """A sentence found by a search, with the engine's score (higher is better)."""
+
+    doc_id: str
+    index: int
+    score: float
+
+
+class Store(ABC):
+    """Where analysed documents live between runs.
+
+    Implementations must make :meth:`add` atomic: after a crash the store holds only
+    complete documents (document row, sentences, vectors and text index together).
+    """
+
+    @abstractmethod
+    def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
+        """Store ``doc`` (with sentences) and one vector per sentence.
+
+        Returns:
+            False when a document with the same ``content_hash`` is already stored (no-op).
+        """
+
+    @abstractmethod
+    def has_hash(self, content_hash: str) -> str | None:
+        """The id of the stored document with this content hash, if any."""
+
+    @abstractmethod
+    def get(self, doc_id: str) -> Document:
+        """The stored Document (raises InputError when absent)."""
+
+    @abstractmethod
+    def remove(self, doc_id: str) -> bool:
+        """Delete a document; False when there was none."""
+
+    @abstractmethod
+    def documents(self) -> list[StoredDocument]:
+        """Every stored document, oldest first."""
+
+    @abstractmethod
+    def sentence_text(self, doc_id: str, index: int) -> str:
+        """The text of one stored sentence."""
+
+    @abstractmethod
+    def vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """All sentence vectors of one model: ``(keys, matrix)`` with keys ``(doc_id, index)``."""
+
+    @abstractmethod
+    def search_text(self, query: str, limit: int, doc_ids: Sequence[str] | None = None) -> list[SentenceHit]:
+        """Lexical (BM25) search over sentences, best first."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self.documents())
+
+    def __iter__(self) -> Iterator[StoredDocument]:
+        return iter(self.documents())

@@ -1,0 +1,136 @@
+"""Add files to a store: read, split sentences, embed, store — one transaction per document.
+
+Re-adding a file whose bytes are unchanged is a no-op (SHA-256 content hash), checked
+before the file is even parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sciwire.backends.embeddings import Embedder
+from sciwire.backends.spacy_nlp import load_spacy
+from sciwire.config import Config
+from sciwire.errors import InputError, SciwireError
+from sciwire.nlp import annotate_many
+from sciwire.readers import EXTENSIONS, read
+from sciwire.store.base import Store
+from sciwire.store.sqlite import SQLiteStore
+
+logger = logging.getLogger(__name__)
+BATCH = 16
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one file: ``added``, ``unchanged`` (already stored) or ``failed``."""
+
+    path: str
+    status: str
+    doc_id: str | None = None
+    message: str = ""
+
+
+def open_store(config: Config, path: str | os.PathLike[str] | None = None) -> Store:
+    """The configured store (``paths.store``), or the one at ``path``."""
+    return SQLiteStore(path or config.paths.store)
+
+
+def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files given directly, plus every file with a known extension inside given folders.
+
+    Raises:
+        InputError: When a path does not exist.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise InputError(f"{p} does not exist; give files or folders of papers")
+    return out
+
+
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def add_files(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    config: Config | None = None,
+    embedder: Embedder | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[AddResult]:
+    """Read, analyse and store files; a bad file is reported and skipped, the rest go in.
+
+    Args:
+        store: Where to add.
+        paths: Files or folders.
+        config: Models and input limits.
+        embedder: A warm embedder to reuse (else one is made from the config).
+        on_progress: Called with 1 after each file.
+
+    Returns:
+        One :class:`AddResult` per file, in order.
+    """
+    config = config or Config()
+    embedder = embedder or Embedder(
+        config.models.embedding, config.runtime.device, config.runtime.batch_size, config.paths.cache_dir
+    )
+    files = collect_files(paths)
+    results: dict[int, AddResult] = {}
+    todo: list[tuple[int, Path, str]] = []
+    for i, path in enumerate(files):
+        try:
+            digest = _hash(path) if path.is_file() else ""
+        except OSError as exc:
+            results[i] = AddResult(str(path), "failed", message=f"cannot read {path}: {exc.strerror or exc}")
+            continue
+        known = store.has_hash(digest) if digest else None
+        if known:
+            results[i] = AddResult(str(path), "unchanged", known)
+            if on_progress:
+                on_progress(1)
+        else:
+            todo.append((i, path, digest))
+    nlp = load_spacy(config.models.spacy) if todo else None
+    for start in range(0, len(todo), BATCH):
+        batch, docs = [], []
+        for i, path, digest in todo[start : start + BATCH]:
+            try:
+                docs.append(read(path, config=config.input))
+                batch.append((i, path, digest))
+            except SciwireError as exc:
+                results[i] = AddResult(str(path), "failed", message=str(exc))
+                if on_progress:
+                    on_progress(1)
+        if not docs:
+            continue
+        assert nlp is not None
+        docs = annotate_many(docs, nlp)
+        vectors = embedder.encode([t for d in docs for t in d.sentence_texts()])
+        pos = 0
+        for (i, path, digest), doc in zip(batch, docs, strict=True):
+            n = len(doc.sentences)
+            if n == 0:
+                results[i] = AddResult(str(path), "failed", message=f"{path.name}: no sentences found")
+            else:
+                added = store.add(doc, vectors[pos : pos + n], digest, embedder.model_key)
+                doc_id = store.has_hash(digest)
+                results[i] = AddResult(str(path), "added" if added else "unchanged", doc_id)
+            pos += n
+            if on_progress:
+                on_progress(1)
+    return [results[i] for i in range(len(files))]

@@ -1,0 +1,190 @@
+"""The default corpus store: one SQLite file with FTS5 for BM25 and BLOBs for vectors.
+
+Every :meth:`SQLiteStore.add` is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``), so a
+crash or a kill mid-import leaves only complete documents. WAL mode lets readers work
+while a writer imports.
+
+Example:
+    >>> import numpy as np
+    >>> from sciwire.document import Document, Sentence
+    >>> store = SQLiteStore(":memory:")
+    >>> doc = Document("d1", "paper", "T", "Mice sleep. Rats eat.", sentences=(Sentence(0, 0, 11), Sentence(1, 12, 21)))
+    >>> store.add(doc, np.eye(2, 3, dtype=np.float32), "hash1", "m")
+    True
+    >>> store.add(doc, np.eye(2, 3, dtype=np.float32), "hash1", "m")  # same content: no-op
+    False
+    >>> [h.index for h in store.search_text("rats", 5)]
+    [1]
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from sciwire.document import Document
+from sciwire.errors import InputError, OutputError
+from sciwire.store.base import SentenceHit, Store, StoredDocument
+
+logger = logging.getLogger(__name__)
+SCHEMA_VERSION = "1"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT, source TEXT,
+    content_hash TEXT NOT NULL UNIQUE, added TEXT NOT NULL, n_sentences INTEGER NOT NULL, doc_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, idx)
+);
+CREATE TABLE IF NOT EXISTS vectors (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, model TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (doc_id, idx, model)
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
+    text, doc_id UNINDEXED, idx UNINDEXED, tokenize = 'porter unicode61'
+);
+"""
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query from free text: every word quoted, OR-ed (BM25 ranks the rest)."""
+    words = dict.fromkeys(w.lower() for w in _TOKEN.findall(text) if len(w) > 1 or w.isdigit())
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+class SQLiteStore(Store):
+    """A corpus store in one SQLite file (``":memory:"`` for a temporary one).
+
+    Args:
+        path: The database file; its folder is created when needed.
+
+    Raises:
+        OutputError: When the file cannot be created or is not a sciwire store.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                os.path.expanduser(self.path), timeout=30, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            if self.path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.executescript(_SCHEMA)
+            self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise OutputError(f"Cannot open the corpus store {self.path}: {exc}; is it a sciwire store?") from exc
+        self._vector_cache: dict[str, tuple[list[tuple[str, int]], np.ndarray]] = {}
+
+    # ---- writing ------------------------------------------------------------------------
+    def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
+        if len(vectors) != len(doc.sentences):
+            raise InputError(f"{doc.id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
+        if self.has_hash(content_hash):
+            return False
+        doc_id = doc.id
+        if self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            doc_id = f"{doc.id}-{content_hash[:8]}"
+            doc = doc.replace(id=doc_id)
+        texts = doc.sentence_texts()
+        searchable = [s.index for s in doc.iter_sentences()]  # the reference list is not searched
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, doc.kind, doc.title, doc.metadata.source, content_hash,
+                 datetime.now(UTC).isoformat(timespec="seconds"), len(texts), doc.to_json()),
+            )  # fmt: skip
+            conn.executemany("INSERT INTO sentences VALUES (?, ?, ?)", [(doc_id, i, t) for i, t in enumerate(texts)])
+            conn.executemany(
+                "INSERT INTO sentences_fts (text, doc_id, idx) VALUES (?, ?, ?)",
+                [(texts[i], doc_id, i) for i in searchable],
+            )
+            conn.executemany(
+                "INSERT INTO vectors VALUES (?, ?, ?, ?)",
+                [(doc_id, i, model_key, np.asarray(vectors[i], dtype=np.float32).tobytes()) for i in searchable],
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        self._vector_cache.clear()
+        logger.info("stored %s (%d sentences)", doc_id, len(texts))
+        return True
+
+    def remove(self, doc_id: str) -> bool:
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            deleted = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
+            conn.execute("DELETE FROM sentences_fts WHERE doc_id = ?", (doc_id,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._vector_cache.clear()
+        return bool(deleted)
+
+    # ---- reading ------------------------------------------------------------------------
+    def has_hash(self, content_hash: str) -> str | None:
+        row = self._conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        return row[0] if row else None
+
+    def get(self, doc_id: str) -> Document:
+        row = self._conn.execute("SELECT doc_json FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise InputError(f"No document {doc_id!r} in the store {self.path}; see 'sciwire list'")
+        return Document.from_json(row[0])
+
+    def documents(self) -> list[StoredDocument]:
+        rows = self._conn.execute(
+            "SELECT id, kind, title, source, content_hash, n_sentences, added FROM documents ORDER BY added, rowid"
+        )
+        return [StoredDocument(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6]) for r in rows]
+
+    def sentence_text(self, doc_id: str, index: int) -> str:
+        row = self._conn.execute("SELECT text FROM sentences WHERE doc_id = ? AND idx = ?", (doc_id, index)).fetchone()
+        if row is None:
+            raise InputError(f"No sentence {index} of {doc_id!r} in the store")
+        return str(row[0])
+
+    def vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
+        if model_key not in self._vector_cache:
+            rows = self._conn.execute(
+                "SELECT doc_id, idx, vec FROM vectors WHERE model = ? ORDER BY doc_id, idx", (model_key,)
+            ).fetchall()
+            keys = [(r[0], int(r[1])) for r in rows]
+            matrix = np.vstack([np.frombuffer(r[2], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 0))
+            self._vector_cache[model_key] = (keys, matrix)
+        return self._vector_cache[model_key]
+
+    def search_text(self, query: str, limit: int, doc_ids: Sequence[str] | None = None) -> list[SentenceHit]:
+        match = fts_query(query)
+        if not match:
+            return []
+        sql = "SELECT doc_id, idx, bm25(sentences_fts) AS s FROM sentences_fts WHERE sentences_fts MATCH ?"
+        params: list[object] = [match]
+        if doc_ids is not None:
+            sql += f" AND doc_id IN ({','.join('?' * len(doc_ids))})"
+            params.extend(doc_ids)
+        sql += " ORDER BY s LIMIT ?"
+        params.append(limit)
+        return [SentenceHit(r[0], int(r[1]), -float(r[2])) for r in self._conn.execute(sql, params)]
+
+    def close(self) -> None:
+        self._conn.close()

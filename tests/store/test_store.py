@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sciwire.document import Document, Section, Sentence
+from sciwire.errors import InputError, OutputError
+from sciwire.store import SQLiteStore
+from sciwire.store.sqlite import fts_query
+
+
+def make_doc(doc_id: str = "p1", n: int = 3) -> Document:
+    sents = [f"Sentence {i} about mice and sleep number {i}." for i in range(n)]
+    text = " ".join(sents) + "\n\n[1] Ref about mice."
+    spans, pos = [], 0
+    for i, s in enumerate(sents):
+        spans.append(Sentence(i, pos, pos + len(s), 0))
+        pos += len(s) + 1
+    ref_start = text.index("[1]")
+    spans.append(Sentence(n, ref_start, len(text), 1))
+    sections = (Section("body", 0, ref_start), Section("references", ref_start, len(text)))
+    return Document(doc_id, "paper", f"Title {doc_id}", text, sections=sections, sentences=tuple(spans))
+
+
+def vecs(n: int) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(n, 8)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_round_trip_list_remove(tmp_path):
+    path = tmp_path / "s.sqlite"
+    doc = make_doc()
+    with SQLiteStore(path) as store:
+        assert store.add(doc, vecs(4), "h1", "m")
+    with SQLiteStore(path) as store:
+        assert store.get("p1") == doc
+        (row,) = store.documents()
+        assert (row.id, row.kind, row.sentences, row.content_hash) == ("p1", "paper", 4, "h1")
+        keys, matrix = store.vectors("m")
+        assert keys == [("p1", 0), ("p1", 1), ("p1", 2)], "the reference list is not searchable"
+        assert matrix.shape == (3, 8)
+        assert store.sentence_text("p1", 1).startswith("Sentence 1")
+        assert store.remove("p1") and not store.remove("p1")
+        assert store.documents() == [] and store.search_text("mice", 5) == []
+        with pytest.raises(InputError, match="No document 'p1' in the store"):
+            store.get("p1")
+
+
+def test_re_adding_same_content_is_a_no_op_and_same_id_gets_suffix():
+    store = SQLiteStore(":memory:")
+    assert store.add(make_doc(), vecs(4), "h1", "m")
+    assert not store.add(make_doc(), vecs(4), "h1", "m")
+    assert store.add(make_doc(), vecs(4), "h2", "m"), "same id, new content"
+    assert [d.id for d in store.documents()] == ["p1", "p1-h2"]
+
+
+def test_bm25_search_is_safe_for_any_query_text():
+    store = SQLiteStore(":memory:")
+    store.add(make_doc(), vecs(4), "h1", "m")
+    assert fts_query('NEAR("x" AND) OR * -"y"') == '"near" OR "and" OR "or"'
+    assert store.search_text('number 2 AND "mice" OR (*', 5)[0].index == 2
+    assert store.search_text("???", 5) == []
+    assert store.search_text("mice", 5, doc_ids=["other"]) == []
+
+
+def test_vector_count_must_match(tmp_path):
+    with pytest.raises(InputError, match="got 2 vectors for 4 sentences"):
+        SQLiteStore(":memory:").add(make_doc(), vecs(2), "h", "m")
+
+
+def test_not_a_store(tmp_path):
+    bad = tmp_path / "x.sqlite"
+    bad.write_bytes(b"definitely not sqlite" * 50)
+    with pytest.raises(OutputError, match="Cannot open the corpus store"):
+        SQLiteStore(bad)
+
+
+KILLER = """
+import os, sys
+sys.path.insert(0, {here!r})
+from test_store import make_doc, vecs
+from sciwire.store import SQLiteStore
+
+
+class DiesMidImport:
+    # Forwards to the real connection; kills the process once the text index is written.
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __getattr__(self, name):
+        return getattr(self.conn, name)
+
+    def executemany(self, sql, rows):
+        self.conn.executemany(sql, rows)
+        if "sentences_fts" in sql:  # document and sentences written, vectors not yet
+            os._exit(9)
+
+
+store = SQLiteStore({path!r})
+store._conn = DiesMidImport(store._conn)
+store.add(make_doc("half"), vecs(4), "h1", "m")
+"""
+
+
+def test_kill_mid_import_leaves_only_complete_documents(tmp_path):
+    """A process killed inside add() (after some rows were written) must not leave partial documents."""
+    path = tmp_path / "s.sqlite"
+    with SQLiteStore(path) as store:
+        store.add(make_doc("done"), vecs(4), "h0", "m")
+    script = KILLER.format(here=str(Path(__file__).parent), path=str(path))
+    result = subprocess.run([sys.executable, "-c", script])
+    assert result.returncode == 9
+    with SQLiteStore(path) as store:
+        assert [d.id for d in store.documents()] == ["done"]
+        assert [k[0] for k in store.vectors("m")[0]] == ["done"] * 3
+        assert {h.doc_id for h in store.search_text("mice", 10)} == {"done"}
