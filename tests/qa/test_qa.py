@@ -112,3 +112,15 @@ def test_finetune_saves_a_loadable_model_with_receipt(tiny_model_dir, tmp_path, 
     tuned = Embedder(str(out), cache_dir=None)
     rate = match_rate(tuned, [p[0] for p in pairs], [p[1] for p in pairs], list(range(6)))
     assert 0.0 <= rate <= 1.0
+
+
+@pytest.mark.slow
+def test_re_adding_with_another_model_adds_its_vectors(corpus, tiny_model_dir):
+    from sciwire.backends.embeddings import Embedder
+
+    other = Embedder(str(tiny_model_dir), cache_dir=None)
+    (result,) = add_files(corpus, [paper_path()], load_config(environ={}), other)
+    assert result.status == "embedded" and corpus.has_vectors("paper", other.model_key)
+    assert Retriever(corpus, other).ask("mice sleep", top_k=1)
+    (again,) = add_files(corpus, [paper_path()], load_config(environ={}), other)
+    assert again.status == "unchanged"

@@ -119,3 +119,15 @@ def test_kill_mid_import_leaves_only_complete_documents(tmp_path):
         assert [d.id for d in store.documents()] == ["done"]
         assert [k[0] for k in store.vectors("m")[0]] == ["done"] * 3
         assert {h.doc_id for h in store.search_text("mice", 10)} == {"done"}
+
+
+def test_vectors_of_a_second_model_are_added_not_duplicated():
+    store = SQLiteStore(":memory:")
+    store.add(make_doc(), vecs(4), "h1", "model-a")
+    assert store.has_vectors("p1", "model-a") and not store.has_vectors("p1", "model-b")
+    store.add_vectors("p1", vecs(4) * -1, "model-b")
+    store.add_vectors("p1", vecs(4), "model-b")  # replacing, not appending
+    keys, matrix = store.vectors("model-b")
+    assert len(keys) == 3 and np.allclose(matrix, vecs(4)[:3])
+    with pytest.raises(InputError, match="got 1 vectors for 4 sentences"):
+        store.add_vectors("p1", vecs(1), "model-c")

@@ -57,6 +57,14 @@ class Store(ABC):
         """The id of the stored document with this content hash, if any."""
 
     @abstractmethod
+    def has_vectors(self, doc_id: str, model_key: str) -> bool:
+        """Whether the document's sentences have vectors from this model."""
+
+    @abstractmethod
+    def add_vectors(self, doc_id: str, vectors: np.ndarray, model_key: str) -> None:
+        """Store vectors of another model for an already stored document (one per sentence)."""
+
+    @abstractmethod
     def get(self, doc_id: str) -> Document:
         """The stored Document (raises InputError when absent)."""
 

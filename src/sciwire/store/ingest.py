@@ -28,7 +28,8 @@ BATCH = 16
 
 @dataclass(frozen=True)
 class AddResult:
-    """What happened to one file: ``added``, ``unchanged`` (already stored) or ``failed``."""
+    """What happened to one file: ``added``, ``unchanged`` (already stored), ``embedded`` (stored,
+    vectors of the current model added) or ``failed``."""
 
     path: str
     status: str
@@ -99,8 +100,13 @@ def add_files(
             results[i] = AddResult(str(path), "failed", message=f"cannot read {path}: {exc.strerror or exc}")
             continue
         known = store.has_hash(digest) if digest else None
-        if known:
+        if known and not store.has_vectors(known, embedder.model_key):  # stored, but not for this model
+            doc = store.get(known)
+            store.add_vectors(known, embedder.encode(doc.sentence_texts()), embedder.model_key)
+            results[i] = AddResult(str(path), "embedded", known, f"vectors added for {embedder.model_key}")
+        elif known:
             results[i] = AddResult(str(path), "unchanged", known)
+        if known:
             if on_progress:
                 on_progress(1)
         else:

@@ -23,7 +23,8 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,8 +103,7 @@ class SQLiteStore(Store):
         texts = doc.sentence_texts()
         searchable = [s.index for s in doc.iter_sentences()]  # the reference list is not searched
         conn = self._conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._transaction():
             conn.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc_id, doc.kind, doc.title, doc.metadata.source, content_hash,
@@ -118,25 +118,42 @@ class SQLiteStore(Store):
                 "INSERT INTO vectors VALUES (?, ?, ?, ?)",
                 [(doc_id, i, model_key, np.asarray(vectors[i], dtype=np.float32).tobytes()) for i in searchable],
             )
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         self._vector_cache.clear()
         logger.info("stored %s (%d sentences)", doc_id, len(texts))
         return True
 
-    def remove(self, doc_id: str) -> bool:
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+    def add_vectors(self, doc_id: str, vectors: np.ndarray, model_key: str) -> None:
+        doc = self.get(doc_id)
+        if len(vectors) != len(doc.sentences):
+            raise InputError(f"{doc_id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
+        rows = [
+            (doc_id, s.index, model_key, np.asarray(vectors[s.index], np.float32).tobytes())
+            for s in doc.iter_sentences()
+        ]
+        with self._transaction():
+            self._conn.execute("DELETE FROM vectors WHERE doc_id = ? AND model = ?", (doc_id, model_key))
+            self._conn.executemany("INSERT INTO vectors VALUES (?, ?, ?, ?)", rows)
+        self._vector_cache.clear()
+
+    def has_vectors(self, doc_id: str, model_key: str) -> bool:
+        sql = "SELECT 1 FROM vectors WHERE doc_id = ? AND model = ? LIMIT 1"
+        return self._conn.execute(sql, (doc_id, model_key)).fetchone() is not None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
         try:
-            deleted = conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
-            conn.execute("DELETE FROM sentences_fts WHERE doc_id = ?", (doc_id,))
-            conn.execute("COMMIT")
+            yield
+            self._conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             raise
+
+    def remove(self, doc_id: str) -> bool:
+        with self._transaction():
+            deleted = self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
+            self._conn.execute("DELETE FROM sentences_fts WHERE doc_id = ?", (doc_id,))
         self._vector_cache.clear()
         return bool(deleted)
 
