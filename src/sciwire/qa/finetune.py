@@ -127,6 +127,7 @@ def finetune(
             model, distance_metric=losses.TripletDistanceMetric.COSINE, triplet_margin=config.margin
         )
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    tokenize = getattr(model, "preprocess", None) or model.tokenize  # renamed in sentence-transformers 6
     order = list(range(len(pairs)))
     model.train()
     for epoch in range(config.epochs):
@@ -138,7 +139,7 @@ def finetune(
             if negatives:
                 columns.append([negatives[i] for i in idx])
             features = [
-                {k: v.to(model.device) if hasattr(v, "to") else v for k, v in model.tokenize(col).items()}
+                {k: v.to(model.device) if hasattr(v, "to") else v for k, v in tokenize(col).items()}
                 for col in columns
             ]
             loss = loss_fn(features, torch.zeros(len(idx)))
