@@ -1,0 +1,308 @@
+"""Fit and measure news <-> paper linking on CD²CR: the paper finder and cross-document coreference.
+
+Protocol (see docs/linking.md):
+
+Paper finder. Every CD²CR news summary (train 150, dev 71) is ranked against all 238
+abstracts of sci_papers.json. Evidence: BM25 share, lead-embedding cosine, mean sentence
+alignment probability (metadata evidence is zero here: CD²CR has no titles, bylines or DOIs
+in the stories). A logistic regression on **train** (own paper vs the 237 others, no class
+weights, so the probability keeps the 1-in-238 prior; C=10) gives ``find_bias,
+find_w_bm25, find_w_cosine, find_w_align``. Dev: top-1, top-5,
+MRR; dev-clean drops topics whose story or paper also occurs in train; "same paper" counts a
+hit when the top paper is another entry of the gold paper (same DOI, or abstracts with
+embedding cosine >= 0.97: preprint and journal version).
+
+Coreference. Each topic (one story + its abstract) is clustered on its own. The pair scorer
+(logistic regression, calibrated, no class weights) is fitted on all gold-mention pairs of
+train; every threshold (sciwire and baselines) is the best CoNLL F1 on train. Dev is scored
+with gold mentions and with predicted mentions (key: all gold mentions, singletons included).
+The checklist of 210 pairs refers to held-back test documents; a dev proxy with the same
+three categories (balanced coreferent / not) is reported instead.
+
+Run: ``python benchmarks/linking.py [--data DIR] [--write]`` (about 10 minutes on 2 cores).
+Prints the fitted numbers to copy into ``LinkConfig``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from _common import header, markdown_table, update_section
+from linking_eval import checklist_proxy, describe_checklist, finder_errors, rank_metrics
+
+from sciwire.backends.embeddings import Embedder
+from sciwire.backends.spacy_parser import load_spacy_parser
+from sciwire.backends.token_vectors import load_token_encoder
+from sciwire.config import LinkConfig, load_config
+from sciwire.datasets.cdcr import load_papers, load_split, news_with_papers
+from sciwire.datasets.cdcr_coref import load_coref_split
+from sciwire.document import Document, Metadata
+from sciwire.learn import expected_calibration_error
+from sciwire.linking.cdcr import PreparedTopic, key, prepare_topics, training_pairs
+from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster, pair_features
+from sciwire.linking.finder import CONTENT_FEATURES, PaperFinder
+from sciwire.linking.metrics import conll_f1
+
+T = TypeVar("T")
+GRID = [0.02, *(round(float(x), 2) for x in np.arange(0.05, 0.91, 0.05))]
+
+
+def cached(cfg, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache folder between runs (``--fresh`` deletes it); local use only."""
+    path = Path(cfg.paths.cache_dir) / "benchmarks" / f"linking-{name}-{cfg.models.embedding.replace('/', '_')}.pkl"
+    if path.exists():
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        pickle.dump(value, fh)
+    return value
+
+
+def finder_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
+    data = cfg.paths.data_dir
+    raw = load_papers(data)
+    papers = [
+        Document(pid, "paper", "", p["abstract"], metadata=Metadata(doi=p["doi"] or None)) for pid, p in raw.items()
+    ]
+    splits = {s: news_with_papers(load_split(data, s)) for s in ("train", "dev")}
+    finder = PaperFinder(cfg, embedder).index(papers)
+    ids = [p.id for p in papers]
+    evidence = cached(
+        cfg,
+        "finder-evidence",
+        lambda: {
+            s: [(finder.evidence(Document(d.doc_id, "news", "", d.text)), ids.index(pid)) for d, pid in pairs]
+            for s, pairs in splits.items()
+        },
+    )
+    t0 = time.perf_counter()
+    for d, _ in splits["dev"][:10]:
+        finder.evidence(Document(d.doc_id, "news", "", d.text))
+    timing = f"{(time.perf_counter() - t0) / 10:.2f} s (10 dev stories, their sentence embeddings cached)"
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([[e[f] for f in CONTENT_FEATURES] for evs, _ in evidence["train"] for e in evs])
+    y = np.concatenate([np.arange(len(ids)) == gold for _, gold in evidence["train"]])
+    model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
+    fitted = {f"find_w_{f}": round(float(w), 3) for f, w in zip(CONTENT_FEATURES, model.coef_[0], strict=True)}
+    fitted["find_bias"] = round(float(model.intercept_[0]), 3)
+    print("finder fitted:", fitted)
+
+    train_ids = {d.doc_id for d, _ in splits["train"]} | {pid for _, pid in splits["train"]}
+    clean = [i for i, (d, pid) in enumerate(splits["dev"]) if d.doc_id not in train_ids and pid not in train_ids]
+    lead = finder.lead_vectors_
+    dois = [(p.metadata.doi or "").lower().removeprefix("doi:") for p in papers]
+    same = (lead @ lead.T >= 0.97) | (np.array(dois)[:, None] == np.array(dois)[None, :]) & (np.array(dois) != "")
+
+    def scorer(weights: dict[str, float]) -> Callable[[dict[str, float]], float]:
+        return lambda e: (
+            weights.get("find_bias", 0.0) + sum(weights.get(f"find_w_{f}", 0.0) * e[f] for f in CONTENT_FEATURES)
+        )
+
+    shipped = {k: getattr(cfg.link, k) for k in fitted}
+    systems = [
+        ("BM25 share only", {"find_w_bm25": 1.0}),
+        ("lead cosine only", {"find_w_cosine": 1.0}),
+        ("mean alignment probability only", {"find_w_align": 1.0}),
+        ("sciwire logistic (fitted above)", fitted),
+        ("sciwire logistic (shipped config)", shipped),
+    ]
+    rows = []
+    for name, weights in systems:
+        score = scorer(weights)
+        row: list[object] = [name]
+        for split, subset, dedup in (("train", None, False), ("dev", None, False), ("dev", clean, False),
+                                     ("dev", None, True)):  # fmt: skip
+            items = evidence[split] if subset is None else [evidence[split][i] for i in subset]
+            t1, t5, mrr = rank_metrics(items, score, same if dedup else None)
+            row.append(f"{t1:.3f} / {t5:.3f} / {mrr:.3f}")
+        rows.append(row)
+    headers = ["ranker (top-1 / top-5 / MRR)", "train (n=150)", "dev (n=71)", f"dev-clean (n={len(clean)})",
+               "dev, same paper counted (n=71)"]  # fmt: skip
+    table = markdown_table(headers, rows)
+    errors = finder_errors(evidence["dev"], scorer(shipped), same, splits["dev"], raw)
+    top_p, hit = [], []
+    for evs, gold in evidence["dev"]:
+        probs = np.array([finder.probability(e) for e in evs])
+        top_p.append(probs.max())
+        hit.append(int(np.argmax(probs) == gold))
+    calib = (
+        f"- Calibration (shipped config, dev): the top paper's probability averages {np.mean(top_p):.2f} for a "
+        f"top-1 accuracy of {np.mean(hit):.2f}; ECE {expected_calibration_error(np.array(top_p), np.array(hit)):.3f} "
+        "(15 bins)."
+    )
+    body = (
+        f"- Fitted on train: {', '.join(f'{k}={v}' for k, v in fitted.items())}\n"
+        f"- Evidence per story against 238 abstracts: {timing}\n{calib}\n\n{table}\n\n{errors}"
+    )
+    return body, fitted
+
+
+def _clusters(topics: Sequence[PreparedTopic], which: str, labeler: Callable[[MentionSet], np.ndarray]) -> list[set]:
+    out: list[set] = []
+    for t in topics:
+        ms = t.gold if which == "gold" else t.predicted
+        labels = labeler(ms)
+        groups: dict[int, set] = {}
+        for m, lab in zip(ms.mentions, labels, strict=True):
+            groups.setdefault(int(lab), set()).add(key(m))
+        out.extend(groups.values())
+    return out
+
+
+def _key(topics: Sequence[PreparedTopic]) -> list[set]:
+    return [c for t in topics for c in t.gold_key()]
+
+
+def group_by(values: Callable[[MentionSet], list[str]]) -> Callable[[MentionSet], np.ndarray]:
+    return lambda ms: np.unique(values(ms), return_inverse=True)[1] if ms.mentions else np.zeros(0, dtype=int)
+
+
+def probability_labeler(scorer: PairScorer, threshold: float, same_head: bool = False):
+    def label(ms: MentionSet) -> np.ndarray:
+        n = len(ms.mentions)
+        if n == 0:
+            return np.zeros(0, dtype=int)
+        feats = pair_features(ms)
+        prob = scorer.predict_proba(feats.reshape(n * n, -1))[:, 1].reshape(n, n)
+        prob = (prob + prob.T) / 2
+        if same_head:
+            prob = np.where(feats[..., 2] > 0, prob, 0.0)
+        np.fill_diagonal(prob, 1.0)
+        return cluster(prob, threshold)
+
+    return label
+
+
+def cosine_labeler(threshold: float):
+    def label(ms: MentionSet) -> np.ndarray:
+        sim = np.clip(ms.context @ ms.context.T, 0, 1) if ms.mentions else np.zeros((0, 0))
+        return cluster(sim, threshold) if len(sim) else np.zeros(0, dtype=int)
+
+    return label
+
+
+def tune(train: Sequence[PreparedTopic], make) -> tuple[float, float]:
+    """The threshold with the best train CoNLL F1 (gold mentions)."""
+    key_clusters = _key(train)
+    scores = {thr: conll_f1(key_clusters, _clusters(train, "gold", make(thr)))["conll"] for thr in GRID}
+    best = max(scores, key=lambda t: scores[t])
+    return best, scores[best]
+
+
+def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
+    data = cfg.paths.data_dir
+    nlp = load_spacy_parser(cfg.models.spacy)
+    encoder = load_token_encoder(cfg.models.embedding, cfg.runtime.device)
+    t0 = time.perf_counter()
+    topics = {
+        s: cached(cfg, f"topics-{s}", lambda s=s: prepare_topics(load_coref_split(data, s), nlp, encoder))
+        for s in ("train", "dev")
+    }
+    print(f"prepared topics in {time.perf_counter() - t0:.0f}s")
+    train, dev = topics["train"], topics["dev"]
+    train_docs = {d for t in train for d in (t.story.id, t.paper.id)}
+    train_ids = {d.split("_", 1)[1] for d in train_docs}
+    clean = [
+        t for t in dev if t.story.id.split("_", 1)[1] not in train_ids and t.paper.id.split("_", 1)[1] not in train_ids
+    ]
+
+    x, y = training_pairs(train)
+    scorer = PairScorer(C=1.0, class_weight=None).fit(x, y)
+    xh, yh = training_pairs(train, same_head_only=True)
+    head_scorer = PairScorer(C=1.0, class_weight=None).fit(xh, yh)
+    threshold, _ = tune(train, lambda t: probability_labeler(scorer, t))
+    fitted = {**scorer.weights(), "coref_threshold": threshold}
+    print("coref fitted:", fitted, f"(train pairs: {len(y)}, positive {int(y.sum())})")
+    shipped_scorer = PairScorer.from_config(cfg.link)
+    head_thr, _ = tune(train, lambda t: probability_labeler(head_scorer, t, same_head=True))
+    cos_thr, _ = tune(train, cosine_labeler)
+    systems = [
+        ("exact string match", group_by(lambda ms: [m.normalized for m in ms.mentions])),
+        ("head-lemma match", group_by(lambda ms: [m.head for m in ms.mentions])),
+        (f"context-embedding cosine, average link (threshold {cos_thr})", cosine_labeler(cos_thr)),
+        (f"head-lemma pre-filter + learned scorer (threshold {head_thr})",
+         probability_labeler(head_scorer, head_thr, same_head=True)),
+        (f"sciwire: learned scorer, all pairs (fitted, threshold {threshold})", probability_labeler(scorer, threshold)),
+        (f"sciwire (shipped config, threshold {cfg.link.coref_threshold})",
+         probability_labeler(shipped_scorer, cfg.link.coref_threshold)),
+    ]  # fmt: skip
+    rows = []
+    for name, labeler in systems:
+        row: list[object] = [name]
+        for subset, which in ((dev, "gold"), (clean, "gold"), (dev, "predicted"), (dev, "predicted-no-singletons")):
+            response = _clusters(subset, which.split("-")[0], labeler)
+            gold_key = _key(subset)
+            if which.endswith("no-singletons"):
+                gold_key = [c for c in gold_key if len(c) > 1]
+                response = [c for c in response if len(c) > 1]
+            s = conll_f1(gold_key, response)
+            row.append(f"{s['muc']:.3f} / {s['b3']:.3f} / {s['ceafe']:.3f} / **{s['conll']:.3f}**")
+        rows.append(row)
+    headers = ["system (MUC / B³ / CEAF-e / CoNLL F1)", "dev, gold mentions", f"dev-clean, gold (n={len(clean)})",
+               "dev, predicted mentions", "dev, predicted, singletons removed (key and response)"]  # fmt: skip
+    table = markdown_table(headers, rows)
+    n_gold = sum(len(t.gold.mentions) for t in dev)
+    n_pred = sum(len(t.predicted.mentions) for t in dev)
+    hits = len({key(m) for t in dev for m in t.gold.mentions} & {key(m) for t in dev for m in t.predicted.mentions})
+    mention_line = (
+        f"Predicted mentions on dev: {n_pred} for {n_gold} gold; exact-span recall {hits / n_gold:.3f}, "
+        f"precision {hits / n_pred:.3f} (CD²CR annotates only some of the noun phrases)."
+    )
+    proxy = checklist_proxy(dev, [(n.split(" (")[0], lab) for n, lab in systems if "fitted" not in n])
+    weights = ", ".join(f"{k}={v}" for k, v in fitted.items())
+    body = (
+        f"- Pair scorer fitted on {len(y)} train gold-mention pairs ({int(y.sum())} coreferent): {weights}\n"
+        f"- Features: {', '.join(FEATURES)}\n\n{table}\n\n{mention_line}\n\n"
+        f"{describe_checklist(data)}\n\n{proxy}"
+    )
+    return body, fitted
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--data", help="data folder (default: SCIWIRE_DATA or paths.data_dir)")
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    parser.add_argument("--only", choices=["finder", "coref"], help="run one half")
+    parser.add_argument("--fresh", action="store_true", help="recompute cached evidence and mentions")
+    args = parser.parse_args()
+    cfg = load_config(overrides=[f"paths.data_dir={args.data}"] if args.data else None)
+    if args.fresh:
+        shutil.rmtree(Path(cfg.paths.cache_dir) / "benchmarks", ignore_errors=True)
+    embedder = Embedder(cfg.models.embedding, cfg.runtime.device, cfg.runtime.batch_size, cfg.paths.cache_dir)
+    t0 = time.perf_counter()
+    parts, fitted = [], {}
+    if args.only in (None, "finder"):
+        body, f = finder_section(cfg, embedder)
+        parts.append("### Paper finder: each news summary against all 238 abstracts\n\n" + body)
+        fitted.update(f)
+    if args.only in (None, "coref"):
+        body, f = coref_section(cfg, embedder)
+        parts.append("### Cross-document coreference (CoNLL F1)\n\n" + body)
+        fitted.update(f)
+    text = "\n\n".join(parts)
+    print(text)
+    print("LinkConfig numbers to ship:", fitted)
+    defaults = LinkConfig()
+    changed = {k: v for k, v in fitted.items() if getattr(defaults, k) != v}
+    print("differ from the shipped config:", changed or "none")
+    print(f"total {time.perf_counter() - t0:.0f}s")
+    if args.write and args.only is None:
+        update_section(
+            "linking", "News ↔ paper linking (CD²CR)", header("python benchmarks/linking.py --write") + "\n" + text
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

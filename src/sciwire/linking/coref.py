@@ -1,0 +1,226 @@
+"""Cross-document coreference: pair features, a logistic pair scorer, average-link clustering.
+
+Every pair of mentions of a story and a paper (both documents together, so a story's "it"
+can join its antecedent's cluster) gets the features in :data:`FEATURES`:
+
+- ``context_cosine``: cosine of the mentions' in-context vectors (:mod:`sciwire.backends.token_vectors`);
+- ``head_match``, ``exact_match``: same head lemma / same text without determiners;
+- ``lemma_overlap``: Jaccard overlap of the content lemmas;
+- ``alias``: an acronym and its expansion ("RHDV" / "rabbit hemorrhagic disease virus"), or
+  a paper's "we" and a story's "the researchers";
+- ``pronoun``: either mention is a pronoun (lets the model discount the string features);
+- ``same_document``, ``antecedent``: both in one document / one is the other's antecedent.
+
+A pronoun is compared through its antecedent (its text, head and lemmas), except for the
+in-context vector, which is its own. The pair probability is
+``sigmoid(bias + Σ w_f · f)`` (:class:`PairScorer`, fitted on CD²CR train by
+``benchmarks/linking.py``; the weights are shipped as numbers in :class:`LinkConfig`), and
+mentions are grouped by average-link clustering: two clusters merge while the mean pair
+probability between them is at least the threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sciwire.config import LinkConfig
+from sciwire.errors import InputError
+from sciwire.linking.mentions import Mention
+
+FEATURES: tuple[str, ...] = (
+    "context_cosine",
+    "head_match",
+    "exact_match",
+    "lemma_overlap",
+    "alias",
+    "pronoun",
+    "same_document",
+    "antecedent",
+)
+#: The config field holding each feature's weight.
+CONFIG_FIELDS: dict[str, str] = {
+    "context_cosine": "coref_w_context",
+    "head_match": "coref_w_head",
+    "exact_match": "coref_w_exact",
+    "lemma_overlap": "coref_w_overlap",
+    "alias": "coref_w_alias",
+    "pronoun": "coref_w_pronoun",
+    "same_document": "coref_w_same_doc",
+    "antecedent": "coref_w_antecedent",
+}
+AUTHOR_NOUNS = frozenset({"researcher", "scientist", "author", "team", "investigator", "group", "we"})
+_WORDS = re.compile(r"[A-Za-z][a-z]*|\d+")
+
+
+@dataclass(frozen=True)
+class MentionSet:
+    """The mentions of one story and one paper, with their in-context vectors (rows in mention order)."""
+
+    mentions: tuple[Mention, ...]
+    context: np.ndarray
+
+    def __post_init__(self) -> None:
+        if len(self.context) != len(self.mentions):
+            raise InputError(
+                f"MentionSet has {len(self.mentions)} mentions but {len(self.context)} context vectors; "
+                "pass one per mention"
+            )
+
+
+def resolved_index(mentions: Sequence[Mention]) -> np.ndarray:
+    """For each mention, the global index whose text/head represent it (a pronoun's antecedent)."""
+    first: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        first.setdefault(m.doc_id, i)
+    out = np.arange(len(mentions))
+    for i, m in enumerate(mentions):
+        if m.antecedent is not None:
+            out[i] = first[m.doc_id] + m.antecedent
+    return out
+
+
+def is_acronym(short: str, long: str) -> bool:
+    """Whether ``short`` (e.g. "RHDV") spells the initials of ``long``'s words."""
+    letters = re.sub(r"[^A-Za-z0-9]", "", short)
+    if not 2 <= len(letters) <= 8 or sum(c.isupper() for c in letters) < 2 or " " in short.strip():
+        return False
+    words = [w for w in _WORDS.findall(long) if w.lower() not in ("of", "and", "the", "a", "an", "in", "for")]
+    return len(words) >= 2 and "".join(w[0] for w in words).lower() == letters.lower()
+
+
+def _alias(a: Mention, b: Mention) -> bool:
+    if a.kind == "author" or b.kind == "author":
+        other = b if a.kind == "author" else a
+        return other.head in AUTHOR_NOUNS
+    ta, tb = a.normalized, b.normalized
+    return is_acronym(a.text, tb) or is_acronym(b.text, ta)
+
+
+def pair_features(ms: MentionSet) -> np.ndarray:
+    """Features of every mention pair: an array of shape ``(n, n, len(FEATURES))``."""
+    mentions = list(ms.mentions)
+    n = len(mentions)
+    rep = resolved_index(mentions)
+    res = [mentions[r] for r in rep]
+    feats = np.zeros((n, n, len(FEATURES)), dtype=np.float32)
+    if n == 0:
+        return feats
+    feats[..., 0] = np.clip(ms.context @ ms.context.T, -1, 1)
+    heads = np.unique([m.head for m in res], return_inverse=True)[1]
+    feats[..., 1] = heads[:, None] == heads[None, :]
+    norms = np.unique([m.normalized for m in res], return_inverse=True)[1]
+    feats[..., 2] = norms[:, None] == norms[None, :]
+    vocab = {w: k for k, w in enumerate(sorted({w for m in res for w in m.lemmas}))}
+    bag = np.zeros((n, max(len(vocab), 1)), dtype=np.float32)
+    for i, m in enumerate(res):
+        bag[i, [vocab[w] for w in m.lemmas]] = 1
+    inter = bag @ bag.T
+    size = bag.sum(axis=1)
+    union = size[:, None] + size[None, :] - inter
+    feats[..., 3] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    special = [i for i, m in enumerate(res) if m.kind == "author" or any(c.isupper() for c in m.text[1:])]
+    for i in special:
+        for j in range(n):
+            if i != j and _alias(res[i], res[j]):
+                feats[i, j, 4] = feats[j, i, 4] = 1
+    pron = np.array([m.kind in ("pronoun", "author") for m in mentions])
+    feats[..., 5] = pron[:, None] | pron[None, :]
+    docs = np.unique([m.doc_id for m in mentions], return_inverse=True)[1]
+    feats[..., 6] = docs[:, None] == docs[None, :]
+    for i in range(n):
+        if rep[i] != i:
+            feats[i, rep[i], 7] = feats[rep[i], i, 7] = 1
+    return feats
+
+
+class PairScorer:
+    """Logistic regression over :data:`FEATURES`: the probability that two mentions corefer.
+
+    Follows the scikit-learn contract (``fit`` returns self, ``coef_``, ``intercept_``,
+    ``classes_``, ``predict_proba`` columns in ``classes_`` order).
+
+    Args:
+        C: Inverse L2 regularisation strength.
+        class_weight: Passed to scikit-learn (``"balanced"`` by default: positives are rare).
+
+    Example:
+        >>> scorer = PairScorer.from_config(LinkConfig())
+        >>> scorer.predict_proba(np.zeros((1, len(FEATURES)))).shape
+        (1, 2)
+    """
+
+    def __init__(self, C: float = 1.0, class_weight: str | None = "balanced") -> None:
+        self.C = C
+        self.class_weight = class_weight
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> PairScorer:
+        """Fit on pair features ``X`` (n, len(FEATURES)) and 0/1 labels ``y``."""
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000).fit(X, y)
+        self.coef_ = model.coef_[0].copy()
+        self.intercept_ = float(model.intercept_[0])
+        self.classes_ = np.array([0, 1])
+        return self
+
+    @classmethod
+    def from_config(cls, cfg: LinkConfig) -> PairScorer:
+        """A fitted scorer whose weights are the numbers in ``cfg`` (what ships)."""
+        scorer = cls()
+        scorer.coef_ = np.array([getattr(cfg, CONFIG_FIELDS[f]) for f in FEATURES], dtype=float)
+        scorer.intercept_ = cfg.coref_bias
+        scorer.classes_ = np.array([0, 1])
+        return scorer
+
+    def weights(self) -> dict[str, float]:
+        """Config field -> fitted weight (rounded), plus ``coref_bias``: what to copy into LinkConfig."""
+        self._check()
+        out = {CONFIG_FIELDS[f]: round(float(w), 3) for f, w in zip(FEATURES, self.coef_, strict=True)}
+        return {"coref_bias": round(self.intercept_, 3), **out}
+
+    def _check(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise InputError("PairScorer is not fitted; call fit(X, y) or use PairScorer.from_config(config)")
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        """The logit of each row."""
+        self._check()
+        return np.asarray(X, dtype=float) @ self.coef_ + self.intercept_
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Rows ``[p(not coreferent), p(coreferent)]``."""
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.stack([1 - p, p], axis=-1)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """1 where the probability is at least 0.5."""
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+def pair_probabilities(ms: MentionSet, scorer: PairScorer) -> np.ndarray:
+    """The symmetric ``(n, n)`` matrix of pair probabilities (diagonal 1)."""
+    feats = pair_features(ms)
+    n = len(ms.mentions)
+    prob = scorer.predict_proba(feats.reshape(n * n, -1))[:, 1].reshape(n, n) if n else np.zeros((0, 0))
+    prob = (prob + prob.T) / 2
+    np.fill_diagonal(prob, 1.0)
+    return prob
+
+
+def cluster(prob: np.ndarray, threshold: float) -> np.ndarray:
+    """Average-link clustering: labels 0..k-1, merging while the mean pair probability >= threshold."""
+    n = len(prob)
+    if n <= 1:
+        return np.zeros(n, dtype=int)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    dist = np.clip(1.0 - prob, 0.0, 1.0)
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    return np.unique(labels, return_inverse=True)[1]
