@@ -1,0 +1,58 @@
+"""The newsworthiness panel of report.html and its ``report.json`` summary (registered on import).
+
+Reads the ``newsworthiness`` layer that :class:`~.step.NewsworthinessStep` adds to the paper.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from sciwire.presentation import Panel, register_panel, register_summary
+
+if TYPE_CHECKING:
+    from sciwire.pipeline import Analysis
+
+LAYER = "newsworthiness"
+
+
+def _attrs(analysis: Analysis) -> dict[str, Any] | None:
+    spans = analysis.paper.layer(LAYER)
+    return dict(spans[0].attrs) if spans else None
+
+
+@register_summary("newsworthiness")
+def newsworthiness_summary(analysis: Analysis) -> dict[str, Any] | None:
+    """``report.json["summary"]["newsworthiness"]``: score, confidence, reasons and the model."""
+    return _attrs(analysis)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.0f}%"
+
+
+@register_panel
+def newsworthiness_panel(analysis: Analysis) -> Panel | None:
+    """Score, calibrated probability (trained models), vote share and the top reasons, escaped."""
+    attrs = _attrs(analysis)
+    if attrs is None:
+        return None
+    reasons = Markup("").join(
+        Markup('<li class="{}">{}</li>').format(
+            "pos" if r["contribution"] >= 0 else "neg", ("+ " if r["contribution"] >= 0 else "− ") + r["phrase"]
+        )
+        for r in attrs.get("reasons", [])
+    )
+    body = Markup(
+        "<p><strong>Score {score}</strong> (0–100). Calibrated probability: {prob}. Vote share: {vote}.</p>"
+        '<ul>{reasons}</ul><p class="note">Model: {model}. {note}</p>'
+    ).format(
+        score=f"{100 * attrs['score']:.0f}",
+        prob=_pct(attrs.get("probability")),
+        vote=_pct(attrs.get("vote_share")),
+        reasons=reasons,
+        model=attrs.get("model", ""),
+        note=attrs.get("note", ""),
+    )
+    return Panel("Newsworthiness", body, order=60)

@@ -1,0 +1,66 @@
+"""The newsworthiness step of ``sciwire analyze``: scores the paper and adds a ``newsworthiness`` layer.
+
+Reads the paper's title, abstract (section, else its first 300 words) and metadata; writes one
+span over the abstract whose ``score`` is the newsworthiness score and whose ``attrs`` hold
+``probability`` (trained models), ``vote_share``, ``reasons``, ``model`` and a ``note``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import sciwire.newsworthiness.report  # noqa: F401  (registers the panel and summary)
+from sciwire.config import Config
+from sciwire.document import Document, Span
+from sciwire.newsworthiness.papers import abstract_range, paper_from_document
+from sciwire.newsworthiness.prediction import NewsworthinessModel
+from sciwire.newsworthiness.ranking import Ranker
+from sciwire.newsworthiness.report import LAYER
+
+if TYPE_CHECKING:
+    from sciwire.pipeline import StepContext
+
+
+class NewsworthinessStep:
+    """Adds the paper's newsworthiness score, confidence and reasons (see the module docstring).
+
+    Example:
+        >>> step = NewsworthinessStep()
+        >>> step.name
+        'newsworthiness'
+    """
+
+    name = "newsworthiness"
+
+    def __init__(self) -> None:
+        self._ranker: Ranker | None = None
+        self._model: NewsworthinessModel | None = None
+
+    def warm_up(self, config: Config) -> None:
+        """Load the model named by ``newsworthiness.model`` (the embedder is the pipeline's)."""
+        from sciwire.newsworthiness.ranking import load_model
+
+        self._model = load_model(config.newsworthiness.model)
+
+    def run(
+        self, paper: Document, stories: Sequence[Document], context: StepContext
+    ) -> tuple[Document, list[Document]]:
+        """Score the paper; stories are returned unchanged."""
+        if self._ranker is None or self._ranker.config is not context.config:
+            self._ranker = Ranker(context.config, context.embedder, self._model)
+        ranking = self._ranker.rank([paper_from_document(paper)])
+        row = ranking.papers[0]
+        start, end = abstract_range(paper)
+        attrs = {
+            "score": round(row.score, 4),
+            "probability": None if row.probability is None else round(row.probability, 4),
+            "vote_share": None if row.vote_share is None else round(row.vote_share, 4),
+            "reasons": [r.to_dict() for r in row.reasons],
+            "model": ranking.model_name,
+            "trained_on_judgements": ranking.trained_on_judgements,
+            "note": ranking.note,
+        }
+        return paper.with_layer(LAYER, [Span(start, end, "newsworthiness", score=row.score, attrs=attrs)]), list(
+            stories
+        )

@@ -1,0 +1,164 @@
+"""Readability, jargon, code/data availability and publisher-style cues of an abstract.
+
+- **Readability**: words, words per sentence, syllables per word and the Flesch reading ease
+  (206.835 - 1.015 words/sentence - 84.6 syllables/word; higher is easier).
+- **Jargon** (after the De-Jargonizer, Rakedzon et al. 2017): each word's frequency in general
+  English from the ``wordfreq`` package (Zipf scale: log10 of uses per billion words).
+  *Common* words have Zipf >= 4 (10+ per million), *rare* words Zipf < 2.75 (the
+  De-Jargonizer's "fewer than 50 times in 90 million words"); in between is *mid-frequency*.
+  ``jargon_share`` is the share of rare words; the De-Jargonizer score is
+  ``100 - 100 * (0.5 * mid + rare) / words``.
+- **Availability**: links or statements that code (GitHub, GitLab, "code is available") or data
+  (Zenodo, Figshare, Dryad, OSF, GEO accessions, "data are available") are released.
+- **Style** (for the shortcut check only, never a model feature): length, structured headings,
+  an "Abstract" prefix, hard line breaks, Nature's "Here we show", numeric citation markers.
+
+Example:
+    >>> availability("Code: https://github.com/x/y. Data are deposited in Zenodo.")
+    {'code_available': 1.0, 'data_available': 1.0}
+    >>> round(flesch_reading_ease("The cat sat on the mat."), 1)
+    116.1
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from sciwire.errors import MissingDependencyError
+from sciwire.newsworthiness.papers import _PREFIX, normalise_abstract
+
+COMMON_ZIPF = 4.0
+RARE_ZIPF = 2.75
+_WORD = re.compile(r"[A-Za-z]+")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[A-Z(\"“])")
+_VOWELS = re.compile(r"[aeiouy]+")
+CODE_PATTERNS = re.compile(
+    r"github\.com|gitlab\.|bitbucket\.org|codeocean\.com|huggingface\.co|"
+    r"\b(?:source )?code (?:is |are |has been |will be )?(?:publicly |freely |openly )?(?:available|released|provided)|"
+    r"\b(?:our |the )?(?:software|implementation|package|toolbox|library|code) (?:is|are) "
+    r"(?:publicly |freely |openly )?available|\bopen[- ]source (?:code|software|implementation|package|tool)",
+    re.IGNORECASE,
+)
+DATA_PATTERNS = re.compile(
+    r"zenodo\.|figshare|datadryad|\bdryad\b|osf\.io|dataverse|\bGSE\d{3,}|\bPRJ[NEB][A-Z]?\d+|"
+    r"accession (?:number|code)s?|data availability|"
+    r"\b(?:all |the |our |raw |these )?(?:data|datasets?|data sets?|corpus|database) (?:is |are |have been |will be )?"
+    r"(?:made )?(?:publicly |freely |openly )?(?:available|released|deposited|accessible|shared)",
+    re.IGNORECASE,
+)
+_HERE_WE = re.compile(r"\bhere,? we\b", re.IGNORECASE)
+_CITATION = re.compile(r"[a-z”\"’)]\s\d{1,3}(?:[,–-]\d{1,3})*\s[,.;]")
+
+
+@functools.lru_cache(maxsize=1)
+def zipf_table() -> dict[str, float]:
+    """Word -> Zipf frequency in general English (``wordfreq``'s 'best' list), loaded once.
+
+    Raises:
+        MissingDependencyError: When ``wordfreq`` is not installed.
+    """
+    try:
+        import wordfreq
+    except ImportError as exc:
+        raise MissingDependencyError("wordfreq", "The jargon score of newsworthiness") from exc
+    import math
+
+    return {w: math.log10(f * 1e9) for w, f in wordfreq.get_frequency_dict("en").items() if f > 0}
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased alphabetic words of two letters or more."""
+    return [w.lower() for w in _WORD.findall(text) if len(w) > 1]
+
+
+@functools.lru_cache(maxsize=200_000)
+def count_syllables(word: str) -> int:
+    """Vowel groups, minus a silent final 'e'; at least one."""
+    word = word.lower()
+    n = len(_VOWELS.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and n > 1:
+        n -= 1
+    return max(n, 1)
+
+
+def sentence_count(text: str) -> int:
+    """Sentences, split after . ! ? followed by a capital letter (at least one)."""
+    return len(_SENTENCE_END.split(text.strip())) if text.strip() else 1
+
+
+def flesch_reading_ease(text: str) -> float:
+    """Flesch reading ease of ``text`` (about 0-100 for prose; science abstracts score 0-30)."""
+    ws = _WORD.findall(text)
+    if not ws:
+        return 0.0
+    syllables = sum(count_syllables(w) for w in ws)
+    return 206.835 - 1.015 * len(ws) / sentence_count(text) - 84.6 * syllables / len(ws)
+
+
+def readability(text: str) -> dict[str, float]:
+    """Words, words per sentence, syllables per word and Flesch reading ease of normalised text."""
+    ws = _WORD.findall(text)
+    n = max(len(ws), 1)
+    return {
+        "words": float(len(ws)),
+        "words_per_sentence": len(ws) / sentence_count(text),
+        "syllables_per_word": sum(count_syllables(w) for w in ws) / n,
+        "flesch_reading_ease": flesch_reading_ease(text),
+    }
+
+
+def jargon(text: str) -> dict[str, float]:
+    """Shares of common, mid-frequency and rare words and the De-Jargonizer score (0-100)."""
+    table = zipf_table()
+    zipfs = [table.get(w, 0.0) for w in words(text)]
+    if not zipfs:
+        return {"common_share": 0.0, "jargon_share": 0.0, "dejargonizer_score": 100.0}
+    n = len(zipfs)
+    rare = sum(z < RARE_ZIPF for z in zipfs) / n
+    mid = sum(RARE_ZIPF <= z < COMMON_ZIPF for z in zipfs) / n
+    return {
+        "common_share": sum(z >= COMMON_ZIPF for z in zipfs) / n,
+        "jargon_share": rare,
+        "dejargonizer_score": 100.0 - 100.0 * (0.5 * mid + rare),
+    }
+
+
+def rare_words(text: str, limit: int = 5) -> list[str]:
+    """The rarest distinct words of ``text`` (for explanations: "jargon such as ...")."""
+    table = zipf_table()
+    found = {w: table.get(w, 0.0) for w in words(text)}
+    rare = sorted((z, w) for w, z in found.items() if z < RARE_ZIPF)
+    return [w for _, w in rare[:limit]]
+
+
+_CODE_KEYS = ("github", "gitlab", "bitbucket", "codeocean", "huggingface", "code", "software", "implementation",
+              "package", "toolbox", "library", "open source", "open-source")  # fmt: skip
+_DATA_KEYS = ("zenodo", "figshare", "dryad", "osf.io", "dataverse", "gse", "prj", "accession", "availab", "released",
+              "deposited", "accessible", "shared")  # fmt: skip
+
+
+def availability(text: str) -> dict[str, float]:
+    """1.0 when ``text`` links to or states released code / data, else 0.0."""
+    low = text.lower()  # cheap keyword filter first: the patterns are slow on long texts
+    code = any(k in low for k in _CODE_KEYS) and CODE_PATTERNS.search(text)
+    data = any(k in low for k in _DATA_KEYS) and DATA_PATTERNS.search(text)
+    return {"code_available": float(bool(code)), "data_available": float(bool(data))}
+
+
+def style_cues(raw_abstract: str) -> dict[str, float]:
+    """Publisher and formatting cues of the abstract *as written* (the shortcut check).
+
+    These say who published the paper, not whether it is newsworthy: they must never be
+    model features. ``has_headings`` compares the text with its :func:`normalise_abstract`.
+    """
+    flat = " ".join(raw_abstract.split())
+    no_prefix = " ".join(_PREFIX.sub("", raw_abstract.strip()).split())
+    return {
+        "raw_words": float(len(flat.split())),
+        "abstract_prefix": float(no_prefix != flat),
+        "has_headings": float(normalise_abstract(raw_abstract) != no_prefix),
+        "line_breaks": float("\n" in raw_abstract.strip()),
+        "here_we": float(bool(_HERE_WE.search(flat))),
+        "citation_markers": float(bool(_CITATION.search(flat))),
+    }

@@ -1,0 +1,54 @@
+"""``sciwire analyze`` integration: the step's layer, the report panel (escaped) and the summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sciwire.config import Config
+from sciwire.examples import paper_path
+from sciwire.newsworthiness.default_model import DefaultModel
+from sciwire.newsworthiness.report import LAYER, newsworthiness_panel, newsworthiness_summary
+from sciwire.newsworthiness.step import NewsworthinessStep
+from sciwire.pipeline import Analysis, StepContext, default_steps
+from sciwire.readers import read
+
+
+def test_step_is_in_default_steps():
+    assert any(isinstance(step, NewsworthinessStep) for step in default_steps())
+
+
+@pytest.mark.slow
+def test_step_adds_score_confidence_and_reasons(embedder):
+    config = Config()
+    paper = read(paper_path(), kind="paper")
+    context = StepContext(config, embedder, (), np.zeros((0, 384)), ())
+    step = NewsworthinessStep()
+    step.warm_up(config)
+    new_paper, stories = step.run(paper, [], context)
+    assert stories == [] and LAYER not in paper.layers
+    (span,) = new_paper.layer(LAYER)
+    assert new_paper.span_text(span).startswith("Sleep becomes shorter")
+    assert 0 <= span.score <= 1 and span.attrs["probability"] is None  # the default is not calibrated
+    assert span.attrs["trained_on_judgements"] is False and len(span.attrs["reasons"]) == 3
+    analysis = Analysis(new_paper, (), config)
+    summary = newsworthiness_summary(analysis)
+    assert summary is not None and summary["score"] == span.attrs["score"]
+    panel = newsworthiness_panel(analysis)
+    assert panel is not None and "NOT trained" in str(panel.body) and "Score" in str(panel.body)
+    assert newsworthiness_panel(Analysis(paper, (), config)) is None
+
+
+def test_panel_escapes_untrusted_text():
+    from sciwire.document import Document, Span
+
+    attrs = {"score": 0.5, "probability": 0.25, "vote_share": 0.4, "model": "<b>m</b>", "note": "<i>",
+             "reasons": [{"feature": "x", "phrase": "<script>alert(1)</script>", "contribution": -0.2}]}  # fmt: skip
+    doc = Document("p", "paper", "t", "Some text.").with_layer(LAYER, [Span(0, 4, "newsworthiness", 0.5, attrs)])
+    body = str(newsworthiness_panel(Analysis(doc, (), Config())).body)
+    assert "<script>" not in body and "&lt;script&gt;" in body and "&lt;b&gt;m" in body
+    assert "25%" in body and "40%" in body
+
+
+def test_default_model_loads_from_package():
+    assert DefaultModel.load().trained_on_judgements is False
