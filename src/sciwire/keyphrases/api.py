@@ -1,0 +1,57 @@
+"""Keyphrases of files: the library function behind ``sciwire keywords``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sciwire.backends.embeddings import Embedder
+from sciwire.config import Config
+from sciwire.document import Document
+from sciwire.keyphrases.extractor import Keyphrase, KeyphraseExtractor
+from sciwire.keyphrases.step import paper_text_without_references
+
+
+@dataclass(frozen=True)
+class FileKeyphrases:
+    """The keyphrases of one input file."""
+
+    path: str
+    document: Document
+    keyphrases: list[Keyphrase]
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.path,
+            "id": self.document.id,
+            "kind": self.document.kind,
+            "keyphrases": [
+                {"phrase": k.text, "score": k.score, "count": k.count, "acronym": k.acronym} for k in self.keyphrases
+            ],
+        }
+
+
+def keywords_for_files(
+    paths: Sequence[str | os.PathLike[str]],
+    config: Config | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[FileKeyphrases]:
+    """Read each file (any format sciwire reads) and extract its keyphrases (``[keyphrases]`` settings).
+
+    A paper's reference list is left out. Each file is ranked on its own, so the result for a
+    file does not depend on the others given with it.
+
+    Raises:
+        InputError: A file cannot be read, or its text is unusable (see :meth:`KeyphraseExtractor.extract`).
+    """
+    from sciwire.readers import read
+
+    config = config or Config()
+    docs = [read(p, config=config.input) for p in paths]
+    cache = config.paths.cache_dir if config.runtime.embedding_cache else None
+    embedder = Embedder(config.models.embedding, config.runtime.device, config.runtime.batch_size, cache)
+    extractor = KeyphraseExtractor(config.keyphrases, config.models.spacy, embedder, config.input.min_english_ratio)
+    texts = [paper_text_without_references(d) if d.kind == "paper" else d.text for d in docs]
+    results = extractor.extract_many(texts, on_progress=on_progress)
+    return [FileKeyphrases(str(p), d, r) for p, d, r in zip(paths, docs, results, strict=True)]

@@ -1,0 +1,271 @@
+"""``KeyphraseExtractor``: text in, ranked keyphrases out, one document or many.
+
+Methods (``keyphrases.method``):
+
+- ``combined`` (default): spaCy tags -> candidates -> graph + statistical scores; the best
+  ``embed_candidates`` are embedded (MiniLM) and re-ranked with the combined linear score,
+  then picked with maximal marginal relevance (``diversity``).
+- ``fast``: the same without spaCy's tagger and the encoder: tokens are tagged from a shipped
+  word lexicon (:mod:`sciwire.keyphrases.lexicon`) and ranked by graph + statistical features.
+- ``graph``, ``statistical``, ``embedding``: one scorer alone, on spaCy candidates.
+
+Every document is ranked on its own: the output for a text is the same alone or in a batch.
+
+Example:
+    >>> ex = KeyphraseExtractor()                                  # cheap: nothing loaded yet
+    >>> [k.text for k in ex.extract("Graph neural networks for molecules.")]  # doctest: +SKIP
+    ['Graph neural networks', 'molecules']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sciwire.backends.embeddings import Embedder
+from sciwire.config import DEFAULT_SPACY_MODEL, KeyphrasesConfig
+from sciwire.errors import ConfigError, InputError, UnsupportedLanguageError
+from sciwire.keyphrases._nlp import load_keyphrase_nlp
+from sciwire.keyphrases.candidates import CandidateSet, CandidateSettings, extract_candidates
+from sciwire.keyphrases.lexicon import load_lexicon, tag_with_lexicon
+from sciwire.keyphrases.scorers import (
+    DEFAULT_WEIGHTS,
+    FAST_WEIGHTS,
+    FEATURES,
+    EmbeddingScorer,
+    GraphScorer,
+    StatisticalScorer,
+    candidate_features,
+    load_weights,
+    mmr,
+)
+from sciwire.keyphrases.stopwords import resolve_stopwords
+from sciwire.keyphrases.tagging import TaggedText, tag_texts
+from sciwire.readers._checks import MIN_WORDS_FOR_LANGUAGE, english_ratio, words
+
+logger = logging.getLogger(__name__)
+METHODS: tuple[str, ...] = ("combined", "fast", "graph", "statistical", "embedding")
+
+
+@dataclass(frozen=True)
+class Keyphrase:
+    """One keyphrase of a document.
+
+    Attributes:
+        text: Its most frequent surface form in the document.
+        score: The method's score (higher is better; comparable within one document only).
+        key: The de-duplication key: the stems of its words' lemmas, space-separated.
+        occurrences: ``(start, end)`` character offsets of every occurrence (acronym uses included).
+        acronym: The acronym introduced for it ("HyARM"), if any.
+    """
+
+    text: str
+    score: float
+    key: str
+    occurrences: tuple[tuple[int, int], ...]
+    acronym: str | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.occurrences)
+
+
+class KeyphraseExtractor:
+    """Extract keyphrases with the configured method.
+
+    Args:
+        config: Keyphrase settings (``[keyphrases]``); defaults when None.
+        spacy_model: The spaCy package or folder (``models.spacy``).
+        embedder: The sentence encoder for ``combined`` and ``embedding``; a fresh offline
+            MiniLM without cache when None.
+        min_english_ratio: Texts of 40 words or more with a lower share of English function
+            words are refused (``input.min_english_ratio``).
+
+    Raises:
+        ConfigError: On an unknown method or an unreadable stopword or weights file.
+    """
+
+    def __init__(
+        self,
+        config: KeyphrasesConfig | None = None,
+        spacy_model: str = DEFAULT_SPACY_MODEL,
+        embedder: Embedder | None = None,
+        min_english_ratio: float = 0.12,
+    ) -> None:
+        self.config = config or KeyphrasesConfig()
+        if self.config.method not in METHODS:
+            raise ConfigError(f"keyphrases.method must be one of {METHODS}, got {self.config.method!r}")
+        self.spacy_model = spacy_model
+        self.embedder = embedder
+        self.min_english_ratio = min_english_ratio
+        self.stopwords = resolve_stopwords(self.config.stopwords_file, self.config.extra_stopwords)
+        if self.config.weights_file:
+            self.weights = load_weights(self.config.weights_file)
+        else:
+            self.weights = dict(FAST_WEIGHTS if self.config.method == "fast" else DEFAULT_WEIGHTS)
+        self.settings = CandidateSettings(self.stopwords, self.config.max_words, self.config.participles)
+        self.graph = GraphScorer(window=self.config.window)
+        self.statistical = StatisticalScorer()
+        self._embedding: EmbeddingScorer | None = None
+
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.config.method == "embedding" or (
+            self.config.method == "combined" and self.weights["embedding"] != 0
+        )
+
+    def warm_up(self) -> None:
+        """Load spaCy (or the lexicon) and, when the method needs it, the encoder."""
+        if self.config.method == "fast":
+            load_keyphrase_nlp(self.spacy_model, tagged=False)
+            load_lexicon()
+        else:
+            load_keyphrase_nlp(self.spacy_model, tagged=True)
+        if self.uses_embeddings:
+            self.embedding_scorer.warm_up()
+
+    @property
+    def embedding_scorer(self) -> EmbeddingScorer:
+        if self._embedding is None:
+            self._embedding = EmbeddingScorer(self.embedder or Embedder(cache_dir=None))
+        return self._embedding
+
+    # ---- public API -----------------------------------------------------------------------
+    def extract(self, text: str, top: int | None = None) -> list[Keyphrase]:
+        """The best ``top`` (default ``keyphrases.top``) keyphrases of one text, best first.
+
+        Raises:
+            InputError: The text is empty, has no words or exceeds ``keyphrases.max_chars``.
+            UnsupportedLanguageError: A text of 40 words or more does not look like English.
+        """
+        return self.extract_many([text], top)[0]
+
+    def extract_many(
+        self, texts: Sequence[str], top: int | None = None, on_progress: Callable[[int], None] | None = None
+    ) -> list[list[Keyphrase]]:
+        """Keyphrases of each text; identical to calling :meth:`extract` on each (batching is for speed)."""
+        for i, text in enumerate(texts):
+            self._check(text, f"text {i + 1}" if len(texts) > 1 else "the text")
+        tagged = self.tag(texts)
+        out = []
+        for t in tagged:
+            out.append(self.rank(extract_candidates(t, self.settings), top))
+            if on_progress is not None:
+                on_progress(1)
+        return out
+
+    def tag(self, texts: Sequence[str]) -> list[TaggedText]:
+        """Tagged words of each text (spaCy, or the lexicon in fast mode)."""
+        if self.config.method == "fast":
+            return tag_with_lexicon(texts, load_keyphrase_nlp(self.spacy_model, tagged=False), load_lexicon())
+        return tag_texts(texts, load_keyphrase_nlp(self.spacy_model, tagged=True))
+
+    def candidates(self, text: str) -> CandidateSet:
+        """The de-duplicated candidates of one text (before ranking)."""
+        self._check(text, "the text")
+        return extract_candidates(self.tag([text])[0], self.settings)
+
+    def rank(self, cands: CandidateSet, top: int | None = None) -> list[Keyphrase]:
+        """Rank the candidates of one document with the configured method."""
+        top = self.config.top if top is None else top
+        if top < 1:
+            raise InputError(f"top must be >= 1, got {top}")
+        if len(cands) == 0:
+            logger.info("No noun-phrase candidates in a text of %d words", len(cands.tagged))
+            return []
+        method = self.config.method
+        if method == "graph":
+            return self._pick(cands, self.graph.score(cands), top)
+        if method == "statistical":
+            return self._pick(cands, self.statistical.score(cands), top)
+        if method == "embedding":
+            indices = self._shortlist(cands, self._first_order(cands), self.config.embed_candidates * 4)
+            sims, vectors = self.embedding_scorer.similarities(cands, indices)
+            return self._pick_mmr(cands, indices, sims, vectors, top)
+        features, indices, vecs = self._combined_features(cands)
+        scores = features @ np.array([self.weights[f] for f in FEATURES])
+        if vecs is None:
+            return self._pick(cands, scores, top)
+        return self._pick_mmr(cands, indices, scores, vecs, top)
+
+    def features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int]]:
+        """The combined ranker's feature rows and the candidate index of each row (the shortlist)."""
+        features, indices, _ = self._combined_features(cands)
+        return features, indices
+
+    def _combined_features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int], np.ndarray | None]:
+        graph, stat = self.graph.score(cands), self.statistical.score(cands)
+        features = candidate_features(cands, graph, stat)
+        if not self.uses_embeddings:
+            return features, list(range(len(cands))), None
+        base = features @ np.array([self.weights[f] for f in FEATURES])
+        indices = self._shortlist(cands, base, self.config.embed_candidates)
+        sims, vecs = self.embedding_scorer.similarities(cands, indices)
+        sub = CandidateSet(cands.tagged, cands.stems, [cands.candidates[i] for i in indices], cands.stopwords)
+        return candidate_features(sub, graph[indices], stat[indices], sims), indices, vecs
+
+    # ---- helpers --------------------------------------------------------------------------
+    def _check(self, text: str, name: str) -> None:
+        if not isinstance(text, str):
+            raise InputError(f"Keyphrase extraction needs a str, got {type(text).__name__} for {name}")
+        if not text.strip():
+            raise InputError(f"{name} is empty; keyphrase extraction needs some text")
+        if len(text) > self.config.max_chars:
+            raise InputError(
+                f"{name} has {len(text):,} characters, more than keyphrases.max_chars = {self.config.max_chars:,}; "
+                "split it or raise the limit"
+            )
+        tokens = words(text)
+        if not tokens:
+            raise InputError(f"{name} has no words (only numbers or symbols); keyphrases need words")
+        if len(tokens) >= MIN_WORDS_FOR_LANGUAGE and self.min_english_ratio > 0:
+            ratio = english_ratio(text)
+            if ratio < self.min_english_ratio:
+                raise UnsupportedLanguageError(
+                    f"{name} does not look like English: {ratio:.1%} of its {len(tokens)} words are common English "
+                    f"words, expected at least {self.min_english_ratio:.0%}; keyphrase extraction handles English only"
+                )
+
+    @staticmethod
+    def _first_order(cands: CandidateSet) -> np.ndarray:
+        n = len(cands)
+        tf = np.array([len(c.occurrences) for c in cands.candidates], dtype=float)
+        return tf + (n - np.arange(n)) / (n + 1)  # frequent first, then early
+
+    @staticmethod
+    def _order(scores: np.ndarray) -> np.ndarray:
+        """Indices by score (rounded, so float noise cannot reorder), ties by first occurrence."""
+        return np.lexsort((np.arange(len(scores)), -np.round(scores, 9)))
+
+    def _shortlist(self, cands: CandidateSet, scores: np.ndarray, k: int) -> list[int]:
+        return [int(i) for i in self._order(scores)[:k]]
+
+    def _pick(self, cands: CandidateSet, scores: np.ndarray, top: int) -> list[Keyphrase]:
+        return [self._keyphrase(cands, int(i), float(scores[i])) for i in self._order(scores)[:top]]
+
+    def _pick_mmr(
+        self, cands: CandidateSet, indices: list[int], scores: np.ndarray, vecs: np.ndarray, top: int
+    ) -> list[Keyphrase]:
+        scores = np.round(scores, 9)
+        order = mmr(scores, vecs, top, self.config.diversity)
+        return [self._keyphrase(cands, indices[j], float(scores[j])) for j in order]
+
+    @staticmethod
+    def _keyphrase(cands: CandidateSet, i: int, score: float) -> Keyphrase:
+        cand, tagged = cands.candidates[i], cands.tagged
+        spans = tuple((tagged.starts[a], tagged.ends[b]) for a, b in cand.occurrences)
+        return Keyphrase(cand.surface, round(score, 6), " ".join(cand.key), spans, cand.acronym)
+
+
+def extract_keyphrases(
+    texts: str | Sequence[str], config: KeyphrasesConfig | None = None, top: int | None = None
+) -> list[list[Keyphrase]]:
+    """Keyphrases of each text (a single string counts as one text), with a fresh extractor.
+
+    See :func:`sciwire.keyphrases.api.keywords_for_files` for files (``sciwire keywords``).
+    """
+    items = [texts] if isinstance(texts, str) else list(texts)
+    return KeyphraseExtractor(config).extract_many(items, top)

@@ -1,0 +1,115 @@
+"""An embedding scorer (EmbedRank, Bennani-Smires et al., 2018) and maximal marginal relevance.
+
+Each candidate's surface form and the document are embedded with the shared sentence
+encoder (:class:`~sciwire.backends.embeddings.Embedder`, all-MiniLM-L6-v2 offline by default);
+a candidate scores its cosine similarity to the document. The encoder reads at most 256
+word pieces, so a long document is embedded as the mean of its first ``doc_chunks`` pieces
+of about ``chunk_chars`` characters (title, abstract and introduction for a paper).
+
+Each document is encoded in its own calls, so its scores do not depend on the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from sciwire.backends.embeddings import Embedder
+from sciwire.keyphrases.candidates import CandidateSet
+
+
+def mmr(
+    relevance: np.ndarray, vectors: np.ndarray, top_n: int, diversity: float, ties: Sequence[int] | None = None
+) -> list[int]:
+    """Maximal marginal relevance (Carbonell & Goldstein, 1998): pick ``top_n`` indices in order.
+
+    Each step takes ``argmax (1 - diversity) * relevance - diversity * max_sim_to_picked``.
+
+    Args:
+        relevance: One score per item (higher is better), comparable to cosine similarities.
+        vectors: L2-normalised item vectors, one row per item.
+        top_n: How many to pick.
+        diversity: 0 keeps the relevance order, 1 only avoids redundancy.
+        ties: Tie-breaking order of the items (default: their index).
+
+    Example:
+        >>> v = np.array([[1.0, 0.0], [0.99, 0.141], [0.0, 1.0]])
+        >>> mmr(np.array([0.9, 0.89, 0.5]), v, 2, diversity=0.5)
+        [0, 2]
+    """
+    n = len(relevance)
+    if n == 0 or top_n <= 0:
+        return []
+    tie_rank = np.empty(n)
+    tie_rank[np.asarray(ties if ties is not None else range(n))] = np.arange(n)
+    picked: list[int] = []
+    max_sim = np.full(n, -np.inf)
+    available = np.ones(n, dtype=bool)
+    for _ in range(min(top_n, n)):
+        penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
+        value = np.round((1 - diversity) * relevance - diversity * penalty, 9)
+        value[~available] = -np.inf
+        best = np.flatnonzero(value == value.max())
+        choice = int(best[np.argmin(tie_rank[best])])
+        picked.append(choice)
+        available[choice] = False
+        max_sim = np.maximum(max_sim, vectors @ vectors[choice])
+    return picked
+
+
+class EmbeddingScorer:
+    """Cosine similarity between each candidate and the document.
+
+    Args:
+        embedder: The sentence encoder (shared with the rest of sciwire).
+        chunk_chars: Size of the pieces a long document is embedded in.
+        doc_chunks: How many leading pieces make up the document vector.
+    """
+
+    name = "embedding"
+
+    def __init__(self, embedder: Embedder, chunk_chars: int = 1000, doc_chunks: int = 4) -> None:
+        self.embedder = embedder
+        self.chunk_chars = chunk_chars
+        self.doc_chunks = doc_chunks
+
+    def warm_up(self) -> None:
+        """Load the encoder."""
+        self.embedder.warm_up()
+
+    def document_vector(self, cands: CandidateSet) -> np.ndarray:
+        """Mean of the embeddings of the first ``doc_chunks`` sentence-aligned pieces, L2-normalised."""
+        tagged = cands.tagged
+        if len(tagged) == 0:
+            vec = self.embedder.encode([tagged.text])[0]
+            return np.asarray(vec / (np.linalg.norm(vec) or 1.0), dtype=np.float32)
+        pieces: list[str] = []
+        start = 0
+        for i in range(1, len(tagged) + 1):
+            sentence_end = i == len(tagged) or tagged.sents[i] != tagged.sents[i - 1]
+            if sentence_end and (tagged.ends[i - 1] - tagged.starts[start] >= self.chunk_chars or i == len(tagged)):
+                pieces.append(tagged.surface(start, i - 1))
+                start = i
+                if len(pieces) == self.doc_chunks:
+                    break
+        vecs = self.embedder.encode(pieces)
+        mean = vecs.mean(axis=0)
+        return np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
+
+    def candidate_vectors(self, cands: CandidateSet, indices: Sequence[int] | None = None) -> np.ndarray:
+        """Embeddings of the candidates' surface forms (all, or those at ``indices``)."""
+        chosen = range(len(cands)) if indices is None else indices
+        return self.embedder.encode([cands.candidates[i].surface for i in chosen])
+
+    def score(self, cands: CandidateSet) -> np.ndarray:
+        """Cosine similarity of every candidate to the document."""
+        if len(cands) == 0:
+            return np.zeros(0)
+        return self.similarities(cands)[0]
+
+    def similarities(self, cands: CandidateSet, indices: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(cosine to the document, candidate vectors)`` for all candidates or those at ``indices``."""
+        doc = self.document_vector(cands)
+        vecs = self.candidate_vectors(cands, indices)
+        return np.asarray(vecs @ doc, dtype=float), vecs

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import pytest
+
+from sciwire.config import KeyphrasesConfig
+from sciwire.errors import ConfigError, InputError, UnsupportedLanguageError
+from sciwire.keyphrases import KeyphraseExtractor
+from sciwire.keyphrases.candidates import stem_word
+from tests.keyphrases.conftest import ABSTRACT
+
+OTHER = (
+    "Graph neural networks predict molecular properties from atom graphs. Message passing between atoms "
+    "learns chemical features, and graph neural networks outperform fingerprints on solubility benchmarks."
+)
+GERMAN = " ".join(
+    ["Die Katze schläft auf dem Sofa und der Hund spielt im Garten mit einem Ball, während die Sonne scheint."] * 6
+)
+
+
+def _texts(result):
+    return [[k.text for k in r] for r in result]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["fast_extractor", "graph_extractor", "combined_extractor"])
+def test_same_output_alone_and_in_a_batch(request, name):
+    ex = request.getfixturevalue(name)
+    alone = [ex.extract(ABSTRACT), ex.extract(OTHER)]
+    batch = ex.extract_many([OTHER, ABSTRACT, OTHER])
+    assert batch[1] == alone[0] and batch[0] == alone[1] == batch[2]
+    assert alone[0] and alone[1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["fast_extractor", "graph_extractor", "combined_extractor"])
+def test_no_near_duplicates_in_the_output(request, name):
+    phrases = request.getfixturevalue(name).extract(ABSTRACT, top=15)
+    keys = [k.key for k in phrases]
+    assert len(keys) == len(set(keys))
+    stems = [" ".join(stem_word(w) for w in k.text.lower().split()) for k in phrases]
+    assert len(stems) == len(set(stems))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["fast", "graph"])
+def test_stopwords_are_honoured(method, tmp_path):
+    baseline = KeyphraseExtractor(KeyphrasesConfig(method=method)).extract(ABSTRACT, top=20)
+    assert any("systems" in k.text.lower() for k in baseline)
+    ex = KeyphraseExtractor(KeyphrasesConfig(method=method, extra_stopwords="systems,system,decision"))
+    for k in ex.extract(ABSTRACT, top=20):
+        words = k.text.lower().split()
+        assert not {"systems", "system", "decision"} & set(words), k.text
+    stopfile = tmp_path / "stop.txt"
+    stopfile.write_text("resource\nallocation\n", encoding="utf-8")
+    ex = KeyphraseExtractor(KeyphrasesConfig(method=method, stopwords_file=str(stopfile)))
+    texts = [k.text.lower() for k in ex.extract(ABSTRACT, top=30)]
+    assert not any("resource" in t.split() or "allocation" in t.split() for t in texts)
+
+
+@pytest.mark.slow
+def test_keyphrases_point_at_their_occurrences(fast_extractor):
+    for k in fast_extractor.extract(ABSTRACT):
+        assert k.count == len(k.occurrences) >= 1
+        for start, end in k.occurrences:
+            written = " ".join(ABSTRACT[start:end].split())
+            assert written.lower() == k.text.lower() or written == k.acronym or k.count > 1
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_empty_text_is_an_error(fast_extractor, text):
+    with pytest.raises(InputError, match="is empty"):
+        fast_extractor.extract(text)
+
+
+def test_text_without_words_is_an_error(fast_extractor):
+    with pytest.raises(InputError, match="has no words"):
+        fast_extractor.extract("12 + 7 = 19; 3.5 % 2")
+
+
+def test_non_english_text_is_refused(fast_extractor):
+    with pytest.raises(UnsupportedLanguageError, match="does not look like English"):
+        fast_extractor.extract(GERMAN)
+
+
+@pytest.mark.slow
+def test_very_short_texts(graph_extractor):
+    assert [k.text for k in graph_extractor.extract("Graph neural networks.")] == ["Graph neural networks"]
+    assert graph_extractor.extract("It is what it is.") == []  # no noun phrase: nothing to return
+
+
+def test_text_over_the_limit_is_an_error():
+    ex = KeyphraseExtractor(KeyphrasesConfig(method="fast", max_chars=1000))
+    with pytest.raises(InputError, match=r"more than keyphrases\.max_chars"):
+        ex.extract("word " * 300)
+
+
+@pytest.mark.slow
+def test_very_long_text_is_processed_in_pieces(fast_extractor, monkeypatch):
+    import sciwire.keyphrases.tagging as tagging
+
+    long_text = (ABSTRACT + "\n\n" + OTHER + "\n\n") * 300  # ~330k characters, ~45k words
+    phrases = fast_extractor.extract(long_text)
+    assert [k.text for k in phrases][:1] and phrases[0].count >= 300
+    # the tagged path cuts texts the same way: pieces never exceed the chunk size
+    sizes: list[int] = []
+    real = tagging.chunk_text
+    monkeypatch.setattr(tagging, "chunk_text", lambda t: [p for p in real(t, 2000) if not sizes.append(len(p[1]))])
+    ex = KeyphraseExtractor(KeyphrasesConfig(method="graph"))
+    assert ex.extract((ABSTRACT + "\n") * 12) == ex.extract((ABSTRACT + "\n") * 12)
+    assert sizes and max(sizes) <= 2000
+
+
+def test_bad_settings_are_config_errors():
+    with pytest.raises(ConfigError, match=r"keyphrases\.method"):
+        KeyphrasesConfig(method="magic")
+    with pytest.raises(ConfigError, match="diversity"):
+        KeyphrasesConfig(diversity=2.0)
+    with pytest.raises(InputError, match="top must be >= 1"):
+        KeyphraseExtractor(KeyphrasesConfig(method="fast")).extract(OTHER, top=0)
