@@ -1,0 +1,109 @@
+"""The discourse step of ``sciwire analyze`` and the API that labels a Document.
+
+Writes on the paper:
+
+- ``discourse``: one span per paper sentence outside the reference list, label the CoreSC
+  code (``Res``, ``Met``...), ``score`` its calibrated probability, ``attrs``
+  ``{"sentence": index, "probabilities": {code: p}, "explanation": {...}}`` (see
+  :meth:`~sciwire.discourse.explain.Explanation.to_dict`);
+- ``abstract_roles``: the same for the sentences of the abstract section, labelled with the
+  rhetorical roles of CSAbstruct (background, objective, method, result, other).
+
+Stories are left unchanged; their coverage map is derived from these layers and their
+``alignment`` layer (:mod:`sciwire.discourse.coverage`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+import sciwire.discourse.report  # noqa: F401  (registers the panel, badges and summary)
+from sciwire.config import Config, DiscourseConfig
+from sciwire.discourse.coverage import ABSTRACT_LAYER, DISCOURSE_LAYER
+from sciwire.discourse.features import document_sequence
+from sciwire.discourse.model import DiscourseModel, load_cached
+from sciwire.document import Document, Sentence, Span
+
+if TYPE_CHECKING:
+    from sciwire.pipeline import StepContext
+
+
+def role_spans(
+    model: DiscourseModel, doc: Document, sentences: Sequence[Sentence], vectors: np.ndarray, cfg: DiscourseConfig
+) -> list[Span]:
+    """One span per sentence with the model's role, probability and explanation."""
+    if not sentences:
+        return []
+    preds = model.predict(document_sequence(doc, sentences, vectors), True, cfg.top_features, cfg.neighbours)
+    return [
+        Span(
+            s.start,
+            s.end,
+            p.label,
+            score=round(p.probability, 4),
+            attrs={
+                "sentence": s.index,
+                "probabilities": {k: round(v, 4) for k, v in p.probabilities.items()},
+                "explanation": p.explanation.to_dict() if p.explanation else {},
+            },
+        )
+        for s, p in zip(sentences, preds, strict=True)
+    ]
+
+
+def label_document(
+    doc: Document, sentences: Sequence[Sentence], vectors: np.ndarray, config: Config | None = None
+) -> Document:
+    """``doc`` with the ``discourse`` and ``abstract_roles`` layers for ``sentences``.
+
+    Args:
+        doc: A document with sentences (and, ideally, sections).
+        sentences: The sentences to label (e.g. ``list(doc.iter_sentences())``).
+        vectors: Their embeddings, in order.
+        config: Settings (models, explanation size).
+    """
+    cfg = (config or Config()).discourse
+    coresc = load_cached(cfg.coresc_model, "coresc")
+    doc = doc.with_layer(DISCOURSE_LAYER, role_spans(coresc, doc, sentences, vectors, cfg))
+    in_abstract = [
+        i for i, s in enumerate(sentences) if (sec := doc.section_of(s)) is not None and sec.name == "abstract"
+    ]
+    if in_abstract:
+        abstract = load_cached(cfg.abstract_model, "abstract")
+        spans = role_spans(abstract, doc, [sentences[i] for i in in_abstract], vectors[in_abstract], cfg)
+        doc = doc.with_layer(ABSTRACT_LAYER, spans)
+    return doc
+
+
+class DiscourseStep:
+    """Adds the ``discourse`` and ``abstract_roles`` layers to the paper (see the module docstring).
+
+    Example:
+        >>> DiscourseStep().name
+        'discourse'
+    """
+
+    name = "discourse"
+
+    def warm_up(self, config: Config) -> None:
+        """Load both models once (they are small)."""
+        if config.discourse.enabled:
+            load_cached(config.discourse.coresc_model, "coresc")
+            load_cached(config.discourse.abstract_model, "abstract")
+
+    def run(
+        self, paper: Document, stories: Sequence[Document], context: StepContext
+    ) -> tuple[Document, list[Document]]:
+        """Label the paper's sentences (outside the references) with the pipeline's embeddings."""
+        if not context.config.discourse.enabled or not context.paper_sentences:
+            return paper, list(stories)
+        for task, spec in (
+            ("coresc", context.config.discourse.coresc_model),
+            ("abstract", context.config.discourse.abstract_model),
+        ):
+            load_cached(spec, task).check_embedder(context.embedder.model_key)
+        paper = label_document(paper, context.paper_sentences, context.paper_vectors, context.config)
+        return paper, list(stories)
