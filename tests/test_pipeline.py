@@ -10,7 +10,7 @@ from sciwire.config import load_config
 from sciwire.document import Span
 from sciwire.errors import InputError
 from sciwire.examples import EXAMPLES_DIR, paper_path, story_paths
-from sciwire.pipeline import Analyzer, read_inputs
+from sciwire.pipeline import Analyzer, default_steps, read_inputs
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +78,10 @@ def test_hostile_html_never_reaches_the_documents(result):
 
 
 def test_timings_are_recorded(result):
-    assert set(result.timings) == {"load_models", "sentences_entities", "embeddings", "alignment"}
+    base = {"load_models", "sentences_entities", "embeddings", "alignment"}
+    steps = {step.name for step in default_steps()}
+    assert set(result.timings) == base | steps
+    assert all(seconds >= 0 for seconds in result.timings.values())
 
 
 def test_inputs_are_not_modified(analyzer):

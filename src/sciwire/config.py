@@ -144,6 +144,203 @@ class QAConfig:
 
 
 @dataclass
+class LinkConfig:
+    """News <-> paper linking: the paper finder and cross-document coreference (docs/linking.md).
+
+    Paper finder: ``p(story is about paper) = sigmoid(find_bias + find_w_bm25 * bm25 +
+    find_w_cosine * cosine + find_w_align * align + metadata)``, where ``metadata`` adds
+    ``find_w_doi``, ``find_w_title``, ``find_w_author``, ``find_w_venue`` and ``find_w_date`` times
+    their evidence (0..1). The first four numbers are fitted on CD²CR train; the metadata
+    weights are set by hand (CD²CR stories carry no DOIs, titles or bylines).
+
+    Coreference: ``p(two mentions corefer) = sigmoid(coref_bias + Σ coref_w_* · feature)``
+    (fitted on CD²CR train gold mentions); average-link clusters merge while the mean pair
+    probability is >= ``coref_threshold`` (best CoNLL F1 on train).
+    """
+
+    # Fitted by benchmarks/linking.py on CD²CR train (logistic regression, no class weights).
+    find_bias: float = -10.629
+    find_w_bm25: float = 4.036
+    find_w_cosine: float = 10.102
+    find_w_align: float = 5.708
+    # Hand-set: a DOI in the story is decisive; names, venue and date are supporting evidence.
+    find_w_doi: float = 8.0
+    find_w_title: float = 3.0
+    find_w_author: float = 2.0
+    find_w_venue: float = 1.5
+    find_w_date: float = 0.5
+    find_top_k: int = 5
+    # Fitted by benchmarks/linking.py on CD²CR train gold mentions (logistic regression, no class
+    # weights); threshold = best train CoNLL F1. Small or negative weights are features that the
+    # in-context cosine already covers.
+    coref_bias: float = -2.977
+    coref_w_context: float = 3.699
+    coref_w_head: float = 0.054
+    coref_w_exact: float = -0.569
+    coref_w_overlap: float = 1.268
+    coref_w_alias: float = 1.684
+    coref_w_pronoun: float = -0.173
+    coref_w_same_doc: float = -0.942
+    coref_w_antecedent: float = 0.201
+    coref_threshold: float = 0.25
+    #: In ``sciwire analyze``: paper sentences searched for shared entities (abstract first,
+    #: then the sentences the story reports, in order), at most this many.
+    max_paper_sentences: int = 40
+
+    def __post_init__(self) -> None:
+        if not 0 < self.coref_threshold < 1:
+            raise ConfigError(
+                f"link.coref_threshold is a probability and must be in (0, 1), got {self.coref_threshold}"
+            )
+        if not 1 <= self.find_top_k <= 100:
+            raise ConfigError(f"link.find_top_k must be between 1 and 100, got {self.find_top_k}")
+        if not 1 <= self.max_paper_sentences <= 1000:
+            raise ConfigError(f"link.max_paper_sentences must be between 1 and 1000, got {self.max_paper_sentences}")
+        hand_set = ("find_w_doi", "find_w_title", "find_w_author", "find_w_venue", "find_w_date")
+        if any(getattr(self, name) < 0 for name in hand_set):
+            raise ConfigError(f"link.{', link.'.join(hand_set)} are evidence weights and must be >= 0")
+
+
+@dataclass
+class NewsworthinessConfig:
+    """Newsworthiness ranking and training (see docs/newsworthiness.md).
+
+    ``model`` is ``default`` (the shipped transparent model, NOT trained on journalists'
+    judgements) or the folder of a model from ``sciwire train newsworthiness``. Training embeds
+    the title and at most ``embed_words`` words of each abstract (fewer is faster); ranking uses
+    the value the model was built with.
+    Calibration is sigmoid below ``isotonic_min_papers`` training papers, isotonic from there.
+    """
+
+    model: str = "default"
+    embed_words: int = 64
+    top_reasons: int = 3
+    n_estimators: int = 300
+    cv_folds: int = 5
+    isotonic_min_papers: int = 1000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.model.strip():
+            raise ConfigError("newsworthiness.model must be 'default' or a model folder")
+        if not 8 <= self.embed_words <= 512:
+            raise ConfigError(f"newsworthiness.embed_words must be between 8 and 512, got {self.embed_words}")
+        if not 1 <= self.top_reasons <= 10:
+            raise ConfigError(f"newsworthiness.top_reasons must be between 1 and 10, got {self.top_reasons}")
+        if not 10 <= self.n_estimators <= 5000 or not 2 <= self.cv_folds <= 20 or self.isotonic_min_papers < 2:
+            raise ConfigError(
+                "newsworthiness.n_estimators must be 10-5000, cv_folds 2-20 and isotonic_min_papers >= 2; "
+                f"got {self.n_estimators}, {self.cv_folds}, {self.isotonic_min_papers}"
+            )
+
+
+@dataclass
+class KeyphrasesConfig:
+    """Keyphrase extraction (see docs/keyphrases.md).
+
+    ``method``: combined (default), fast (no tagger, no encoder), graph, statistical or
+    embedding. ``stopwords_file`` (one word per line) replaces the built-in list;
+    ``extra_stopwords`` (comma-separated) adds to it. ``weights_file``: weights from
+    ``sciwire train keyphrases`` (empty: the shipped hand-set weights). ``diversity``: MMR.
+    """
+
+    method: str = "combined"
+    top: int = 10
+    max_words: int = 5
+    participles: bool = True
+    window: int = 10
+    embed_candidates: int = 50
+    diversity: float = 0.3
+    stopwords_file: str = ""
+    extra_stopwords: str = ""
+    weights_file: str = ""
+    max_chars: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        methods = ("combined", "fast", "graph", "statistical", "embedding")
+        if self.method not in methods:
+            raise ConfigError(f"keyphrases.method must be one of {', '.join(methods)}; got {self.method!r}")
+        if not 1 <= self.top <= 1000 or not 1 <= self.max_words <= 10 or not 2 <= self.window <= 50:
+            raise ConfigError(
+                f"keyphrases.top must be 1-1000, max_words 1-10 and window 2-50; got {self.top}, "
+                f"{self.max_words}, {self.window}"
+            )
+        if not 1 <= self.embed_candidates <= 10_000 or not 0 <= self.diversity <= 1 or self.max_chars < 1:
+            raise ConfigError(
+                "keyphrases.embed_candidates must be 1-10000, diversity in [0, 1] and max_chars >= 1; got "
+                f"{self.embed_candidates}, {self.diversity}, {self.max_chars}"
+            )
+
+
+@dataclass
+class FidelityConfig:
+    """News fidelity: claim strength, certainty and pair verdicts (see docs/fidelity.md).
+
+    ``model_dir``: a folder from ``sciwire train fidelity`` (empty: the shipped models).
+    ``context_sentences``: sentences before a pair, in its paragraph, searched for "in mice".
+    ``number_tolerance``: relative difference under which two numbers are the same.
+    ``findings``: run the conclusion detector on the paper (``finding_threshold``: its cut-off),
+    on at most ``max_paper_sentences`` sentences.
+    """
+
+    model_dir: str = ""
+    context_sentences: int = 2
+    number_tolerance: float = 0.05
+    findings: bool = True
+    finding_threshold: float = 0.5
+    max_paper_sentences: int = 600
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.context_sentences <= 10:
+            raise ConfigError(f"fidelity.context_sentences must be between 0 and 10, got {self.context_sentences}")
+        if not 0 <= self.number_tolerance < 1 or not 0 < self.finding_threshold < 1:
+            raise ConfigError(
+                "fidelity.number_tolerance must be in [0, 1) and fidelity.finding_threshold in (0, 1); got "
+                f"{self.number_tolerance}, {self.finding_threshold}"
+            )
+        if self.max_paper_sentences < 1:
+            raise ConfigError(f"fidelity.max_paper_sentences must be >= 1, got {self.max_paper_sentences}")
+
+
+@dataclass
+class DiscourseConfig:
+    """Discourse roles: CoreSC concepts of paper sentences, rhetorical roles of abstracts (docs/discourse.md).
+
+    ``coresc_model`` / ``abstract_model``: ``default`` (shipped) or a folder from ``sciwire train
+    discourse``; ``enabled = false`` skips the step in ``sciwire analyze``. ``top_features`` and
+    ``neighbours``: size of each sentence's explanation. ``hidden``, ``epochs``, ``window``,
+    ``max_vocab`` and ``seed`` set the tagger that ``sciwire train discourse`` fits.
+    """
+
+    enabled: bool = True
+    coresc_model: str = "default"
+    abstract_model: str = "default"
+    top_features: int = 5
+    neighbours: int = 5
+    hidden: int = 128
+    epochs: int = 40
+    window: int = 96
+    max_vocab: int = 5000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.coresc_model.strip() or not self.abstract_model.strip():
+            raise ConfigError("discourse.coresc_model and discourse.abstract_model must be 'default' or a model folder")
+        if not 0 <= self.top_features <= 50 or not 0 <= self.neighbours <= 50:
+            raise ConfigError(
+                "discourse.top_features and discourse.neighbours must be 0-50; got "
+                f"{self.top_features}, {self.neighbours}"
+            )
+        if not 8 <= self.hidden <= 1024 or not 1 <= self.epochs <= 500 or not 4 <= self.window <= 4096:
+            raise ConfigError(
+                "discourse.hidden must be 8-1024, epochs 1-500 and window 4-4096; got "
+                f"{self.hidden}, {self.epochs}, {self.window}"
+            )
+        if self.max_vocab < 1:
+            raise ConfigError(f"discourse.max_vocab must be >= 1, got {self.max_vocab}")
+
+
+@dataclass
 class Config:
     """The whole resolved configuration."""
 
@@ -153,6 +350,11 @@ class Config:
     input: InputConfig = field(default_factory=InputConfig)
     align: AlignConfig = field(default_factory=AlignConfig)
     qa: QAConfig = field(default_factory=QAConfig)
+    link: LinkConfig = field(default_factory=LinkConfig)
+    newsworthiness: NewsworthinessConfig = field(default_factory=NewsworthinessConfig)
+    keyphrases: KeyphrasesConfig = field(default_factory=KeyphrasesConfig)
+    fidelity: FidelityConfig = field(default_factory=FidelityConfig)
+    discourse: DiscourseConfig = field(default_factory=DiscourseConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""

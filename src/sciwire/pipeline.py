@@ -79,8 +79,14 @@ def default_steps() -> list[Step]:
 
     Capabilities add themselves here (imports stay local so ``import sciwire`` is cheap).
     """
-    steps: list[Step] = []
-    return steps
+    from sciwire.discourse.step import DiscourseStep
+    from sciwire.fidelity.step import FidelityStep
+    from sciwire.keyphrases.step import KeyphraseStep
+    from sciwire.linking.step import LinkingStep
+    from sciwire.newsworthiness.step import NewsworthinessStep
+
+    # Discourse roles first: fidelity reads them (findings) and the report colours by them.
+    return [DiscourseStep(), FidelityStep(), KeyphraseStep(), NewsworthinessStep(), LinkingStep()]
 
 
 class _NoProgress:

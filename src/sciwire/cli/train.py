@@ -45,3 +45,169 @@ def train_qa_cli(
         typer.echo(str(path))
 
     run_safely(body)
+
+
+@train_app.command("newsworthiness")
+def train_newsworthiness_cli(
+    ratings: Annotated[
+        Path,
+        typer.Option(
+            "--ratings",
+            help="CSV/JSONL: paper_id,rater_id,actuality,controversy,relevance_magnitude,relevance_valence (1-5).",
+        ),
+    ],
+    papers: Annotated[Path, typer.Option("--papers", help="JSONL of the rated papers: id, title, abstract, metadata.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the model, card and receipt.")] = Path(
+        "sciwire-newsworthiness-model"
+    ),
+    kind: Annotated[
+        str, typer.Option("--kind", help="extra_trees (the study's) or logistic (baseline).")
+    ] = "extra_trees",
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Train a calibrated newsworthiness model on news-value ratings (use it with `sciwire rank --model OUT`)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import shlex
+        import sys
+
+        from sciwire.newsworthiness.training import train_newsworthiness
+
+        cfg = build_config(config, set_)
+        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        result = train_newsworthiness(ratings, papers, out, cfg, kind=kind, command=command)
+        m = result.metrics
+        for name in ("extra_trees", "logistic"):
+            s = m[name]
+            typer.echo(
+                f"{name}: AUC {s['auc']:.3f}  P@10 {s['p@10']:.2f}  P@15 {s['p@15']:.2f}  "
+                f"ECE {s['ece_raw']:.3f} -> {s['ece_calibrated']:.3f} (out-of-fold)",
+                err=True,
+            )
+        typer.echo(str(result.folder))
+
+    run_safely(body)
+
+
+@train_app.command("keyphrases")
+def train_keyphrases_cli(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, receipt and card.")] = Path(
+        "sciwire-keyphrase-weights"
+    ),
+    datasets: Annotated[
+        str, typer.Option("--datasets", help="Comma-separated: inspec, semeval2017, semeval2010 (train splits).")
+    ] = "inspec,semeval2017",
+    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Learn the combined keyphrase ranker's weights (use them with --set keyphrases.weights_file=OUT/weights.json)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        from sciwire.datasets.keyphrase import KEYPHRASE_SPLITS
+        from sciwire.errors import InputError
+        from sciwire.keyphrases.training import train_keyphrase_ranker
+
+        cfg = build_config(config, set_)
+        names = [d.strip() for d in datasets.split(",") if d.strip()]
+        unknown = [d for d in names if d not in KEYPHRASE_SPLITS]
+        if not names or unknown:
+            raise InputError(f"--datasets must name some of {', '.join(KEYPHRASE_SPLITS)}; got {datasets!r}")
+        with progress_bars() as progress:
+            progress.start("Keyphrase training documents", 0)
+            path = train_keyphrase_ranker(data or cfg.paths.data_dir, names, out, cfg, progress.advance)
+        typer.echo(str(path))
+
+    run_safely(body)
+
+
+@train_app.command("fidelity")
+def train_fidelity_cli(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the models, receipts and cards.")] = Path(
+        "sciwire-fidelity-models"
+    ),
+    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    parts: Annotated[str, typer.Option("--parts", help="Comma-separated: strength, certainty, conclusion.")] = (
+        "strength,certainty,conclusion"
+    ),
+    folds: Annotated[int, typer.Option("--folds", min=0, max=10, help="CV folds for claim strength (0: none).")] = 5,
+    epochs: Annotated[int, typer.Option("--epochs", min=1, max=50)] = 5,
+    layers: Annotated[int, typer.Option("--layers", min=1, max=6, help="Top MiniLM layers to adapt.")] = 3,
+    rank: Annotated[int, typer.Option("--rank", min=0, max=64, help="LoRA rank (0: tune the layers fully).")] = 8,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Train the fidelity models (use them with --set fidelity.model_dir=OUT)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import shlex
+        import sys
+
+        from sciwire.errors import InputError
+        from sciwire.fidelity.encoder import EncoderSettings
+        from sciwire.fidelity.training import PARTS, train_fidelity
+
+        cfg = build_config(config, set_)
+        chosen = tuple(p.strip() for p in parts.split(",") if p.strip())
+        if not chosen or set(chosen) - set(PARTS):
+            raise InputError(f"--parts must name some of {', '.join(PARTS)}; got {parts!r}")
+        settings = EncoderSettings(layers=layers, rank=rank, epochs=epochs)
+        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        result = train_fidelity(data or cfg.paths.data_dir, out, settings, folds, chosen, command,
+                                say=lambda msg: typer.echo(msg, err=True))  # fmt: skip
+        cv = result.metrics.get("strength_cv")
+        if cv:
+            typer.echo(
+                f"claim strength CV macro-F1: paper {cv['macro_f1_paper']}, press {cv['macro_f1_press']}", err=True
+            )
+        typer.echo(str(result.folder))
+
+    run_safely(body)
+
+
+@train_app.command("discourse")
+def train_discourse_cli(
+    data: Annotated[
+        Path,
+        typer.Option(
+            "--data", help="A CoreSC folder, a CSAbstruct folder (train.jsonl [+ dev.jsonl]) or a JSONL file."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the model, card and receipt.")] = Path(
+        "sciwire-discourse-model"
+    ),
+    task: Annotated[
+        str | None, typer.Option("--task", help="For a JSONL file: coresc, abstract or your own task name.")
+    ] = None,
+    cv: Annotated[int, typer.Option("--cv", min=0, max=20, help="Grouped cross-validation folds to run first.")] = 0,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Train a discourse-role tagger (use it with --set discourse.coresc_model=OUT or abstract_model=OUT)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import shlex
+        import sys
+
+        from sciwire.discourse.training import train_discourse
+
+        cfg = build_config(config, set_)
+        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        with progress_bars() as progress:
+            progress.start("Embedding, training", 0)
+            result = train_discourse(data, out, cfg, task=task, cv=cv, command=command, on_progress=progress.advance)
+        for name, rep in result.metrics.get("evaluation", {}).items():
+            line = f"{name}: macro-F1 {rep['macro_f1']:.3f}  accuracy {rep['accuracy']:.3f}  ECE {rep['ece']}"
+            typer.echo(line, err=True)
+        typer.echo(str(result.folder))
+
+    run_safely(body)

@@ -139,8 +139,7 @@ def finetune(
             if negatives:
                 columns.append([negatives[i] for i in idx])
             features = [
-                {k: v.to(model.device) if hasattr(v, "to") else v for k, v in tokenize(col).items()}
-                for col in columns
+                {k: v.to(model.device) if hasattr(v, "to") else v for k, v in tokenize(col).items()} for col in columns
             ]
             loss = loss_fn(features, torch.zeros(len(idx)))
             loss.backward()
