@@ -29,6 +29,10 @@ def analyze_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for report.json, report.html, config.toml.")] = Path(
         "sciwire-report"
     ),
+    question: Annotated[
+        list[str] | None,
+        typer.Option("--question", "-q", help="A question to answer from the paper (in report.json/html); repeatable."),
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
     gpu: GpuOpt = False,
@@ -36,15 +40,20 @@ def analyze_cli(
 ) -> None:
     """Analyse a paper and the news stories about it; write report.json and report.html."""
     setup_logging(verbose)
-    run_safely(lambda: _analyze(paper, news or [], out, build_config(config, set_, gpu)))
+    run_safely(lambda: _analyze(paper, news or [], out, build_config(config, set_, gpu), question or []))
 
 
-def _analyze(paper: Path, news: list[Path], out: Path, cfg: Config) -> None:
-    from sciwire.pipeline import analyze_files
+def _analyze(paper: Path, news: list[Path], out: Path, cfg: Config, questions: list[str] | None = None) -> None:
+    from sciwire.pipeline import Analyzer, Step, analyze_files, default_steps
     from sciwire.report import summarize, write_report
 
+    steps: list[Step] = default_steps()
+    if questions:
+        from sciwire.qa.step import QuestionStep
+
+        steps.append(QuestionStep(questions))  # checked before any model loads
     with progress_bars() as progress:
-        analysis = analyze_files(paper, news, cfg, progress)
+        analysis = analyze_files(paper, news, cfg, progress, Analyzer(cfg, steps))
     paths = write_report(analysis, out)
     summary = summarize(analysis)
     err_console.print(

@@ -1,0 +1,74 @@
+"""``sciwire analyze --question``: the answers step, its summary, its panel and the CLI option."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from sciwire.cli.main import app
+from sciwire.config import load_config
+from sciwire.errors import InputError
+from sciwire.examples import paper_path, story_paths
+from sciwire.pipeline import Analyzer, read_inputs
+from sciwire.qa.step import LAYER, QuestionStep, answers_panel, answers_summary
+
+HOSTILE = '<script>alert("q")</script> how many mice?'
+
+
+@pytest.fixture(scope="module")
+def result(cache_dir):
+    step = QuestionStep(["How many mice completed the study?", HOSTILE], top_k=2)
+    analyzer = Analyzer(load_config(overrides=[f"paths.cache_dir={cache_dir}"], environ={}), steps=[step])
+    paper, stories = read_inputs(paper_path(), story_paths()[:1])
+    return analyzer.analyze(paper, stories)
+
+
+def test_each_question_gets_ranked_answers_from_the_paper(result):
+    summary = answers_summary(result)
+    assert summary is not None
+    first, second = summary["questions"]
+    assert first["question"] == "How many mice completed the study?" and len(first["answers"]) == 2
+    assert "24 mice completed the study" in first["answers"][0]["text"]
+    assert all(0 <= a["confidence"] <= 1 for a in first["answers"] + second["answers"])
+    spans = result.paper.layer(LAYER)
+    assert sorted(s.attrs["rank"] for s in spans if s.attrs["question_index"] == 0) == [1, 2]
+    assert result.stories[0].layer(LAYER) == ()
+
+
+def test_the_panel_escapes_the_question_and_the_text(result):
+    panel = answers_panel(result)
+    assert panel is not None and panel.title == "Answers"
+    html = str(panel.body)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "24 mice completed the study" in html
+
+
+@pytest.mark.parametrize(
+    ("questions", "message"),
+    [([], "Give at least one question"), (["  "], "The question is empty"), (["q?"] * 21, "At most 20 questions")],
+)
+def test_bad_questions_are_refused_before_any_work(questions, message):
+    with pytest.raises(InputError, match=message):
+        QuestionStep(questions)
+
+
+def test_analyze_question_option_writes_answers_to_report_json(tmp_path, cache_dir):
+    out = tmp_path / "report"
+    res = CliRunner().invoke(
+        app,
+        ["analyze", str(paper_path()), "--out", str(out), "-q", "How many mice completed the study?",
+         "--set", "discourse.enabled=false"],
+        env={"SCIWIRE_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1"}, catch_exceptions=False,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "report.json").read_text())["summary"]
+    assert "24 mice" in summary["answers"]["questions"][0]["answers"][0]["text"]
+    assert "Answers" in (out / "report.html").read_text()
+
+
+def test_analyze_with_an_empty_question_fails_cleanly(tmp_path):
+    res = CliRunner().invoke(app, ["analyze", str(paper_path()), "--out", str(tmp_path / "r"), "-q", " "])
+    assert res.exit_code == 1 and "The question is empty" in res.output
+    assert not (tmp_path / "r").exists()
