@@ -37,13 +37,16 @@ def add_cli(
     setup_logging(verbose)
 
     def body() -> None:
+        from sciwire.discourse.step import store_enricher
         from sciwire.qa.api import make_embedder
         from sciwire.store import add_files, collect_files, open_store
 
         cfg = build_config(config, set_)
+        embedder = make_embedder(cfg)
+        enrich = store_enricher(cfg, embedder.model_key)  # roles for the answers of `sciwire ask`
         with open_store(cfg, store) as st, progress_bars() as progress:
             progress.start("Adding papers", len(collect_files(files)))
-            results = add_files(st, files, cfg, make_embedder(cfg), on_progress=progress.advance)
+            results = add_files(st, files, cfg, embedder, on_progress=progress.advance, enrich=enrich)
         for r in results:
             line = f"{r.status:9} {r.doc_id or '-':30} {r.path}" + (f"  ({r.message})" if r.message else "")
             typer.echo(line)

@@ -21,4 +21,5 @@ def demo_cli(
     """Analyse the bundled made-up paper and two stories (one faithful, one overstated)."""
     from sciwire.examples import paper_path, story_paths
 
-    analyze_cli(paper_path(), story_paths(), out, config, set_, gpu, verbose)
+    question = ["How many mice completed the study?"]  # shows the Answers panel
+    analyze_cli(paper_path(), story_paths(), out, question=question, config=config, set_=set_, gpu=gpu, verbose=verbose)

@@ -15,7 +15,7 @@ Stories are left unchanged; their coverage map is derived from these layers and 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,6 +76,27 @@ def label_document(
         spans = role_spans(abstract, doc, [sentences[i] for i in in_abstract], vectors[in_abstract], cfg)
         doc = doc.with_layer(ABSTRACT_LAYER, spans)
     return doc
+
+
+def store_enricher(config: Config, model_key: str) -> Callable[[Document, np.ndarray], Document]:
+    """For :func:`sciwire.store.add_files`: label stored papers so answers carry their roles.
+
+    Args:
+        config: Settings (``discourse.enabled = false`` makes it a no-op).
+        model_key: The embedder's key; the shipped models expect MiniLM (checked once).
+    """
+    cfg = config.discourse
+    if cfg.enabled:
+        for task, spec in (("coresc", cfg.coresc_model), ("abstract", cfg.abstract_model)):
+            load_cached(spec, task).check_embedder(model_key)
+
+    def enrich(doc: Document, vectors: np.ndarray) -> Document:
+        sentences = list(doc.iter_sentences())
+        if not cfg.enabled or doc.kind != "paper" or not sentences:
+            return doc
+        return label_document(doc, sentences, vectors[[s.index for s in sentences]], config)
+
+    return enrich
 
 
 class DiscourseStep:

@@ -35,8 +35,11 @@ def ask(
     check_question(question)
     embedder = make_embedder(config)
     if paper is not None:
+        from sciwire.discourse.step import store_enricher  # roles for the answers (discourse.enabled)
+
+        enrich = store_enricher(config, embedder.model_key)
         with SQLiteStore(":memory:") as temp:
-            (result,) = add_files(temp, [paper], config, embedder)
+            (result,) = add_files(temp, [paper], config, embedder, enrich=enrich)
             if result.status == "failed":
                 raise InputError(result.message)
             return Retriever(temp, embedder, config.qa).ask(question, top_k, mode)

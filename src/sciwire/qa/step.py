@@ -125,11 +125,14 @@ def answers_panel(analysis: Analysis) -> Panel | None:
             items.append(
                 Markup(
                     '<li><span class="ctx">{0}</span> <mark>{1}</mark> <span class="ctx">{2}</span>'
-                    '<br><small>{3} · confidence {4:.2f}</small></li>'
+                    "<br><small>{3} · confidence {4:.2f}</small></li>"
                 ).format(
-                    " ".join(span.attrs["before"]), answer["text"], " ".join(span.attrs["after"]), where,
+                    " ".join(span.attrs["before"]),
+                    answer["text"],
+                    " ".join(span.attrs["after"]),
+                    where,
                     answer["confidence"] or 0.0,
-                )  # fmt: skip
+                )
             )
         blocks.append(Markup("<h3>{0}</h3><ol>{1}</ol>").format(entry["question"], Markup("").join(items)))
     note = Markup('<p class="note">Sentences of the paper ranked by BM25 + MiniLM (see docs/qa.md).</p>')

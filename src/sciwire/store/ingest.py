@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
@@ -21,6 +22,11 @@ from sciwire.nlp import annotate_many
 from sciwire.readers import EXTENSIONS, read
 from sciwire.store.base import Store
 from sciwire.store.sqlite import SQLiteStore
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from sciwire.document import Document
 
 logger = logging.getLogger(__name__)
 BATCH = 16
@@ -73,6 +79,7 @@ def add_files(
     config: Config | None = None,
     embedder: Embedder | None = None,
     on_progress: Callable[[int], None] | None = None,
+    enrich: Callable[[Document, np.ndarray], Document] | None = None,
 ) -> list[AddResult]:
     """Read, analyse and store files; a bad file is reported and skipped, the rest go in.
 
@@ -82,6 +89,8 @@ def add_files(
         config: Models and input limits.
         embedder: A warm embedder to reuse (else one is made from the config).
         on_progress: Called with 1 after each file.
+        enrich: Adds layers to a read, annotated document given its sentence vectors (e.g.
+            discourse roles, so answers carry them); called before the document is stored.
 
     Returns:
         One :class:`AddResult` per file, in order.
@@ -133,6 +142,8 @@ def add_files(
             if n == 0:
                 results[i] = AddResult(str(path), "failed", message=f"{path.name}: no sentences found")
             else:
+                if enrich is not None:
+                    doc = enrich(doc, vectors[pos : pos + n])
                 added = store.add(doc, vectors[pos : pos + n], digest, embedder.model_key)
                 doc_id = store.has_hash(digest)
                 results[i] = AddResult(str(path), "added" if added else "unchanged", doc_id)
