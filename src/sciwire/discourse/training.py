@@ -204,6 +204,19 @@ def evaluate_discourse(
     return {"data": data.name, "model": model, "report": evaluate_model(loaded, data).to_dict()}
 
 
+_LIMITS = {
+    "coresc": "CoreSC labels are silver (SAPIENTA's output), so agreement with them measures how well the model "
+    "imitates SAPIENTA, not correctness; rare roles (Hypothesis, Motivation, Goal) are unreliable. ",
+    "abstract": "CSAbstruct holds computer-science abstracts; other fields write abstracts differently, and the "
+    "'objective' role is the weakest (it is often confused with background). The model labels only sentences "
+    "of a section named 'abstract'. ",
+}
+_LIMITS_COMMON = (
+    "Trained on English scientific text with MiniLM embeddings: another embedding model needs retraining. "
+    "Section names come from sciwire's heading detection; papers without headings lose that cue."
+)
+
+
 def _write_card(
     folder: Path, data: LabelledData, labels: tuple[str, ...], metrics: dict[str, Any], command: str
 ) -> None:
@@ -243,10 +256,5 @@ def _write_card(
         licence=known.get(data.task, "that of your training data"),
         metrics_markdown="\n".join(lines),
         command=command,
-        limits=(
-            "CoreSC labels are silver (SAPIENTA's output), so agreement with them measures how well the model "
-            "imitates SAPIENTA, not correctness; rare roles (Hypothesis, Motivation, Goal) are unreliable. "
-            "Trained on English scientific text with MiniLM embeddings: another embedding model needs retraining. "
-            "Section names come from sciwire's heading detection; papers without headings lose that cue."
-        ),
+        limits=_LIMITS.get(data.task, "") + _LIMITS_COMMON,
     )
