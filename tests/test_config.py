@@ -50,6 +50,7 @@ def test_override_values_are_parsed_as_toml_or_string():
         ("runtime.device=tpu", "runtime.device must be 'cpu', 'gpu' or 'auto'"),
         ("input.max_mb=0", "input.max_mb must be positive"),
         ('models.spacy=""', "models.spacy must be a non-empty"),
+        ("fidelity.candidates=0", "fidelity.candidates must be between 1 and 10, got 0"),
     ],
 )
 def test_invalid_overrides(override, message):

@@ -280,7 +280,9 @@ class FidelityConfig:
     ``context_sentences``: sentences before a pair, in its paragraph, searched for "in mice".
     ``number_tolerance``: relative difference under which two numbers are the same.
     ``findings``: run the conclusion detector on the paper (``finding_threshold``: its cut-off),
-    on at most ``max_paper_sentences`` sentences.
+    on at most ``max_paper_sentences`` sentences. ``candidates``: how many of the paper
+    sentences the aligner offers for a story sentence are compared with it; the story sentence
+    is called overstated only when it overstates every one of them (1: only the best match).
     """
 
     model_dir: str = ""
@@ -289,8 +291,11 @@ class FidelityConfig:
     findings: bool = True
     finding_threshold: float = 0.5
     max_paper_sentences: int = 600
+    candidates: int = 3
 
     def __post_init__(self) -> None:
+        if not 1 <= self.candidates <= 10:
+            raise ConfigError(f"fidelity.candidates must be between 1 and 10, got {self.candidates}")
         if not 0 <= self.context_sentences <= 10:
             raise ConfigError(f"fidelity.context_sentences must be between 0 and 10, got {self.context_sentences}")
         if not 0 <= self.number_tolerance < 1 or not 0 < self.finding_threshold < 1:

@@ -37,6 +37,13 @@ def test_a_number_from_elsewhere_in_the_paper_is_fine_and_an_unknown_one_is_info
     assert check_numbers(MICE, "The team studied 5,000 adults.") == []  # no pool: nothing to compare with
 
 
+def test_elsewhere_in_the_paper_only_a_rounded_restatement_excuses_a_mismatch():
+    pool = extract_quantities("EEG was filtered at 5-40 Hz; 41.3% of participants were women.")
+    (issue,) = check_numbers(MICE, "Eating early slashes night-time waking by 40%.", pool)
+    assert issue.kind == "number_mismatch" and issue.paper_cues == ("23%",)
+    assert check_numbers(MICE, "Some 41% of the volunteers were women.", pool) == []
+
+
 def test_a_dropped_hedge_is_flagged_with_the_paper_hedge():
     paper = "Late eating may be associated with poorer sleep."
     (issue,) = check_hedges(paper, "Late eating is linked to poorer sleep.")

@@ -33,6 +33,8 @@ from sciwire.fidelity.numbers import Quantity, extract_quantities
 from sciwire.fidelity.verdict import judge_pair
 
 FIDELITY_LAYER = "fidelity"
+#: Order in which the verdicts against a story sentence's candidate paper sentences are preferred.
+_SEVERITY = {"same": 0, "downplays": 1, "exaggerates": 2}
 FINDINGS_LAYER = "findings"
 #: Layers of sciwire.discourse read when present (CoreSC roles, then abstract roles).
 ROLE_LAYERS: tuple[str, ...] = ("discourse", "abstract_roles")
@@ -50,6 +52,7 @@ class Pair:
     story_sentence: int
     paper_sentence: int
     alignment_probability: float
+    candidates: tuple[int, ...] = ()
 
 
 def aligned_pairs(stories: Sequence[Document]) -> list[Pair]:
@@ -60,7 +63,9 @@ def aligned_pairs(stories: Sequence[Document]) -> list[Pair]:
         for span in story.layer(ALIGNMENT_LAYER):
             matched = span.attrs.get("paper_sentences") or []
             if span.label == "reports" and matched and span.start in by_start:
-                pairs.append(Pair(k, by_start[span.start], int(matched[0]), float(span.score or 0.0)))
+                pairs.append(
+                    Pair(k, by_start[span.start], int(matched[0]), float(span.score or 0.0), tuple(map(int, matched)))
+                )
     return pairs
 
 
@@ -118,42 +123,55 @@ def assess(
     """Add ``findings`` to the paper and ``fidelity`` to every story (see the module docstring)."""
     cfg = cfg or FidelityConfig()
     pairs = aligned_pairs(stories)
-    findings, finding_p = find_findings(paper, models, cfg, extra=[p.paper_sentence for p in pairs])
+    options = [pair.candidates[: cfg.candidates] or (pair.paper_sentence,) for pair in pairs]
+    findings, finding_p = find_findings(paper, models, cfg, extra=[i for opts in options for i in opts])
     paper_texts = paper.sentence_texts()
     pool: list[Quantity] = [q for s in paper.iter_sentences() for q in extract_quantities(paper_texts[s.index])]
     story_texts = [stories[p.story].span_text(stories[p.story].sentences[p.story_sentence]) for p in pairs]
-    source_texts = [paper_texts[p.paper_sentence] for p in pairs]
-    unique = list(dict.fromkeys(story_texts + source_texts))
+    unique = list(dict.fromkeys(story_texts + [paper_texts[i] for opts in options for i in opts]))
     row = {t: i for i, t in enumerate(unique)}
     strength = models.strength_proba(unique) if unique else np.zeros((0, 4))
     certainty = models.certainty_scores(unique) if unique else None
     spans: list[list[Span]] = [[] for _ in stories]
-    for pair, story_text, paper_text in zip(pairs, story_texts, source_texts, strict=True):
+    for pair, story_text, opts in zip(pairs, story_texts, options, strict=True):
         story = stories[pair.story]
-        issues = run_checks(
-            paper_text,
-            story_text,
-            paper_context=context_before(paper, pair.paper_sentence, cfg.context_sentences),
-            story_context=context_before(story, pair.story_sentence, cfg.context_sentences),
-            paper_numbers=pool,
-            tolerance=cfg.number_tolerance,
-        )
-        verdict = judge_pair(
-            paper_text,
-            story_text,
-            strength[row[paper_text]],
-            strength[row[story_text]],
-            issues,
-            pair.alignment_probability,
-            None if certainty is None else (float(certainty[row[paper_text]]), float(certainty[row[story_text]])),
-        )
+        judged = []
+        for index in opts:
+            paper_text = paper_texts[index]
+            issues = run_checks(
+                paper_text,
+                story_text,
+                paper_context=context_before(paper, index, cfg.context_sentences),
+                story_context=context_before(story, pair.story_sentence, cfg.context_sentences),
+                paper_numbers=pool,
+                tolerance=cfg.number_tolerance,
+            )
+            judged.append(
+                (
+                    index,
+                    judge_pair(
+                        paper_text,
+                        story_text,
+                        strength[row[paper_text]],
+                        strength[row[story_text]],
+                        issues,
+                        pair.alignment_probability,
+                        None
+                        if certainty is None
+                        else (float(certainty[row[paper_text]]), float(certainty[row[story_text]])),
+                    ),
+                )
+            )
+        # Benefit of the doubt: the best-aligned candidate the story keeps faithfully, else the
+        # best-aligned one it understates; overstated only if it overstates every candidate.
+        index, verdict = min(judged, key=lambda iv: _SEVERITY[iv[1].label])
         sent: Sentence = story.sentences[pair.story_sentence]
         attrs = {
             **verdict.to_attrs(),
             "paper_id": paper.id,
-            "paper_sentence": pair.paper_sentence,
+            "paper_sentence": index,
             "alignment_probability": round(pair.alignment_probability, 4),
-            "paper_finding": round(finding_p[pair.paper_sentence], 4) if pair.paper_sentence in finding_p else None,
+            "paper_finding": round(finding_p[index], 4) if index in finding_p else None,
         }
         spans[pair.story].append(
             Span(sent.start, sent.end, verdict.label, score=round(verdict.confidence, 4), attrs=attrs)

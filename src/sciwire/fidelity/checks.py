@@ -14,7 +14,8 @@ Each check returns :class:`Issue` objects naming the words behind them:
 Context: ``paper_context`` / ``story_context`` are the sentences just before each sentence in
 its paragraph (a story often names "the mice" once, then says "they"); ``paper_numbers``
 are all quantities of the paper, so a story number taken from another paper sentence is
-not reported as missing.
+not reported as missing (it must match within rounding there, and a bare number such as
+"5-40 Hz" never excuses a percentage).
 
 Example:
     >>> [i.kind for i in run_checks("Late meals may be associated with poor sleep in mice.",
@@ -79,13 +80,15 @@ def check_numbers(
     pool = list(paper_numbers) if paper_numbers is not None else None
     issues = []
     for sq in extract_quantities(story):
+        relative = sq.kind in ("percent", "ratio", "fold")
+        # Elsewhere in the paper only a restatement within rounding counts, and a bare number
+        # does not excuse a percentage ("5-40 Hz" vs "40%"): coincidences are common there.
         if any(same_number(sq, pq, tolerance) for pq in in_paper) or (
-            pool and any(same_number(sq, pq, tolerance) for pq in pool)
+            pool and any(same_number(sq, pq, 0.0) for pq in pool if not (relative and pq.kind == "plain"))
         ):
             continue
         rivals = [pq for pq in in_paper if comparable(sq, pq) and "plain" not in (sq.kind, pq.kind)]
         if rivals:
-            relative = sq.kind in ("percent", "ratio", "fold")
             size = _percentish(sq) if relative else sq.value
             closest = min(rivals, key=lambda pq: abs((_percentish(pq) if relative else pq.value) - size))
             other = _percentish(closest) if relative else closest.value
