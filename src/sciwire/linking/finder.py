@@ -151,7 +151,7 @@ class PaperFinder:
         self.config = config or Config()
         cfg = self.config
         self.embedder = embedder or Embedder(
-            cfg.models.embedding, cfg.runtime.device, cfg.runtime.batch_size, cfg.paths.cache_dir
+            cfg.models.embedding, cfg.runtime.device, cfg.runtime.batch_size, cfg.paths.cache_dir, cfg.models.max_tokens
         )
 
     def index(

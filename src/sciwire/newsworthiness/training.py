@@ -115,7 +115,9 @@ def train_newsworthiness(
             f"give {n_pos} and {n_neg}. Rate more papers."
         )
     cache = config.paths.cache_dir if config.runtime.embedding_cache else None
-    embedder = embedder or Embedder(config.models.embedding, config.runtime.device, config.runtime.batch_size, cache)
+    embedder = embedder or Embedder(
+        config.models.embedding, config.runtime.device, config.runtime.batch_size, cache, config.models.max_tokens
+    )
     featurizer = Featurizer(embedder, config.newsworthiness.embed_words)
     features = featurizer.transform([by_id[r.paper_id] for r in rated], on_progress=on_progress)
     columns = tuple(features.names)

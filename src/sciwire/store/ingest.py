@@ -97,7 +97,11 @@ def add_files(
     """
     config = config or Config()
     embedder = embedder or Embedder(
-        config.models.embedding, config.runtime.device, config.runtime.batch_size, config.paths.cache_dir
+        config.models.embedding,
+        config.runtime.device,
+        config.runtime.batch_size,
+        config.paths.cache_dir,
+        config.models.max_tokens,
     )
     files = collect_files(paths)
     results: dict[int, AddResult] = {}
