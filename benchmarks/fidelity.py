@@ -190,7 +190,9 @@ def main() -> None:
     c_rows, a_rows = certainty_rows(data_dir, embedder, m)
     k_rows = conclusion_rows(data_dir, embedder, m)
     v = m["verdict"]
-    v_rows = [[name, v[name]] for name in ("majority", "strength rule", "strength rule + checks") if name in v]
+    names = ("majority", "strength rule", "strength rule + checks", "strength rule + cue guard",
+             "strength rule + checks + cue guard")  # fmt: skip
+    v_rows = [[name, v[name]] for name in names if name in v]
     v_rows += [[f"{k} (ECE {v[k + ' ECE']})", v[k]] for k in v if k.startswith("combiner") and "ECE" not in k]
     v_rows.append(["gold strengths (upper bound: the labels are defined by them)", v["gold strengths"]])
     cv = m["strength_cv"]
@@ -217,7 +219,9 @@ def main() -> None:
         "The strength rule compares the two predicted strength distributions and fits nothing on the pairs; "
         "the combiner is a logistic regression on top of it, scored by 5-fold CV. Checks = the deterministic "
         "checks of `sciwire.fidelity.checks` overriding the rule (they see more than claim strength, which is "
-        "all these labels encode).\n\n"
+        "all these labels encode). Cue guard = a strength-only \"exaggerates\" becomes \"same\" when the paper "
+        "sentence itself uses causal language (what `sciwire analyze` does; "
+        f"{v.get('pairs changed by the cue guard', 0)} pairs changed here).\n\n"
         + markdown_table(["verdict", "macro-F1"], v_rows)
         + f"\n\nECE of the strength rule's verdict probabilities: {v['strength rule ECE']}. Strength of the pair "
         f"sentences (macro-F1): abstract side {v['strength accuracy (paper side)']}, press side "

@@ -74,12 +74,15 @@ def test_the_pipeline_flags_the_main_distortions(result):
     assert len(flagged) >= 4, flagged
 
 
-def test_the_faithful_story_has_few_overstated_claims(result):
-    """Claim strength is a model (CV macro-F1 0.83): a faithful story may get a stray flag, not many."""
-    faithful, overstated = (verdicts(s) for s in result.stories)
-    assert len(faithful) >= 8
-    share = [sum(label == "exaggerates" for label, _ in j.values()) / len(j) for j in (faithful, overstated)]
-    assert share[0] <= 0.15 and share[1] >= 0.5, share
+def test_the_faithful_story_has_no_overstated_claim(result):
+    """Its two sentences the strength models misread are kept by the cue guard, with the reason."""
+    judged = verdicts(result.stories[0])
+    assert len(judged) >= 8
+    assert [s for s, (label, _) in judged.items() if label == "exaggerates"] == []
+    guarded = [s for s in result.stories[0].layer(FIDELITY_LAYER) if s.attrs["source"] == "cue guard"]
+    assert guarded and all(
+        any("the paper itself uses causal language" in r for r in s.attrs["reasons"]) for s in guarded
+    )
 
 
 def test_spans_follow_the_alignment_and_carry_evidence(result):
@@ -101,7 +104,7 @@ def test_report_has_the_panel_and_the_summary(result):
     assert "<script>alert" not in html
     summary = report_dict(result)["summary"]["fidelity"]
     faithful, overstated = (summary["stories"][s.id] for s in result.stories)
-    assert faithful["exaggerates"] <= 2 and overstated["exaggerates"] >= len(OVERSTATED)
+    assert faithful["exaggerates"] == 0 and overstated["exaggerates"] >= len(OVERSTATED)
     assert overstated["text"].startswith(f"{overstated['exaggerates']} claims overstated")
 
 

@@ -30,6 +30,23 @@ def test_decide_lets_an_overstating_check_win_with_the_alignment_as_confidence()
     assert decide(same, [down], 0.7)[0] == "downplays"
 
 
+def test_the_cue_guard_keeps_a_strength_only_overstatement_when_the_paper_says_cause():
+    up = [0.1, 0.2, 0.7]
+    assert decide(up, []) == ("exaggerates", 0.7, "claim strength")
+    label, confidence, source = decide(up, [], paper_causal=["attributed to"])
+    assert (label, source) == ("same", "cue guard") and confidence == pytest.approx(0.9)
+    issue = Issue("booster_added", "exaggerates", "the story adds 'whopping'")
+    assert decide(up, [issue], 0.8, paper_causal=["attributed to"])[0] == "exaggerates", "checks still win"
+    paper = "These differences can be attributed to the feeding schedule."
+    verdict = judge_pair(paper, "Feeding time caused the change.", CORR, CAUSE)
+    assert verdict.label == "same" and verdict.source == "cue guard"
+    assert verdict.reasons[1] == (
+        "but the paper itself uses causal language ('attributed to'), so this is not called an overstatement"
+    )
+    negated = judge_pair("Feeding time was not attributed to the change.", "Feeding time caused it.", CORR, CAUSE)
+    assert negated.label == "exaggerates", "a negated cause is no causal language"
+
+
 def test_judge_pair_explains_with_cue_words():
     verdict = judge_pair(
         "Late meals were associated with poor sleep.", "Late meals wreck your sleep.", CORR, CAUSE, certainty=(3.0, 5.5)

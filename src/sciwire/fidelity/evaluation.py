@@ -38,7 +38,7 @@ from sciwire.datasets.fidelity import (
 )
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.checks import run_checks
-from sciwire.fidelity.cues import lexicon_strength
+from sciwire.fidelity.cues import lexicon_strength, unnegated
 from sciwire.fidelity.models import fit_temperature, softmax
 from sciwire.fidelity.verdict import decide, strength_verdict
 from sciwire.learn import expected_calibration_error
@@ -151,6 +151,14 @@ def verdict_evaluation(
     checked = np.array(
         [VERDICT_LABELS.index(decide(pr, run_checks(p.paper, p.story))[0]) for p, pr in zip(pairs, probs, strict=True)]
     )
+    causal = [unnegated(p.paper, "causal") for p in pairs]
+    guarded = np.array([VERDICT_LABELS.index(decide(pr, (), 1.0, c)[0]) for pr, c in zip(probs, causal, strict=True)])
+    guarded_checked = np.array(
+        [
+            VERDICT_LABELS.index(decide(pr, run_checks(p.paper, p.story), 1.0, c)[0])
+            for p, pr, c in zip(pairs, probs, causal, strict=True)
+        ]
+    )
     values, counts = np.unique(y, return_counts=True)
     result: dict[str, Any] = {
         "n": len(pairs),
@@ -159,6 +167,9 @@ def verdict_evaluation(
         "strength rule": macro_f1(y, rule),
         "strength rule ECE": round(expected_calibration_error(probs, y), 3),
         "strength rule + checks": macro_f1(y, checked),
+        "strength rule + cue guard": macro_f1(y, guarded),
+        "strength rule + checks + cue guard": macro_f1(y, guarded_checked),
+        "pairs changed by the cue guard": int((guarded != rule).sum()),
         "gold strengths": macro_f1(y, [1 + int(np.sign(p.story_strength - p.paper_strength)) for p in pairs]),
         "strength accuracy (paper side)": macro_f1([p.paper_strength for p in pairs], paper_probs.argmax(1)),
         "strength accuracy (story side)": macro_f1([p.story_strength for p in pairs], story_probs.argmax(1)),

@@ -12,7 +12,9 @@ Two kinds of evidence:
 A check that finds an overstatement makes the verdict "exaggerates" (``source`` "checks")
 even when the strengths agree: its confidence is then the alignment probability, since the
 check itself is certain once the pair is right. Otherwise the verdict is the most probable
-strength verdict and its confidence that calibrated probability.
+strength verdict and its confidence that calibrated probability; a strength-only
+"exaggerates" against a paper sentence that itself uses causal language becomes "same"
+(source "cue guard", see :func:`decide`).
 
 Example:
     >>> none, corr, cond, cause = np.eye(4)
@@ -116,13 +118,22 @@ def decide(
     probabilities: Sequence[float],
     issues: Sequence[Issue],
     alignment_probability: float = 1.0,
+    paper_causal: Sequence[str] = (),
 ) -> tuple[str, float, str]:
-    """(label, confidence, source) from strength-verdict probabilities and check issues."""
+    """(label, confidence, source) from strength-verdict probabilities and check issues.
+
+    ``paper_causal``: causal cue words of the paper sentence ("attributed to"). When only the
+    strength models call the story overstated and the paper itself uses causal language, the
+    verdict is "same" (source ``cue guard``), with confidence P(same) + P(exaggerates): the
+    models disagree with the paper's own words, which is not evidence of an overstatement.
+    """
     probs = np.asarray(probabilities, dtype=float)
     directions = {i.direction for i in issues}
     if "exaggerates" in directions:
         return "exaggerates", float(max(alignment_probability, probs[2])), "checks"
     best = int(probs.argmax())
+    if VERDICT_LABELS[best] == "exaggerates" and paper_causal:
+        return "same", float(probs[1] + probs[2]), "cue guard"
     if "downplays" in directions and VERDICT_LABELS[best] == "same":
         return "downplays", float(max(alignment_probability, probs[0])), "checks"
     return VERDICT_LABELS[best], float(probs[best]), "claim strength"
@@ -149,13 +160,17 @@ def judge_pair(
         certainty: (paper, story) sentence-level certainty on the 1-6 scale, if estimated.
     """
     probs = strength_verdict(paper_probs, story_probs)[0]
-    label, confidence, source = decide(probs, issues, alignment_probability)
+    paper_causal = unnegated(paper, "causal")
+    label, confidence, source = decide(probs, issues, alignment_probability, paper_causal)
     ps, ss = int(np.argmax(paper_probs)), int(np.argmax(story_probs))
     reasons = []
     if ss != ps:
         reasons.append(
             f"{describe('story', ss, strength_cues(story, ss))}; {describe('paper', ps, strength_cues(paper, ps))}"
         )
+    if source == "cue guard":
+        words = ", ".join(repr(w) for w in dict.fromkeys(paper_causal))
+        reasons.append(f"but the paper itself uses causal language ({words}), so this is not called an overstatement")
     reasons.extend(i.message for i in issues)
     if certainty is not None:
         reasons.append(f"certainty (1-6): paper {certainty[0]:.1f}, story {certainty[1]:.1f}")
