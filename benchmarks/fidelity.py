@@ -171,6 +171,8 @@ def main() -> None:
     command = "python benchmarks/fidelity.py" + "".join(
         f" {flag}" for flag, on in (("--write", args.write), ("--ship", args.ship)) if on
     )
+    if args.reuse:
+        command += f" --reuse {args.reuse}"
     out = ROOT / "src" / "sciwire" / "models" if args.ship else Path(tempfile.mkdtemp(prefix="sciwire-fidelity-"))
     start = time.perf_counter()
 
