@@ -123,6 +123,19 @@ def test_train_and_evaluate_cli_on_a_small_jsonl(tmp_path, cache_dir):
     )
     assert result.exit_code == 0, result.output
     assert (out / "MODEL_CARD.md").exists() and json.loads((out / "receipt.json").read_text())["data"]
+    cv_out = tmp_path / "model-cv"
+    result = runner.invoke(
+        app,
+        ["train", "discourse", "--data", str(data), "--task", "abstract", "--out", str(cv_out), "--cv", "3", *args],
+        env=env,
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((cv_out / "receipt.json").read_text())["metrics"]
+    tagger = metrics["evaluation"]["sequence_tagger"]
+    assert {"ece", "ece_uncalibrated", "ece_internal_temperature"} <= set(tagger)
+    assert metrics["temperature"] == tagger["oof_temperature"], "the shipped temperature is the out-of-fold one"
+    assert "other folds' out-of-fold predictions" in (cv_out / "MODEL_CARD.md").read_text()
     result = runner.invoke(
         app,
         ["evaluate", "discourse", "--data", str(data), "--task", "abstract", "--model", str(out)],

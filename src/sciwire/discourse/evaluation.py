@@ -128,6 +128,45 @@ class OutOfFold:
     probs: np.ndarray
     classes: tuple[str, ...]
     raw_probs: np.ndarray | None = None
+    folds: np.ndarray | None = None  # the fold each row was held out in
+
+
+def _log_probs(probs: np.ndarray) -> np.ndarray:
+    return np.log(np.clip(probs, 1e-12, 1.0))
+
+
+def _targets(oof: OutOfFold) -> np.ndarray:
+    index = {c: i for i, c in enumerate(oof.classes)}
+    return np.array([index[str(v)] for v in oof.y_true])
+
+
+def oof_temperature(oof: OutOfFold) -> float:
+    """The temperature fitted on all uncalibrated out-of-fold predictions (for the final model)."""
+    from sciwire.discourse.tagger import fit_temperature
+
+    if oof.raw_probs is None:
+        raise ValueError("oof_temperature needs uncalibrated out-of-fold probabilities")
+    return fit_temperature(_log_probs(oof.raw_probs), _targets(oof))
+
+
+def cross_fitted_probs(oof: OutOfFold) -> np.ndarray:
+    """Out-of-fold probabilities, each fold scaled by a temperature fitted on the other folds.
+
+    Temperature scaling of log-probabilities equals that of the logits (the shift per row
+    cancels in the softmax), so the uncalibrated out-of-fold probabilities suffice. This
+    estimates how well a temperature fitted on out-of-fold predictions calibrates unseen papers.
+    """
+    from sciwire.discourse.tagger import fit_temperature, softmax
+
+    if oof.raw_probs is None or oof.folds is None:
+        raise ValueError("cross_fitted_probs needs uncalibrated out-of-fold probabilities and their folds")
+    logp, y = _log_probs(oof.raw_probs), _targets(oof)
+    out = np.zeros_like(oof.raw_probs)
+    for k in np.unique(oof.folds):
+        held = oof.folds == k
+        t = fit_temperature(logp[~held], y[~held])
+        out[held] = softmax(logp[held] / t)
+    return out
 
 
 def cross_validate(
@@ -150,11 +189,13 @@ def cross_validate(
     n = len(y_true)
     probs = np.zeros((n, len(classes)))
     raw = np.zeros((n, len(classes)))
+    fold_of = np.full(n, -1)
     has_raw = False
     for k, (train, test) in enumerate(grouped_folds(docs, n_splits, seed)):
         model = make_model().fit([docs[i] for i in train], [labels[i] for i in train])
         test_docs = [docs[i] for i in test]
         rows = np.concatenate([np.arange(offsets[i], offsets[i + 1]) for i in test])
+        fold_of[rows] = k
         cols = np.array([classes.index(str(c)) for c in model.classes_])
         probs[np.ix_(rows, cols)] = model.predict_proba(test_docs)
         if hasattr(model, "temperature_"):
@@ -163,4 +204,4 @@ def cross_validate(
         if on_fold is not None:
             on_fold(k)
     y_pred = np.asarray([classes[i] for i in probs.argmax(axis=1)], dtype=object)
-    return OutOfFold(y_true, y_pred, probs, classes, raw if has_raw else None)
+    return OutOfFold(y_true, y_pred, probs, classes, raw if has_raw else None, fold_of)
