@@ -44,8 +44,10 @@ def _default_store() -> str:
 class ModelsConfig:
     """Which models to load. ``embedding`` is the bundled name, a local folder or a hub id.
 
-    ``max_tokens``: word pieces per text the encoder reads (longer texts are cut); 128 is what
+    ``max_tokens``: word pieces of a sentence the encoder reads (longer ones are cut); 128 is what
     all-MiniLM-L6-v2 was trained with, and long sentences cost far less; 0 = the model's own limit.
+    Passages (a keyphrase document vector, paper leads for linking, abstracts for newsworthiness,
+    long answers) are always read up to the model's own limit.
     """
 
     spacy: str = DEFAULT_SPACY_MODEL

@@ -23,7 +23,7 @@ def test_local_model_encodes_normalised_vectors_and_caches(tiny_model_dir, tmp_p
     np.testing.assert_array_equal(vecs[0], vecs[2])
     calls = []
     original = enc._encode_now
-    monkeypatch.setattr(enc, "_encode_now", lambda texts, cb: calls.append(texts) or original(texts, cb))
+    monkeypatch.setattr(enc, "_encode_now", lambda texts, *a: calls.append(texts) or original(texts, *a))
     again = enc.encode(["the mice sleep", "a new sentence"])
     assert calls == [["a new sentence"]], "only the unseen text is encoded"
     np.testing.assert_allclose(again[0], vecs[1], rtol=1e-6)
@@ -58,18 +58,18 @@ def test_bundled_minilm_is_offline_and_semantic(embedder):
     assert vecs[0] @ vecs[1] > vecs[0] @ vecs[2] + 0.3
 
 
-def test_max_tokens_cuts_long_texts_and_keys_the_cache(tiny_model_dir, tmp_path):
+def test_max_tokens_cuts_long_texts_unless_full_length_and_keys_the_cache(tiny_model_dir, tmp_path):
     long_text = " ".join(["mice slept longer ."] * 6)  # 24 word pieces + 2 special tokens
     short = Embedder(str(tiny_model_dir), cache_dir=tmp_path, max_tokens=8)
     full = Embedder(str(tiny_model_dir), cache_dir=tmp_path, max_tokens=0)
     cut, whole = short.encode([long_text])[0], full.encode([long_text])[0]
-    assert short._st.max_seq_length == 8 and full._st.max_seq_length == 32  # 0: the model's own limit
     assert not np.allclose(cut, whole), "the cut text reads only its first 8 word pieces"
-    assert short.cache_key.endswith("|max8") and full.cache_key == full.model_key
-    np.testing.assert_array_equal(
-        Embedder(str(tiny_model_dir), cache_dir=tmp_path, max_tokens=8).encode([long_text])[0], cut
-    )
-    assert Embedder(str(tiny_model_dir), cache_dir=None, max_tokens=64)._st is None  # loads lazily
+    np.testing.assert_allclose(short.encode([long_text], full_length=True)[0], whole, rtol=1e-5, atol=1e-6)
+    assert short._st.max_seq_length == 32, "the model's own limit is restored after each call"
+    assert short.cache_key == f"{short.model_key}|max8" and short.cache_key_for(True) == short.model_key
+    assert full.cache_key == full.model_key
+    again = Embedder(str(tiny_model_dir), cache_dir=tmp_path, max_tokens=8)
+    np.testing.assert_array_equal(again.encode([long_text])[0], cut)  # from the cache, under its own key
+    assert again._st is None, "served from the cache without loading the model"
     big = Embedder(str(tiny_model_dir), cache_dir=None, max_tokens=64)
-    big.warm_up()
-    assert big._st.max_seq_length == 32, "never above the model's own limit"
+    np.testing.assert_allclose(big.encode([long_text])[0], whole, rtol=1e-5, atol=1e-6)  # never above the model's limit

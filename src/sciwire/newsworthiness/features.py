@@ -187,7 +187,7 @@ class Featurizer:
         rows = [self.text_features(p, a) for p, a in zip(papers, normalised, strict=True)]
         tab_text = np.array([[r[n] for n in text_names] for r in rows], dtype=np.float64).reshape(len(papers), n_text)
         texts = [embedding_text(p, self.embed_words, a) for p, a in zip(papers, normalised, strict=True)]
-        emb = self.embedder.encode(texts, on_progress=on_progress)
+        emb = self.embedder.encode(texts, on_progress=on_progress, full_length=True)
         signals = self.signals.score(emb).astype(np.float64)
         by_name = dict(zip(text_names, tab_text.T, strict=True))
         by_name.update(zip(self.signals.names(), signals.T, strict=True))

@@ -84,7 +84,7 @@ def classify_fields(embedder: Embedder, papers: list[Paper]) -> np.ndarray:
     """Zero-shot broad field of each abstract: the nearest :data:`FIELD_DESCRIPTIONS` embedding."""
     names = np.array(list(FIELD_DESCRIPTIONS))
     centroids = embedder.encode(list(FIELD_DESCRIPTIONS.values()))
-    vectors = embedder.encode([normalise_abstract(p.abstract) for p in papers])
+    vectors = embedder.encode([normalise_abstract(p.abstract) for p in papers], full_length=True)
     return names[(vectors @ centroids.T).argmax(axis=1)]
 
 

@@ -82,7 +82,7 @@ class DecisionClassifier(ClassifierMixin, BaseEstimator):
             raise InputError("Every (question, answer) pair needs a non-empty question and answer")
         embedder = _embedder(self.embedding_model, self.cache_dir)
         q = embedder.encode([p[0] for p in pairs])
-        a = embedder.encode([p[1] for p in pairs])
+        a = embedder.encode([p[1] for p in pairs], full_length=True)
         parts = [a, q * a, np.abs(q - a)]
         if self.cues:
             parts.append(np.array([decision_cues(p[1]) for p in pairs], dtype=np.float32))

@@ -80,13 +80,13 @@ def read_pairs(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
 def match_rate(embedder: Embedder, questions: Sequence[str], answers: Sequence[str], gold: Sequence[int]) -> float:
     """Share of questions whose own answer (index ``gold[i]`` in ``answers``) ranks first."""
     q = embedder.encode(list(questions))
-    a = embedder.encode(list(answers))
+    a = embedder.encode(list(answers), full_length=True)
     return float(np.mean(np.argmax(q @ a.T, axis=1) == np.asarray(gold)))
 
 
 def _mine_negatives(embedder: Embedder, pairs: Sequence[tuple[str, str]]) -> list[str]:
     q = embedder.encode([p[0] for p in pairs])
-    a = embedder.encode([p[1] for p in pairs])
+    a = embedder.encode([p[1] for p in pairs], full_length=True)
     sims = q @ a.T
     np.fill_diagonal(sims, -np.inf)
     return [pairs[int(j)][1] for j in np.argmax(sims, axis=1)]

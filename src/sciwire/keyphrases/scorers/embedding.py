@@ -82,7 +82,7 @@ class EmbeddingScorer:
         """Mean of the embeddings of the first ``doc_chunks`` sentence-aligned pieces, L2-normalised."""
         tagged = cands.tagged
         if len(tagged) == 0:
-            vec = self.embedder.encode([tagged.text])[0]
+            vec = self.embedder.encode([tagged.text], full_length=True)[0]
             return np.asarray(vec / (np.linalg.norm(vec) or 1.0), dtype=np.float32)
         pieces: list[str] = []
         start = 0
@@ -93,7 +93,7 @@ class EmbeddingScorer:
                 start = i
                 if len(pieces) == self.doc_chunks:
                     break
-        vecs = self.embedder.encode(pieces)
+        vecs = self.embedder.encode(pieces, full_length=True)
         mean = vecs.mean(axis=0)
         return np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
 
