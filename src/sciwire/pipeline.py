@@ -125,6 +125,7 @@ class Analyzer:
             self.config.runtime.batch_size,
             cache,
             self.config.models.max_tokens,
+            self.config.models.embedding_backend,
         )
         self._warm = False
 

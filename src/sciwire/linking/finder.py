@@ -151,7 +151,12 @@ class PaperFinder:
         self.config = config or Config()
         cfg = self.config
         self.embedder = embedder or Embedder(
-            cfg.models.embedding, cfg.runtime.device, cfg.runtime.batch_size, cfg.paths.cache_dir, cfg.models.max_tokens
+            cfg.models.embedding,
+            cfg.runtime.device,
+            cfg.runtime.batch_size,
+            cfg.paths.cache_dir,
+            cfg.models.max_tokens,
+            cfg.models.embedding_backend,
         )
 
     def index(

@@ -121,7 +121,12 @@ class Ranker:
         self.config = config
         cache = config.paths.cache_dir if config.runtime.embedding_cache else None
         self.embedder = embedder or Embedder(
-            config.models.embedding, config.runtime.device, config.runtime.batch_size, cache, config.models.max_tokens
+            config.models.embedding,
+            config.runtime.device,
+            config.runtime.batch_size,
+            cache,
+            config.models.max_tokens,
+            config.models.embedding_backend,
         )
         self._model = model
         self._featurizer: Featurizer | None = None

@@ -116,7 +116,12 @@ def train_newsworthiness(
         )
     cache = config.paths.cache_dir if config.runtime.embedding_cache else None
     embedder = embedder or Embedder(
-        config.models.embedding, config.runtime.device, config.runtime.batch_size, cache, config.models.max_tokens
+        config.models.embedding,
+        config.runtime.device,
+        config.runtime.batch_size,
+        cache,
+        config.models.max_tokens,
+        config.models.embedding_backend,
     )
     featurizer = Featurizer(embedder, config.newsworthiness.embed_words)
     features = featurizer.transform([by_id[r.paper_id] for r in rated], on_progress=on_progress)

@@ -102,6 +102,7 @@ def add_files(
         config.runtime.batch_size,
         config.paths.cache_dir,
         config.models.max_tokens,
+        config.models.embedding_backend,
     )
     files = collect_files(paths)
     results: dict[int, AddResult] = {}
