@@ -66,10 +66,10 @@ def fmt(res: dict, key: str) -> str:
     return f"{res[key]['mean']:.3f} ± {res[key]['sd']:.3f}"
 
 
-def throughput(cfg, n: int, model: TrainedModel | None) -> dict[str, float]:
+def throughput(cfg, n: int, model: TrainedModel | None, backend: str = "torch") -> dict[str, float]:
     base = arxiv_papers(cfg.paths.data_dir)
     papers = [replace(base[i % len(base)], id=f"synthetic-{i}") for i in range(n)]
-    embedder = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, cache_dir=None)
+    embedder = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, None, cfg.models.max_tokens, backend)
     embedder.warm_up()
     ranker = Ranker(cfg, embedder)
     start = time.perf_counter()
@@ -105,7 +105,7 @@ def words_auc(cfg, data, samples, settings: list[int], make_lr) -> dict[int, dic
 def words_speed(cfg, settings: list[int]) -> dict[int, float]:
     """Abstracts per second (features incl. embedding, cache off) on 1,000 arXiv abstracts with titles."""
     base = arxiv_papers(cfg.paths.data_dir)[:1000]
-    cold = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, cache_dir=None)
+    cold = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, None, cfg.models.max_tokens, "torch")
     cold.warm_up()
     out = {}
     for words in settings:
@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--trained-seeds", type=int, default=3, help="balanced draws for the trained models")
     parser.add_argument("--throughput", type=int, default=10000, help="abstracts to rank in the speed part")
     parser.add_argument("--words", default="32,64,128", help="embed_words settings to compare")
+    parser.add_argument("--backends", default="torch", help="embedding backends to time (torch, onnx, openvino)")
     args = parser.parse_args()
     cfg = load_config()
     settings = [int(w) for w in args.words.split(",") if w]
@@ -148,19 +149,23 @@ def speed_part(args, cfg, settings: list[int]) -> None:
     reference = {n: float(features.tabular[idx, j].mean()) for j, n in enumerate(features.names)}
     et_model = TrainedModel(clf, features.names, reference, nw.embed_words, embedder.model_key)
     per_s = words_speed(cfg, settings)
-    speed = throughput(cfg, args.throughput, et_model)
-    total = speed["features_s"] + speed["default_model_s"]
-    body = header("flock /tmp/sciwire-cpu.lock python benchmarks/newsworthiness.py --part speed --write")
-    body += (
-        f"\nRanking {speed['papers']:,} arXiv abstracts with titles (reused; embedding cache off, so every "
-        f"abstract is embedded), {os.cpu_count()} cores, embed_words = {nw.embed_words}: features incl. embedding "
-        f"{speed['features_s']:.1f} s, default model + reasons {speed['default_model_s']:.1f} s: "
-        f"**{total:.1f} s total, {speed['papers'] / total:.0f} abstracts/s** (target: 10,000 in < 180 s). "
-        f"Extra Trees ({nw.n_estimators} trees) + calibration + path explanations of every paper on the same "
-        f"features: {speed['extra_trees_s']:.1f} s more. Load average (1 min) after the run: {speed['load']:.1f} "
-        "(the machine is shared; other work slows this down).\n\nFeatures incl. embedding per setting "
-        "(1,000 arXiv abstracts with titles, cache off):\n\n"
-    )
+    command = "python benchmarks/newsworthiness.py --part speed --write"
+    if args.backends != "torch":
+        command += f" --backends {args.backends}"
+    body = header(command)
+    for backend in args.backends.split(","):
+        speed = throughput(cfg, args.throughput, et_model, backend)
+        total = speed["features_s"] + speed["default_model_s"]
+        body += (
+            f"\n**Embedding backend `{backend}`**: ranking {speed['papers']:,} arXiv abstracts with titles "
+            f"(reused; embedding cache off, so every abstract is embedded), {os.cpu_count()} cores, embed_words = "
+            f"{nw.embed_words}: features incl. embedding {speed['features_s']:.1f} s, default model + reasons "
+            f"{speed['default_model_s']:.1f} s: **{total:.1f} s total, {speed['papers'] / total:.0f} abstracts/s** "
+            f"(target: 10,000 in < 180 s). Extra Trees ({nw.n_estimators} trees) + calibration + path explanations "
+            f"of every paper on the same features: {speed['extra_trees_s']:.1f} s more. Load average (1 min) after "
+            f"the run: {speed['load']:.1f}.\n"
+        )
+    body += "\nFeatures incl. embedding per setting (1,000 arXiv abstracts with titles, cache off, PyTorch):\n\n"
     body += markdown_table(["embed_words", "abstracts/s"], [[w, f"{v:.0f}"] for w, v in per_s.items()])
     print(body)
     if args.write:

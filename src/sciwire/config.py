@@ -47,22 +47,21 @@ class ModelsConfig:
     ``max_tokens``: word pieces of a sentence the encoder reads (longer ones are cut); 128 is what
     all-MiniLM-L6-v2 was trained with, and long sentences cost far less; 0 = the model's own limit.
     Passages (a keyphrase document vector, paper leads for linking, abstracts for newsworthiness,
-    long answers) are always read up to the model's own limit. ``embedding_backend``: ``auto``
-    runs the encoder with ONNX Runtime on the CPU when it supports the model (1.45x faster here,
-    same vectors to cosine 0.9999), else PyTorch; ``torch``, ``onnx`` or ``openvino`` (2.4x
-    faster, but importing OpenVINO writes a telemetry client id to ~/intel) force one.
+    long answers) are always read up to the model's own limit. ``embedding_backend``: ``torch``
+    (default), ``onnx`` (ONNX Runtime; no faster than PyTorch on abstracts here) or ``openvino``
+    (about 2x here; importing OpenVINO writes a telemetry client id to ~/intel, so it is opt-in);
+    both run the same fp32 model (cosine 0.9999 to PyTorch's vectors).
     """
 
     spacy: str = DEFAULT_SPACY_MODEL
     embedding: str = DEFAULT_EMBEDDING_MODEL
     max_tokens: int = DEFAULT_MAX_TOKENS
-    embedding_backend: str = "auto"
+    embedding_backend: str = "torch"
 
     def __post_init__(self) -> None:
-        if self.embedding_backend not in ("auto", "torch", "onnx", "openvino"):
+        if self.embedding_backend not in ("torch", "onnx", "openvino"):
             raise ConfigError(
-                "models.embedding_backend must be 'auto', 'torch', 'onnx' or 'openvino', "
-                f"got {self.embedding_backend!r}"
+                f"models.embedding_backend must be 'torch', 'onnx' or 'openvino', got {self.embedding_backend!r}"
             )
         if not 0 <= self.max_tokens <= 8192:
             raise ConfigError(

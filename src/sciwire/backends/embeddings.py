@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 #: Embedding backends (see :class:`Embedder`).
-BACKENDS = ("auto", "torch", "onnx", "openvino")
+BACKENDS = ("torch", "onnx", "openvino")
 BUNDLED_ALIASES = {DEFAULT_EMBEDDING_MODEL, f"sentence-transformers/{DEFAULT_EMBEDDING_MODEL}"}
 
 
@@ -116,10 +116,10 @@ class Embedder:
         max_tokens: Word pieces read per text (longer texts are cut); 0 or ``None`` = the
             model's own limit. ``encode(..., full_length=True)`` reads passages and documents up
             to the model's own limit instead. The cache keeps vectors per (model, limit).
-        backend: ``auto`` (ONNX Runtime on the CPU when it is installed and supports the
-            model, else PyTorch), ``torch``, ``onnx`` or ``openvino`` (an error when it cannot
-            run the model; see :mod:`sciwire.backends.onnx_encoder`). All give the same fp32
-            vectors to within rounding (cosine >= 0.9999), so they share a cache.
+        backend: ``torch`` (default), ``onnx`` (ONNX Runtime) or ``openvino``: the same fp32
+            model exported to ONNX (see :mod:`sciwire.backends.onnx_encoder`); an error when it
+            cannot run the model. All give the same vectors to within rounding (cosine >=
+            0.9999), so they share a cache.
     """
 
     def __init__(
@@ -129,7 +129,7 @@ class Embedder:
         batch_size: int = 64,
         cache_dir: str | Path | None = None,
         max_tokens: int | None = DEFAULT_MAX_TOKENS,
-        backend: str = "auto",
+        backend: str = "torch",
     ) -> None:
         if backend not in BACKENDS:
             raise ConfigError(f"models.embedding_backend must be one of {BACKENDS}, got {backend!r}")
@@ -196,9 +196,7 @@ class Embedder:
             self._onnx = onnx_encoder(self._st, runtime, threads=torch.get_num_threads(), cache=cache)
             self._runtime = runtime
         except UnsupportedModel as exc:
-            if self.backend != "auto":
-                raise ModelLoadError(f"Cannot run {self.model!r} with {runtime}: {exc}") from exc
-            logger.info("Embeddings stay on PyTorch: %s", exc)
+            raise ModelLoadError(f"Cannot run {self.model!r} with {runtime}: {exc}") from exc
 
     @property
     def active_backend(self) -> str:

@@ -4,17 +4,19 @@ The transformer body is exported to ONNX from the loaded PyTorch module (in memo
 no optimum) and run by ONNX Runtime (``onnxruntime``) or, when asked for, by the OpenVINO
 runtime. Tokenisation, mean pooling and L2 normalisation stay as sentence-transformers does
 them, in fp32, so the vectors equal PyTorch's to within rounding. Measured here (2 cores,
-1,000 CoreSC sentences at 128 word pieces, all-MiniLM-L6-v2): PyTorch 14.0 s, ONNX Runtime
-9.7 s, OpenVINO 5.9 s; cosine to the PyTorch vectors >= 0.9999 for both.
+all-MiniLM-L6-v2, 1,000 CoreSC sentences at 128 word pieces and 500 arXiv abstracts of 64
+words, two alternating runs each): ONNX Runtime 1.1-1.25x PyTorch, OpenVINO 1.9-2.2x;
+cosine to the PyTorch vectors >= 0.9999 for both. Ranking 10,000 abstracts
+(``benchmarks/newsworthiness.py --part speed --backends torch,onnx,openvino``): PyTorch 206 s,
+ONNX Runtime 209 s, OpenVINO 102 s.
 
-OpenVINO is never chosen automatically: importing it writes a Google Analytics client id to
+Both are opt-in (``models.embedding_backend``). Importing OpenVINO writes a Google Analytics client id to
 ``~/intel`` and its model converter sends usage telemetry unless the user opted out
 (``opt_in_out --opt_out``). sciwire does not use that converter.
 
 Only models made of a Transformer, a mean Pooling and optionally a Normalize module are
 supported; :func:`onnx_encoder` raises :class:`UnsupportedModel` for anything else, and
-:class:`~sciwire.backends.embeddings.Embedder` then stays on PyTorch (or fails when the
-backend was requested explicitly).
+:class:`~sciwire.backends.embeddings.Embedder` turns that into a clear ``ModelLoadError``.
 """
 
 from __future__ import annotations
