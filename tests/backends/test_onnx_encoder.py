@@ -93,8 +93,8 @@ def test_a_backend_that_cannot_run_the_model_fails_loudly(tiny_model_dir, monkey
 
 
 def test_openvino_runtime_when_installed(tiny_model_dir, tmp_path, monkeypatch):
-    pytest.importorskip("openvino", reason="optional: pip install openvino")
     monkeypatch.setenv("HOME", str(tmp_path))  # importing openvino writes a telemetry id under ~/intel
+    pytest.importorskip("openvino", reason="optional: pip install openvino")
     torch_vecs = Embedder(str(tiny_model_dir), cache_dir=None, backend="torch").encode(TEXTS)
     ov = Embedder(str(tiny_model_dir), cache_dir=None, backend="openvino")
     assert (np.sum(torch_vecs * ov.encode(TEXTS), axis=1) > 0.9999).all() and ov.active_backend == "openvino"
