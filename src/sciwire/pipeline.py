@@ -118,15 +118,7 @@ class Analyzer:
     def __init__(self, config: Config | None = None, steps: Sequence[Step] | None = None) -> None:
         self.config = config or Config()
         self.steps = list(default_steps() if steps is None else steps)
-        cache = self.config.paths.cache_dir if self.config.runtime.embedding_cache else None
-        self.embedder = Embedder(
-            self.config.models.embedding,
-            self.config.runtime.device,
-            self.config.runtime.batch_size,
-            cache,
-            self.config.models.max_tokens,
-            self.config.models.embedding_backend,
-        )
+        self.embedder = Embedder.from_config(self.config)
         self._warm = False
 
     def warm_up(self) -> None:

@@ -73,3 +73,20 @@ def test_max_tokens_cuts_long_texts_unless_full_length_and_keys_the_cache(tiny_m
     assert again._st is None, "served from the cache without loading the model"
     big = Embedder(str(tiny_model_dir), cache_dir=None, max_tokens=64)
     np.testing.assert_allclose(big.encode([long_text])[0], whole, rtol=1e-5, atol=1e-6)  # never above the model's limit
+
+
+def test_from_config_carries_every_embedding_setting(tmp_path):
+    from sciwire.config import load_config
+
+    cfg = load_config(
+        overrides=[f"paths.cache_dir={tmp_path}", "models.max_tokens=64", "models.embedding_backend=onnx",
+                   "runtime.batch_size=8"],
+        environ={},
+    )  # fmt: skip
+    enc = Embedder.from_config(cfg)
+    assert (enc.model, enc.device, enc.batch_size, enc.max_tokens, enc.backend) == (
+        "all-MiniLM-L6-v2", "cpu", 8, 64, "onnx",
+    )  # fmt: skip
+    assert str(enc.cache_dir) == str(tmp_path)
+    off = load_config(overrides=[f"paths.cache_dir={tmp_path}", "runtime.embedding_cache=false"], environ={})
+    assert Embedder.from_config(off).cache_dir is None

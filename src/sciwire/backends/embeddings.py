@@ -30,6 +30,8 @@ from sciwire.errors import ConfigError, MissingDependencyError, ModelLoadError
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from sciwire.config import Config
+
 logger = logging.getLogger(__name__)
 #: Embedding backends (see :class:`Embedder`).
 BACKENDS = ("torch", "onnx", "openvino")
@@ -153,6 +155,16 @@ class Embedder:
         if self._key is None:
             self._key = resolve_model(self.model)[1]
         return self._key
+
+    @classmethod
+    def from_config(cls, config: Config) -> Embedder:
+        """The encoder ``config`` describes (model, device, batch size, token limit, backend), with
+        the on-disk cache in ``paths.cache_dir`` unless ``runtime.embedding_cache`` is off."""
+        models, runtime = config.models, config.runtime
+        cache = config.paths.cache_dir if runtime.embedding_cache else None
+        return cls(
+            models.embedding, runtime.device, runtime.batch_size, cache, models.max_tokens, models.embedding_backend
+        )
 
     def cache_key_for(self, full_length: bool = False) -> str:
         """The key of cached vectors: the model and, when texts are cut at ``max_tokens``, that limit."""

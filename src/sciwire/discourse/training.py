@@ -40,15 +40,7 @@ Progress = Callable[[int], None]
 
 def make_embedder(config: Config) -> Embedder:
     """The configured embedder, with the on-disk cache when enabled."""
-    cache = config.paths.cache_dir if config.runtime.embedding_cache else None
-    return Embedder(
-        config.models.embedding,
-        config.runtime.device,
-        config.runtime.batch_size,
-        cache,
-        config.models.max_tokens,
-        config.models.embedding_backend,
-    )
+    return Embedder.from_config(config)
 
 
 def tagger_for(data: LabelledData, config: Config, **overrides: Any) -> SequenceTagger:

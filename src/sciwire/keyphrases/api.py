@@ -49,15 +49,7 @@ def keywords_for_files(
 
     config = config or Config()
     docs = [read(p, config=config.input) for p in paths]
-    cache = config.paths.cache_dir if config.runtime.embedding_cache else None
-    embedder = Embedder(
-        config.models.embedding,
-        config.runtime.device,
-        config.runtime.batch_size,
-        cache,
-        config.models.max_tokens,
-        config.models.embedding_backend,
-    )
+    embedder = Embedder.from_config(config)
     extractor = KeyphraseExtractor(config.keyphrases, config.models.spacy, embedder, config.input.min_english_ratio)
     texts = [paper_text_without_references(d) if d.kind == "paper" else d.text for d in docs]
     results = extractor.extract_many(texts, on_progress=on_progress)

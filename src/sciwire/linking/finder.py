@@ -150,14 +150,7 @@ class PaperFinder:
     def __init__(self, config: Config | None = None, embedder: Embedder | None = None) -> None:
         self.config = config or Config()
         cfg = self.config
-        self.embedder = embedder or Embedder(
-            cfg.models.embedding,
-            cfg.runtime.device,
-            cfg.runtime.batch_size,
-            cfg.paths.cache_dir,
-            cfg.models.max_tokens,
-            cfg.models.embedding_backend,
-        )
+        self.embedder = embedder or Embedder.from_config(cfg)
 
     def index(
         self, papers: Sequence[Document], sentence_vectors: Mapping[str, np.ndarray] | None = None

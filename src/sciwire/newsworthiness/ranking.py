@@ -119,15 +119,7 @@ class Ranker:
         self, config: Config, embedder: Embedder | None = None, model: NewsworthinessModel | None = None
     ) -> None:
         self.config = config
-        cache = config.paths.cache_dir if config.runtime.embedding_cache else None
-        self.embedder = embedder or Embedder(
-            config.models.embedding,
-            config.runtime.device,
-            config.runtime.batch_size,
-            cache,
-            config.models.max_tokens,
-            config.models.embedding_backend,
-        )
+        self.embedder = embedder or Embedder.from_config(config)
         self._model = model
         self._featurizer: Featurizer | None = None
 

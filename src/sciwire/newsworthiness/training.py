@@ -114,15 +114,7 @@ def train_newsworthiness(
             f"Training needs at least 4 newsworthy (mean rating >= 3) and 4 other papers; the ratings "
             f"give {n_pos} and {n_neg}. Rate more papers."
         )
-    cache = config.paths.cache_dir if config.runtime.embedding_cache else None
-    embedder = embedder or Embedder(
-        config.models.embedding,
-        config.runtime.device,
-        config.runtime.batch_size,
-        cache,
-        config.models.max_tokens,
-        config.models.embedding_backend,
-    )
+    embedder = embedder or Embedder.from_config(config)
     featurizer = Featurizer(embedder, config.newsworthiness.embed_words)
     features = featurizer.transform([by_id[r.paper_id] for r in rated], on_progress=on_progress)
     columns = tuple(features.names)

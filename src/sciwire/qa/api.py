@@ -13,15 +13,7 @@ from sciwire.store import SQLiteStore, Store, add_files, open_store
 
 def make_embedder(config: Config) -> Embedder:
     """The configured embedder (cached), as used by the store."""
-    cache = config.paths.cache_dir if config.runtime.embedding_cache else None
-    return Embedder(
-        config.models.embedding,
-        config.runtime.device,
-        config.runtime.batch_size,
-        cache,
-        config.models.max_tokens,
-        config.models.embedding_backend,
-    )
+    return Embedder.from_config(config)
 
 
 def ask(

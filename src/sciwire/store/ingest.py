@@ -96,14 +96,7 @@ def add_files(
         One :class:`AddResult` per file, in order.
     """
     config = config or Config()
-    embedder = embedder or Embedder(
-        config.models.embedding,
-        config.runtime.device,
-        config.runtime.batch_size,
-        config.paths.cache_dir,
-        config.models.max_tokens,
-        config.models.embedding_backend,
-    )
+    embedder = embedder or Embedder.from_config(config)
     files = collect_files(paths)
     results: dict[int, AddResult] = {}
     todo: list[tuple[int, Path, str]] = []
