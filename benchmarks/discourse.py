@@ -121,14 +121,15 @@ def main() -> None:
     tag_c, tag_a = c_res["sequence_tagger"], a_res["sequence_tagger"]
     assert tag_c.raw_probs is not None and tag_a.raw_probs is not None
     crossed_c = cross_fitted_probs(tag_c)
+    raw_c = classification_report(tag_c.y_true, tag_c.y_pred, CORESC.codes, tag_c.raw_probs, tag_c.classes).ece
     ece = {
         "CoreSC (out-of-fold)": (
-            classification_report(tag_c.y_true, tag_c.y_pred, CORESC.codes, tag_c.raw_probs, tag_c.classes).ece,
+            raw_c,
             classification_report(tag_c.y_true, tag_c.y_pred, CORESC.codes, crossed_c, tag_c.classes).ece,
             "on the other folds' out-of-fold predictions (as `sciwire train discourse --cv` ships it)",
         ),
         "CoreSC (out-of-fold), tagger's own temperature": (
-            classification_report(tag_c.y_true, tag_c.y_pred, CORESC.codes, tag_c.raw_probs, tag_c.classes).ece,
+            raw_c,
             c_rep["sequence_tagger"].ece,
             "on the tagger's 10% early-stopping split (about 8 papers)",
         ),

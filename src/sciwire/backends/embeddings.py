@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sciwire.backends.device import resolve_device
-from sciwire.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS
+from sciwire.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS, EMBEDDING_BACKENDS
 from sciwire.errors import ConfigError, MissingDependencyError, ModelLoadError
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 #: Embedding backends (see :class:`Embedder`).
-BACKENDS = ("torch", "onnx", "openvino")
+BACKENDS = EMBEDDING_BACKENDS
 BUNDLED_ALIASES = {DEFAULT_EMBEDDING_MODEL, f"sentence-transformers/{DEFAULT_EMBEDDING_MODEL}"}
 
 
@@ -232,32 +232,37 @@ class Embedder:
         limit = self._model_limit
         if self.max_tokens and not full_length:
             limit = min(self.max_tokens, limit) if limit else self.max_tokens
-        parts = []
-        step = self.batch_size * 4
         if self._onnx is not None:
-            for i in range(0, len(texts), step):
-                chunk = texts[i : i + step]
-                parts.append(self._onnx.encode(chunk, self.batch_size, limit))
-                if on_progress is not None:
-                    on_progress(len(chunk))
-            return np.vstack(parts)
+            return self._in_chunks(texts, on_progress, lambda chunk: self._onnx.encode(chunk, self.batch_size, limit))
+        st = self._st
         with self._lock:  # the limit is a setting of the shared model
-            self._st.max_seq_length = limit
+            st.max_seq_length = limit
             try:
-                for i in range(0, len(texts), step):
-                    chunk = texts[i : i + step]
-                    vecs: Any = self._st.encode(
+                return self._in_chunks(
+                    texts,
+                    on_progress,
+                    lambda chunk: st.encode(
                         chunk,
                         batch_size=self.batch_size,
                         normalize_embeddings=True,
                         convert_to_numpy=True,
                         show_progress_bar=False,
-                    )
-                    parts.append(np.asarray(vecs, dtype=np.float32))
-                    if on_progress is not None:
-                        on_progress(len(chunk))
+                    ),
+                )
             finally:
-                self._st.max_seq_length = self._model_limit
+                st.max_seq_length = self._model_limit
+
+    def _in_chunks(
+        self, texts: list[str], on_progress: Callable[[int], None] | None, run: Callable[[list[str]], Any]
+    ) -> np.ndarray:
+        """``run`` over chunks of a few batches, reporting progress after each."""
+        parts = []
+        step = self.batch_size * 4
+        for i in range(0, len(texts), step):
+            chunk = texts[i : i + step]
+            parts.append(np.asarray(run(chunk), dtype=np.float32))
+            if on_progress is not None:
+                on_progress(len(chunk))
         return np.vstack(parts)
 
     def encode(

@@ -122,19 +122,20 @@ def onnx_encoder(
     )
     inputs = tuple(n for n in INPUT_NAMES if n in example)
     load = _load_onnxruntime if runtime == "onnxruntime" else _load_openvino
+    model = body.auto_model.eval()
     try:
-        model_bytes, kept = _cached_export(body.auto_model.eval(), example, inputs, cache)
+        model_bytes, kept = _cached_export(model, example, inputs, cache)
         try:
             run = load(model_bytes, threads)
         except Exception as exc:  # a damaged kept export: export again, once
             if not kept:
                 raise
             logger.warning("The kept ONNX export is unusable (%s); exporting again", exc)
-            model_bytes, _ = _cached_export(body.auto_model.eval(), example, inputs, cache, fresh=True)
+            model_bytes, _ = _cached_export(model, example, inputs, cache, fresh=True)
             run = load(model_bytes, threads)
     except UnsupportedModel:
         raise
-    except Exception as exc:  # any export or load failure means "stay on PyTorch"
+    except Exception as exc:  # any export or load failure: one clear error for the caller
         raise UnsupportedModel(f"{runtime} could not run the model: {exc}") from exc
     return OnnxEncoder(run, tokenizer, inputs)
 

@@ -88,11 +88,10 @@ def cv_reports(
             # fitted on its small early-stopping split, is kept for comparison.
             raw = classification_report(oof.y_true, oof.y_pred, labels, oof.raw_probs, labels)
             crossed = classification_report(oof.y_true, oof.y_pred, labels, cross_fitted_probs(oof), labels)
+            internal = report.ece  # oof.probs carry each fold's own early-stopping temperature
             report = replace(report, ece=crossed.ece)
             report.extra["ece_uncalibrated"] = raw.ece
-            report.extra["ece_internal_temperature"] = classification_report(
-                oof.y_true, oof.y_pred, labels, oof.probs, labels
-            ).ece
+            report.extra["ece_internal_temperature"] = internal
             report.extra["oof_temperature"] = round(oof_temperature(oof), 4)
         out[name] = report
     return out

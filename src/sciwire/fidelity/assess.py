@@ -46,26 +46,24 @@ FINDING_SECTIONS = frozenset({"title", "abstract", "results", "discussion", "con
 
 @dataclass(frozen=True)
 class Pair:
-    """One aligned pair: story k's sentence ``story_sentence`` reports paper sentence ``paper_sentence``."""
+    """Story k's sentence ``story_sentence`` reports one of the paper sentences ``candidates``
+    (the aligner's matches, best first; never empty)."""
 
     story: int
     story_sentence: int
-    paper_sentence: int
+    candidates: tuple[int, ...]
     alignment_probability: float
-    candidates: tuple[int, ...] = ()
 
 
 def aligned_pairs(stories: Sequence[Document]) -> list[Pair]:
-    """Every story sentence labelled ``reports`` with its best paper sentence."""
+    """Every story sentence labelled ``reports`` with the paper sentences it may report."""
     pairs = []
     for k, story in enumerate(stories):
         by_start = {s.start: s.index for s in story.sentences}
         for span in story.layer(ALIGNMENT_LAYER):
             matched = span.attrs.get("paper_sentences") or []
             if span.label == "reports" and matched and span.start in by_start:
-                pairs.append(
-                    Pair(k, by_start[span.start], int(matched[0]), float(span.score or 0.0), tuple(map(int, matched)))
-                )
+                pairs.append(Pair(k, by_start[span.start], tuple(map(int, matched)), float(span.score or 0.0)))
     return pairs
 
 
@@ -123,7 +121,7 @@ def assess(
     """Add ``findings`` to the paper and ``fidelity`` to every story (see the module docstring)."""
     cfg = cfg or FidelityConfig()
     pairs = aligned_pairs(stories)
-    options = [pair.candidates[: cfg.candidates] or (pair.paper_sentence,) for pair in pairs]
+    options = [pair.candidates[: cfg.candidates] for pair in pairs]
     findings, finding_p = find_findings(paper, models, cfg, extra=[i for opts in options for i in opts])
     paper_texts = paper.sentence_texts()
     pool: list[Quantity] = [q for s in paper.iter_sentences() for q in extract_quantities(paper_texts[s.index])]
