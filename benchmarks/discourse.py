@@ -32,7 +32,7 @@ from sciwire.config import load_config
 from sciwire.discourse.base import DiscourseClassifier
 from sciwire.discourse.baselines import ContextLogistic, MajorityClassifier, TfidfLogistic
 from sciwire.discourse.data import LabelledData, coresc_data, csabstruct_data
-from sciwire.discourse.evaluation import OutOfFold, classification_report, cross_fitted_probs, cross_validate
+from sciwire.discourse.evaluate import OutOfFold, classification_report, cross_fitted_probs, cross_validate
 from sciwire.discourse.labels import ABSTRACT, CORESC
 from sciwire.discourse.tagger import SequenceTagger
 from sciwire.learn import reliability_svg

@@ -32,7 +32,7 @@ from sciwire.datasets.fidelity import ASPECTS
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.cues import cue_features
 from sciwire.fidelity.encoder import EncoderSettings
-from sciwire.fidelity.evaluation import (
+from sciwire.fidelity.evaluate import (
     binary_metrics,
     certainty_split,
     conclusion_split,
@@ -45,7 +45,7 @@ from sciwire.fidelity.evaluation import (
     text_baselines,
     tfidf_classifier,
 )
-from sciwire.fidelity.training import StrengthCV, TrainingResult, strength_cv_metrics, strength_data, train_fidelity
+from sciwire.fidelity.train import StrengthCV, TrainingResult, strength_cv_metrics, strength_data, train_fidelity
 
 
 def embed(embedder: Embedder, texts: list[str]) -> np.ndarray:

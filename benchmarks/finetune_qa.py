@@ -11,7 +11,7 @@ from _common import markdown_table
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config
 from sciwire.datasets.pubmedqa import PubMedQAItem
-from sciwire.qa.finetune import FinetuneConfig, finetune, match_rate
+from sciwire.qa.train import FinetuneConfig, finetune, match_rate
 
 
 def split(items: list[PubMedQAItem], seed: int = 13, train_share: float = 0.6) -> tuple[list[int], list[int]]:

@@ -4,7 +4,7 @@ Protocol (see docs/keyphrases.md):
 - Data: Inspec dev (500 abstracts, uncontrolled gold), SemEval-2017 ScienceIE dev (50
   paragraphs), SemEval-2010 train (144 full papers, official stemmed combined reference:
   held out, nothing is tuned on it). Every method gets the same text.
-- Evaluation: exact match after lower-casing and Porter stemming (sciwire.keyphrases.evaluation),
+- Evaluation: exact match after lower-casing and Porter stemming (sciwire.keyphrases.evaluate),
   F1@5/10/15 macro-averaged over documents; absent gold phrases count (nobody can find them).
 - Speed: documents/second, one document per call, models loaded beforehand, no embedding
   cache, each method run alone under ``flock /tmp/sciwire-cpu.lock``.
@@ -36,9 +36,9 @@ from sciwire.backends.embeddings import Embedder
 from sciwire.config import KeyphrasesConfig
 from sciwire.datasets.keyphrase import KeyphraseDoc, load_keyphrase_split
 from sciwire.keyphrases import KeyphraseExtractor
-from sciwire.keyphrases.evaluation import evaluate_keyphrases
+from sciwire.keyphrases.evaluate import evaluate_keyphrases
 from sciwire.keyphrases.scorers import KeyphraseRanker
-from sciwire.keyphrases.training import training_rows
+from sciwire.keyphrases.train import training_rows
 
 DATASETS = {"inspec": "dev", "semeval2017": "dev", "semeval2010": "train"}
 OURS = ("combined", "fast", "graph", "statistical", "embedding", "combined-ltr")

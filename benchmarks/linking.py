@@ -48,8 +48,8 @@ from sciwire.document import Document, Metadata
 from sciwire.learn import expected_calibration_error
 from sciwire.linking.cdcr import PreparedTopic, key, prepare_topics, training_pairs
 from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster, pair_features
+from sciwire.linking.evaluate import conll_f1
 from sciwire.linking.finder import CONTENT_FEATURES, PaperFinder
-from sciwire.linking.metrics import conll_f1
 
 T = TypeVar("T")
 GRID = [0.02, *(round(float(x), 2) for x in np.arange(0.05, 0.91, 0.05))]

@@ -6,7 +6,7 @@ from sciwire.config import KeyphrasesConfig
 from sciwire.datasets.keyphrase import load_keyphrase_split
 from sciwire.errors import InputError
 from sciwire.keyphrases import KeyphraseExtractor
-from sciwire.keyphrases.evaluation import evaluate_keyphrases
+from sciwire.keyphrases.evaluate import evaluate_keyphrases
 
 pytestmark = pytest.mark.data
 

@@ -8,7 +8,7 @@ from sciwire.config import load_config
 from sciwire.errors import ConfigError, InputError, UnsupportedLanguageError
 from sciwire.examples import paper_path, story_paths
 from sciwire.qa import Retriever, ask, check_question, reciprocal_rank_fusion
-from sciwire.qa.finetune import FinetuneConfig, finetune, match_rate, read_pairs
+from sciwire.qa.train import FinetuneConfig, finetune, match_rate, read_pairs
 from sciwire.store import SQLiteStore, add_files
 
 

@@ -30,7 +30,7 @@ def evaluate_newsworthiness_cli(
     def body() -> None:
         import json
 
-        from sciwire.newsworthiness.training import evaluate_on_ratings
+        from sciwire.newsworthiness.train import evaluate_on_ratings
 
         cfg = build_config(config, [*(set_ or []), f"newsworthiness.model={model}"])
         typer.echo(json.dumps(evaluate_on_ratings(ratings, papers, cfg), indent=2))
@@ -55,7 +55,7 @@ def evaluate_fidelity_cli(
         import json
 
         from sciwire.fidelity.bundle import FidelityModels
-        from sciwire.fidelity.evaluation import evaluate_models
+        from sciwire.fidelity.evaluate import evaluate_models
 
         cfg = build_config(config, set_)
         models = FidelityModels.load(model_dir or cfg.fidelity.model_dir or None)
@@ -84,7 +84,7 @@ def evaluate_discourse_cli(
     def body() -> None:
         import json
 
-        from sciwire.discourse.training import evaluate_discourse
+        from sciwire.discourse.train import evaluate_discourse
 
         cfg = build_config(config, set_)
         result = evaluate_discourse(data, cfg, model=model, task=task, split=split, cv=cv)

@@ -34,7 +34,7 @@ def train_qa_cli(
     setup_logging(verbose)
 
     def body() -> None:
-        from sciwire.qa.finetune import FinetuneConfig, finetune, read_pairs
+        from sciwire.qa.train import FinetuneConfig, finetune, read_pairs
 
         cfg = build_config(config, set_)
         data = read_pairs(pairs)
@@ -74,7 +74,7 @@ def train_newsworthiness_cli(
         import shlex
         import sys
 
-        from sciwire.newsworthiness.training import train_newsworthiness
+        from sciwire.newsworthiness.train import train_newsworthiness
 
         cfg = build_config(config, set_)
         command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
@@ -111,7 +111,7 @@ def train_keyphrases_cli(
     def body() -> None:
         from sciwire.datasets.keyphrase import KEYPHRASE_SPLITS
         from sciwire.errors import InputError
-        from sciwire.keyphrases.training import train_keyphrase_ranker
+        from sciwire.keyphrases.train import train_keyphrase_ranker
 
         cfg = build_config(config, set_)
         names = [d.strip() for d in datasets.split(",") if d.strip()]
@@ -152,7 +152,7 @@ def train_fidelity_cli(
 
         from sciwire.errors import InputError
         from sciwire.fidelity.encoder import EncoderSettings
-        from sciwire.fidelity.training import PARTS, train_fidelity
+        from sciwire.fidelity.train import PARTS, train_fidelity
 
         cfg = build_config(config, set_)
         chosen = tuple(p.strip() for p in parts.split(",") if p.strip())
@@ -198,7 +198,7 @@ def train_discourse_cli(
         import shlex
         import sys
 
-        from sciwire.discourse.training import train_discourse
+        from sciwire.discourse.train import train_discourse
 
         cfg = build_config(config, set_)
         command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])

@@ -16,7 +16,7 @@ from sciwire.config import Config
 from sciwire.discourse.features import SentenceSequence
 from sciwire.discourse.model import RolePrediction, load_cached
 from sciwire.discourse.step import label_document
-from sciwire.discourse.training import make_embedder
+from sciwire.discourse.train import make_embedder
 from sciwire.document import Document
 from sciwire.errors import InputError
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from sciwire.datasets.fidelity import ASPECTS
 from sciwire.errors import ModelLoadError
-from sciwire.fidelity.models import TunedClassifier, TunedMultiClassifier, TunedRegressor
+from sciwire.fidelity.model import TunedClassifier, TunedMultiClassifier, TunedRegressor
 
 logger = logging.getLogger(__name__)
 STRENGTH_DIR = "fidelity_strength"

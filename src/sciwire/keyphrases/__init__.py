@@ -9,7 +9,7 @@ Example:
 """
 
 from sciwire.keyphrases.candidates import Candidate, CandidateSet, CandidateSettings, extract_candidates
-from sciwire.keyphrases.extractor import METHODS, Keyphrase, KeyphraseExtractor, extract_keyphrases
+from sciwire.keyphrases.model import METHODS, Keyphrase, KeyphraseExtractor, extract_keyphrases
 from sciwire.keyphrases.scorers import (
     EmbeddingScorer,
     GraphScorer,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config
 from sciwire.document import Document
-from sciwire.keyphrases.extractor import Keyphrase, KeyphraseExtractor
+from sciwire.keyphrases.model import Keyphrase, KeyphraseExtractor
 from sciwire.keyphrases.step import paper_text_without_references
 
 

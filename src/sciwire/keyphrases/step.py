@@ -21,7 +21,7 @@ import sciwire.keyphrases.report  # noqa: F401  (registers the panel and summary
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.keyphrases.candidates import stem_word
-from sciwire.keyphrases.extractor import Keyphrase, KeyphraseExtractor
+from sciwire.keyphrases.model import Keyphrase, KeyphraseExtractor
 from sciwire.keyphrases.report import LAYER
 from sciwire.keyphrases.tagging import TaggedText
 

@@ -17,7 +17,7 @@ from sciwire.newsworthiness.model import NewsworthinessClassifier, TrainedModel
 from sciwire.newsworthiness.papers import Paper, read_papers
 from sciwire.newsworthiness.ranking import Ranker, Ranking, load_model
 from sciwire.newsworthiness.ratings import krippendorff_alpha, read_ratings
-from sciwire.newsworthiness.training import train_newsworthiness
+from sciwire.newsworthiness.train import train_newsworthiness
 
 __all__ = [
     "DefaultModel",

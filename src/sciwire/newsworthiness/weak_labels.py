@@ -38,8 +38,8 @@ import numpy as np
 
 from sciwire.backends.embeddings import Embedder
 from sciwire.newsworthiness.corpora import abstract_only, arxiv_papers, cdcr_papers, coresc_papers, pubmedqa_papers
+from sciwire.newsworthiness.evaluate import auc, out_of_fold, precision_at_k
 from sciwire.newsworthiness.features import FeatureSet
-from sciwire.newsworthiness.metrics import auc, out_of_fold, precision_at_k
 from sciwire.newsworthiness.papers import Paper, normalise_abstract
 from sciwire.newsworthiness.text_stats import style_cues
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from sciwire.errors import InputError
-from sciwire.keyphrases.evaluation import evaluate_keyphrases, normalize_phrase, prf_at_k
+from sciwire.keyphrases.evaluate import evaluate_keyphrases, normalize_phrase, prf_at_k
 
 pytest.importorskip("nltk")
 

@@ -21,7 +21,7 @@ from sciwire.config import Config
 from sciwire.discourse.base import DiscourseClassifier, flatten_labels
 from sciwire.discourse.baselines import MajorityClassifier, TfidfLogistic
 from sciwire.discourse.data import LabelledData, read_labelled
-from sciwire.discourse.evaluation import (
+from sciwire.discourse.evaluate import (
     ClassificationReport,
     classification_report,
     cross_fitted_probs,

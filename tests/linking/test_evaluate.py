@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sciwire.linking.metrics import b_cubed, ceaf_e, clusters_from_labels, conll_f1, muc
+from sciwire.linking.evaluate import b_cubed, ceaf_e, clusters_from_labels, conll_f1, muc
 
 # The worked example of Pradhan et al. (ACL 2014), with twinless response mentions h and i.
 KEY = [{"a", "b", "c"}, {"d", "e", "f", "g"}]

@@ -26,8 +26,8 @@ from sciwire.config import Config
 from sciwire.datasets.keyphrase import KeyphraseDoc, load_keyphrase_split
 from sciwire.errors import InputError
 from sciwire.keyphrases.candidates import extract_candidates
-from sciwire.keyphrases.evaluation import normalize_phrase
-from sciwire.keyphrases.extractor import KeyphraseExtractor
+from sciwire.keyphrases.evaluate import normalize_phrase
+from sciwire.keyphrases.model import KeyphraseExtractor
 from sciwire.keyphrases.scorers import FEATURES, KeyphraseRanker
 from sciwire.learn import Receipt, data_hash, write_model_card
 

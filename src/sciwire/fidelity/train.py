@@ -27,7 +27,7 @@ import numpy as np
 from sciwire.datasets.fidelity import ASPECTS, fidelity_files, load_claim_strength, normalise
 from sciwire.fidelity.bundle import CERTAINTY_DIR, CONCLUSION_DIR, STRENGTH_DIR, FidelityModels
 from sciwire.fidelity.encoder import EncoderSettings
-from sciwire.fidelity.evaluation import (
+from sciwire.fidelity.evaluate import (
     certainty_split,
     conclusion_split,
     cross_fitted_probs,
@@ -36,7 +36,7 @@ from sciwire.fidelity.evaluation import (
     macro_f1,
     pair_sentences,
 )
-from sciwire.fidelity.models import TunedClassifier, TunedMultiClassifier, TunedRegressor, fit_temperature, softmax
+from sciwire.fidelity.model import TunedClassifier, TunedMultiClassifier, TunedRegressor, fit_temperature, softmax
 from sciwire.learn import Receipt, data_hash, expected_calibration_error
 
 logger = logging.getLogger(__name__)

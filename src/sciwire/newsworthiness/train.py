@@ -28,8 +28,8 @@ from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config
 from sciwire.errors import InputError
 from sciwire.learn import Receipt, data_hash, reliability_svg, write_model_card
+from sciwire.newsworthiness.evaluate import out_of_fold, score_metrics
 from sciwire.newsworthiness.features import Featurizer
-from sciwire.newsworthiness.metrics import out_of_fold, score_metrics
 from sciwire.newsworthiness.model import KINDS, NewsworthinessClassifier, TrainedModel
 from sciwire.newsworthiness.papers import read_papers
 from sciwire.newsworthiness.ratings import aggregate, agreement, read_ratings

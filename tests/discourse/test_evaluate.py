@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sciwire.discourse.baselines import MajorityClassifier
-from sciwire.discourse.evaluation import (
+from sciwire.discourse.evaluate import (
     OutOfFold,
     classification_report,
     cross_fitted_probs,

@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sciwire.errors import ModelLoadError
-from sciwire.fidelity.models import TunedClassifier, TunedMultiClassifier, TunedRegressor, fit_temperature, softmax
+from sciwire.fidelity.model import TunedClassifier, TunedMultiClassifier, TunedRegressor, fit_temperature, softmax
 
 pytestmark = pytest.mark.slow
 TEXTS = [

@@ -39,7 +39,7 @@ from sciwire.datasets.fidelity import (
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.checks import run_checks
 from sciwire.fidelity.cues import lexicon_strength, unnegated
-from sciwire.fidelity.models import fit_temperature, softmax
+from sciwire.fidelity.model import fit_temperature, softmax
 from sciwire.fidelity.verdict import decide, strength_verdict
 from sciwire.learn import expected_calibration_error
 
