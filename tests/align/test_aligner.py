@@ -3,7 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sciwire.align import ALIGNMENT_LAYER, align_story, match_probability
+from sciwire.align import align_story, match_probability
+from sciwire.analysis import ALIGNMENT
 from sciwire.config import AlignConfig
 from sciwire.document import Document, Sentence
 from sciwire.errors import DocumentError
@@ -37,13 +38,13 @@ def test_align_story_matches_and_reports_no_match():
     news_vecs = np.stack([unit([0.95, 0.1, 0]), unit([0.3, 0.3, 0.3])])
     cfg = AlignConfig(w_cosine=10, w_lexical=5, bias=-8, threshold=0.5, top_k=2)
     out = align_story(news, paper, news_vecs, paper_vecs, cfg)
-    spans = out.layer(ALIGNMENT_LAYER)
+    spans = out.layer(ALIGNMENT)
     assert [s.label for s in spans] == ["reports", "no_match"]
     assert spans[0].attrs["paper_sentences"] == [0]
     assert spans[0].attrs["paper_id"] == "paper"
     assert len(spans[0].attrs["candidates"]) == 2
     assert spans[0].score == spans[0].attrs["candidates"][0]["probability"] > 0.5 > spans[1].score
-    assert ALIGNMENT_LAYER not in news.layers
+    assert ALIGNMENT not in news.layers
 
 
 def test_align_story_rejects_mismatched_vectors():

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
 from sciwire.config import Config
-from sciwire.discourse.coverage import ABSTRACT_LAYER, DISCOURSE_LAYER, story_coverage
+from sciwire.discourse.coverage import story_coverage
 from sciwire.discourse.report import discourse_badges, discourse_panel, discourse_summary
 from sciwire.document import Document, Section, Sentence, Span
 from sciwire.pipeline import Analysis
@@ -45,9 +46,9 @@ def _paper() -> Document:
         for i, ((a, b), lab) in enumerate(zip(bounds, labels, strict=True))
     ]
     doc = Document("p", "paper", "T", TEXT, sections=sections, sentences=sents)
-    doc = doc.with_layer(DISCOURSE_LAYER, spans)
+    doc = doc.with_layer(DISCOURSE, spans)
     return doc.with_layer(
-        ABSTRACT_LAYER,
+        ABSTRACT_ROLES,
         [Span(*bounds[0], "objective", 0.9, {"sentence": 0}), Span(*bounds[1], "result", 0.7, {"sentence": 1})],
     )
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
 from sciwire.cli.main import app
 from sciwire.config import Config, load_config
-from sciwire.discourse.coverage import ABSTRACT_LAYER, DISCOURSE_LAYER
 from sciwire.discourse.labels import ABSTRACT, CORESC
 from sciwire.discourse.model import DiscourseModel, default_model_dir
 from sciwire.discourse.step import DiscourseStep, label_document
@@ -59,15 +59,15 @@ def test_label_document_adds_both_layers(embedder):
     doc = _doc()
     vectors = embedder.encode(doc.sentence_texts())
     out = label_document(doc, doc.sentences, vectors, Config())
-    spans = out.layer(DISCOURSE_LAYER)
+    spans = out.layer(DISCOURSE)
     assert [s.attrs["sentence"] for s in spans] == [0, 1, 2, 3, 4]
     assert all(s.label in CORESC.codes and 0 < (s.score or 0) <= 1 for s in spans)
     assert all(abs(sum(s.attrs["probabilities"].values()) - 1) < 1e-3 for s in spans)
-    roles = [s.label for s in out.layer(ABSTRACT_LAYER)]
+    roles = [s.label for s in out.layer(ABSTRACT_ROLES)]
     assert len(roles) == 4 and set(roles) <= set(ABSTRACT.codes)
     assert roles[-1] == "result"
     assert spans[0].attrs["explanation"]["neighbours"]
-    assert out.layer("entities") == doc.layer("entities") and doc.layer(DISCOURSE_LAYER) == ()
+    assert out.layer("entities") == doc.layer("entities") and doc.layer(DISCOURSE) == ()
 
 
 def test_step_is_off_when_disabled_and_models_are_checked(embedder):
@@ -83,7 +83,7 @@ def test_step_is_off_when_disabled_and_models_are_checked(embedder):
     doc = _doc()
     ctx = StepContext(cfg, embedder, doc.sentences, np.zeros((5, 384), dtype=np.float32), ())
     paper, _ = step.run(doc, [], ctx)
-    assert DISCOURSE_LAYER not in paper.layers
+    assert DISCOURSE not in paper.layers
 
 
 def test_classify_cli_prints_roles(cache_dir):

@@ -7,12 +7,12 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from sciwire.align import ALIGNMENT_LAYER
+from sciwire.analysis import ALIGNMENT, FIDELITY, FINDINGS
 from sciwire.cli.main import app
 from sciwire.config import load_config
 from sciwire.document import Span
 from sciwire.examples import EXAMPLES_DIR, paper_path, story_paths
-from sciwire.fidelity.assess import FIDELITY_LAYER, FINDINGS_LAYER, assess
+from sciwire.fidelity.assess import assess
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.step import FidelityStep
 from sciwire.pipeline import Analyzer, read_inputs
@@ -41,7 +41,7 @@ def result(analyzer):
 
 
 def verdicts(story) -> dict[str, tuple[str, set[str]]]:
-    return {story.span_text(s): (s.label, {i["kind"] for i in s.attrs["issues"]}) for s in story.layer(FIDELITY_LAYER)}
+    return {story.span_text(s): (s.label, {i["kind"] for i in s.attrs["issues"]}) for s in story.layer(FIDELITY)}
 
 
 def with_gold_alignment(paper, story, name: str):
@@ -52,7 +52,7 @@ def with_gold_alignment(paper, story, name: str):
         (sent,) = [s for s in story.sentences if pair["story"] in story.span_text(s)]
         ok = [k for k, s in enumerate(paper_sents) if any(p in s for p in pair["paper"])]
         spans.append(Span(sent.start, sent.end, "reports", score=0.9, attrs={"paper_sentences": ok[:1]}))
-    return story.with_layer(ALIGNMENT_LAYER, spans)
+    return story.with_layer(ALIGNMENT, spans)
 
 
 def test_overstated_claims_are_flagged_with_the_right_reasons(result):
@@ -79,7 +79,7 @@ def test_the_faithful_story_has_no_overstated_claim(result):
     judged = verdicts(result.stories[0])
     assert len(judged) >= 8
     assert [s for s, (label, _) in judged.items() if label == "exaggerates"] == []
-    guarded = [s for s in result.stories[0].layer(FIDELITY_LAYER) if s.attrs["source"] == "cue guard"]
+    guarded = [s for s in result.stories[0].layer(FIDELITY) if s.attrs["source"] == "cue guard"]
     assert guarded and all(
         any("the paper itself uses causal language" in r for r in s.attrs["reasons"]) for s in guarded
     )
@@ -88,14 +88,14 @@ def test_the_faithful_story_has_no_overstated_claim(result):
 def test_spans_follow_the_alignment_and_carry_evidence(result):
     for story in result.stories:
         aligned = {s.start: s for s in story.layer("alignment") if s.label == "reports"}
-        spans = story.layer(FIDELITY_LAYER)
+        spans = story.layer(FIDELITY)
         assert {s.start for s in spans} == set(aligned)
         for span in spans:
             assert span.label in ("exaggerates", "same", "downplays") and 0 <= span.score <= 1
             assert span.attrs["paper_sentence"] in aligned[span.start].attrs["paper_sentences"]
             assert sum(span.attrs["probabilities"].values()) == pytest.approx(1, abs=1e-3)
             assert 1 <= span.attrs["story_certainty"] <= 6
-    assert result.paper.layer(FINDINGS_LAYER), "the paper's conclusions are findings"
+    assert result.paper.layer(FINDINGS), "the paper's conclusions are findings"
 
 
 def test_report_has_the_panel_and_the_summary(result):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from sciwire.analysis import FIDELITY, FINDINGS
 from sciwire.config import Config
 from sciwire.document import Document, Sentence, Span
-from sciwire.fidelity.assess import FIDELITY_LAYER, FINDINGS_LAYER
 from sciwire.fidelity.report import fidelity_badges, fidelity_panel, fidelity_summary, story_fidelity
 from sciwire.pipeline import Analysis
 
@@ -14,7 +14,7 @@ STORY = "<script>alert(1)</script> Eating late wrecks sleep. Mice nap."
 
 def analysis() -> Analysis:
     paper = Document("p", "paper", "Paper", PAPER, sentences=(Sentence(0, 0, 18), Sentence(1, 19, 62)))
-    paper = paper.with_layer(FINDINGS_LAYER, [Span(19, 62, "finding", 0.8, {"role": None, "source": "detector"})])
+    paper = paper.with_layer(FINDINGS, [Span(19, 62, "finding", 0.8, {"role": None, "source": "detector"})])
     story = Document("s", "news", "A <b>bold</b> story", STORY, sentences=(Sentence(0, 0, 50), Sentence(1, 51, 60)))
     attrs = {
         "paper_sentence": 1,
@@ -25,7 +25,7 @@ def analysis() -> Analysis:
         "issues": [{"kind": "correlation_as_cause"}, {"kind": "hedge_dropped"}],
     }
     same = {"paper_sentence": 0, "source": "claim strength", "paper_strength": 0, "story_strength": 0, "issues": []}
-    story = story.with_layer(FIDELITY_LAYER, [Span(0, 50, "exaggerates", 0.9, attrs), Span(51, 60, "same", 0.7, same)])
+    story = story.with_layer(FIDELITY, [Span(0, 50, "exaggerates", 0.9, attrs), Span(51, 60, "same", 0.7, same)])
     return Analysis(paper, (story,), Config())
 
 

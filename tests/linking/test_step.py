@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from sciwire.analysis import PAPER_LINK, SHARED_ENTITIES
 from sciwire.config import Config, load_config
 from sciwire.document import Document, Sentence, Span
 from sciwire.examples import paper_path, story_paths
 from sciwire.linking.report import linking_panel, linking_summary
-from sciwire.linking.step import LINK_LAYER, SHARED_LAYER, LinkingStep, paper_sentences_for
+from sciwire.linking.step import LinkingStep, paper_sentences_for
 from sciwire.pipeline import Analysis, Analyzer, default_steps, read_inputs
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)">'
@@ -28,21 +29,21 @@ def result(cache_dir):
 @pytest.mark.slow
 def test_each_story_is_linked_to_the_paper_with_reasons(result):
     for story in result.stories:
-        (link,) = story.layer(LINK_LAYER)
+        (link,) = story.layer(PAPER_LINK)
         assert (link.start, link.end) == (0, len(story.text))
         assert link.label == "about" and link.score > 0.5
         assert link.attrs["reasons"][-1].startswith("content:")
-    faithful = result.stories[0].layer(LINK_LAYER)[0]
+    faithful = result.stories[0].layer(PAPER_LINK)[0]
     assert any("Ostrander" in r for r in faithful.attrs["reasons"])
 
 
 @pytest.mark.slow
 def test_shared_entities_carry_the_same_cluster_ids_on_both_sides(result):
-    paper_clusters = {s.attrs["cluster"] for s in result.paper.layer(SHARED_LAYER)}
+    paper_clusters = {s.attrs["cluster"] for s in result.paper.layer(SHARED_ENTITIES)}
     for story in result.stories:
-        pairs = story.layer(LINK_LAYER)[0].attrs["pairs"]
+        pairs = story.layer(PAPER_LINK)[0].attrs["pairs"]
         assert len(pairs) >= 5
-        story_clusters = {s.attrs["cluster"] for s in story.layer(SHARED_LAYER)}
+        story_clusters = {s.attrs["cluster"] for s in story.layer(SHARED_ENTITIES)}
         assert {p["cluster"] for p in pairs} == story_clusters
         assert story_clusters <= paper_clusters
         for p in pairs:
@@ -70,7 +71,7 @@ def test_panel_and_summary_escape_document_text():
     link = Span(0, len(stext), "about", 0.8, {"reasons": [f"names an author: {HOSTILE}"], "pairs": pairs})
     story = Document(
         "s", "news", f"T {HOSTILE}", stext, sentences=(Sentence(0, 0, 11), Sentence(1, 12, len(stext))),
-        layers={LINK_LAYER: (link,)},
+        layers={PAPER_LINK: (link,)},
     )  # fmt: skip
     analysis = Analysis(paper, (story,), Config())
     html = str(linking_panel(analysis).body)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sciwire.analysis import NEWSWORTHINESS as LAYER
 from sciwire.config import Config
 from sciwire.examples import paper_path
 from sciwire.newsworthiness.default_model import DefaultModel
-from sciwire.newsworthiness.report import LAYER, newsworthiness_panel, newsworthiness_summary
+from sciwire.newsworthiness.report import newsworthiness_panel, newsworthiness_summary
 from sciwire.newsworthiness.step import NewsworthinessStep
 from sciwire.pipeline import Analysis, StepContext, default_steps
 from sciwire.readers import read

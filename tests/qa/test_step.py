@@ -7,12 +7,13 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from sciwire.analysis import ANSWERS as LAYER
 from sciwire.cli.main import app
 from sciwire.config import load_config
 from sciwire.errors import InputError
 from sciwire.examples import paper_path, story_paths
 from sciwire.pipeline import Analyzer, read_inputs
-from sciwire.qa.step import LAYER, QuestionStep, answers_panel, answers_summary
+from sciwire.qa.step import QuestionStep, answers_panel, answers_summary
 
 HOSTILE = '<script>alert("q")</script> how many mice?'
 

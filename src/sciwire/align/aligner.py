@@ -19,11 +19,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from sciwire.align.lexical import content_terms, idf_weights, lexical_overlap
+from sciwire.analysis import ALIGNMENT
 from sciwire.config import AlignConfig
 from sciwire.document import Document, Sentence, Span
 from sciwire.errors import DocumentError
-
-ALIGNMENT_LAYER = "alignment"
 
 
 def match_probability(cosine: np.ndarray, lexical: np.ndarray, cfg: AlignConfig) -> np.ndarray:
@@ -109,4 +108,4 @@ def align_story(
                     attrs={"paper_id": paper.id, "paper_sentences": matched, "candidates": candidates},
                 )
             )
-    return news.with_layer(ALIGNMENT_LAYER, spans)
+    return news.with_layer(ALIGNMENT, spans)

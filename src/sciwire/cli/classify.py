@@ -26,16 +26,16 @@ def classify_cli(
     def body() -> None:
         import json
 
+        from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
         from sciwire.discourse.api import classify_file
-        from sciwire.discourse.coverage import ABSTRACT_LAYER, DISCOURSE_LAYER
         from sciwire.discourse.labels import ABSTRACT, CORESC
 
         cfg = build_config(config, set_)
         with progress_bars() as progress:
             progress.start("Embedding sentences", 0)
             doc = classify_file(file, cfg, progress.advance)
-        abstract = {span.attrs["sentence"]: span for span in doc.layer(ABSTRACT_LAYER)}
-        for span in doc.layer(DISCOURSE_LAYER):
+        abstract = {span.attrs["sentence"]: span for span in doc.layer(ABSTRACT_ROLES)}
+        for span in doc.layer(DISCOURSE):
             index = span.attrs["sentence"]
             extra = abstract.get(index)
             text = doc.span_text(span)

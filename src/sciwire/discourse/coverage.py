@@ -18,12 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sciwire.analysis import ALIGNMENT, DISCOURSE
 from sciwire.discourse.cues import mentions_limitation
 from sciwire.document import Document
-
-DISCOURSE_LAYER = "discourse"
-ABSTRACT_LAYER = "abstract_roles"
-ALIGNMENT_LAYER = "alignment"  # written by sciwire.align
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ class Coverage:
         }
 
 
-def sentence_roles(paper: Document, layer: str = DISCOURSE_LAYER) -> dict[int, str]:
+def sentence_roles(paper: Document, layer: str = DISCOURSE) -> dict[int, str]:
     """Paper sentence index -> role label, from a discourse layer."""
     return {int(span.attrs["sentence"]): span.label for span in paper.layer(layer) if "sentence" in span.attrs}
 
@@ -67,7 +64,7 @@ def sentence_roles(paper: Document, layer: str = DISCOURSE_LAYER) -> dict[int, s
 def story_coverage(paper: Document, story: Document) -> Coverage:
     """The coverage map of one story (see the module docstring)."""
     roles = sentence_roles(paper)
-    reported = sorted({int(i) for span in story.layer(ALIGNMENT_LAYER) for i in span.attrs.get("paper_sentences", [])})
+    reported = sorted({int(i) for span in story.layer(ALIGNMENT) for i in span.attrs.get("paper_sentences", [])})
     counts = Counter(roles[i] for i in reported if i in roles)
     in_paper = Counter(roles.values())
     limitation = {i for i in roles if mentions_limitation(paper.span_text(paper.sentences[i]))}

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from sciwire.discourse.coverage import ABSTRACT_LAYER, DISCOURSE_LAYER, sentence_roles, story_coverage
+from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
+from sciwire.discourse.coverage import sentence_roles, story_coverage
 from sciwire.discourse.labels import ABSTRACT, CORESC, LabelSet
 from sciwire.document import Document, Sentence, Span
 from sciwire.presentation import Badge, Panel, register_badge, register_panel, register_summary
@@ -59,7 +60,7 @@ def discourse_badges(doc: Document, sent: Sentence) -> list[Badge]:
     if doc.kind != "paper":
         return []
     out = []
-    for layer, labels, prefix in ((DISCOURSE_LAYER, CORESC, ""), (ABSTRACT_LAYER, ABSTRACT, "abstract: ")):
+    for layer, labels, prefix in ((DISCOURSE, CORESC, ""), (ABSTRACT_ROLES, ABSTRACT, "abstract: ")):
         span = _spans_by_sentence(doc, layer).get(sent.index)
         if span is not None:
             out.append(
@@ -75,7 +76,7 @@ def discourse_badges(doc: Document, sent: Sentence) -> list[Badge]:
 
 def _section_rows(paper: Document) -> list[tuple[str, Counter[str]]]:
     rows: dict[str, Counter[str]] = {}
-    for span in paper.layer(DISCOURSE_LAYER):
+    for span in paper.layer(DISCOURSE):
         sec = paper.section_of(paper.sentences[int(span.attrs["sentence"])])
         name = (sec.heading or sec.name) if sec is not None else "body"
         rows.setdefault(name, Counter())[span.label] += 1
@@ -86,13 +87,13 @@ def _section_rows(paper: Document) -> list[tuple[str, Counter[str]]]:
 def discourse_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["discourse"]``: roles in the paper, per section, abstract roles, coverage."""
     paper = analysis.paper
-    if DISCOURSE_LAYER not in paper.layers:
+    if DISCOURSE not in paper.layers:
         return None
     roles = sentence_roles(paper)
     return {
         "paper": dict(Counter(roles.values())),
         "by_section": {name: dict(c) for name, c in _section_rows(paper)},
-        "abstract_roles": [span.label for span in paper.layer(ABSTRACT_LAYER)],
+        "abstract_roles": [span.label for span in paper.layer(ABSTRACT_ROLES)],
         "coverage": {
             s.id: {
                 **(cov := story_coverage(paper, s)).to_dict(),

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 import sciwire.discourse.report  # noqa: F401  (registers the panel, badges and summary)
+from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
 from sciwire.config import Config, DiscourseConfig
-from sciwire.discourse.coverage import ABSTRACT_LAYER, DISCOURSE_LAYER
 from sciwire.discourse.features import document_sequence
 from sciwire.discourse.model import DiscourseModel, load_cached
 from sciwire.document import Document, Sentence, Span
@@ -67,14 +67,14 @@ def label_document(
     """
     cfg = (config or Config()).discourse
     coresc = load_cached(cfg.coresc_model, "coresc")
-    doc = doc.with_layer(DISCOURSE_LAYER, role_spans(coresc, doc, sentences, vectors, cfg))
+    doc = doc.with_layer(DISCOURSE, role_spans(coresc, doc, sentences, vectors, cfg))
     in_abstract = [
         i for i, s in enumerate(sentences) if (sec := doc.section_of(s)) is not None and sec.name == "abstract"
     ]
     if in_abstract:
         abstract = load_cached(cfg.abstract_model, "abstract")
         spans = role_spans(abstract, doc, [sentences[i] for i in in_abstract], vectors[in_abstract], cfg)
-        doc = doc.with_layer(ABSTRACT_LAYER, spans)
+        doc = doc.with_layer(ABSTRACT_ROLES, spans)
     return doc
 
 

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from sciwire.analysis import FIDELITY
 from sciwire.config import Config
 from sciwire.document import Document
-from sciwire.fidelity.assess import FIDELITY_LAYER
 from sciwire.fidelity.report import story_fidelity
 
 
@@ -64,7 +64,7 @@ def story_checks(story: Document, paper: Document) -> StoryCheck:
             reasons=tuple(span.attrs.get("reasons", [])),
             issues=tuple(i["kind"] for i in span.attrs.get("issues", [])),
         )
-        for span in story.layer(FIDELITY_LAYER)
+        for span in story.layer(FIDELITY)
     )
     return StoryCheck(story.id, story.title, story_fidelity(story), claims)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sciwire.align import ALIGNMENT_LAYER
+from sciwire.analysis import ABSTRACT_ROLES, ALIGNMENT, DISCOURSE, FIDELITY, FINDINGS
 from sciwire.config import FidelityConfig
 from sciwire.document import Document, Sentence, Span
 from sciwire.fidelity.bundle import FidelityModels
@@ -32,12 +32,10 @@ from sciwire.fidelity.checks import run_checks
 from sciwire.fidelity.numbers import Quantity, extract_quantities
 from sciwire.fidelity.verdict import judge_pair
 
-FIDELITY_LAYER = "fidelity"
 #: Order in which the verdicts against a story sentence's candidate paper sentences are preferred.
 _SEVERITY = {"same": 0, "downplays": 1, "exaggerates": 2}
-FINDINGS_LAYER = "findings"
 #: Layers of sciwire.discourse read when present (CoreSC roles, then abstract roles).
-ROLE_LAYERS: tuple[str, ...] = ("discourse", "abstract_roles")
+ROLE_LAYERS: tuple[str, ...] = (DISCOURSE, ABSTRACT_ROLES)
 #: Discourse roles that state findings (CoreSC Result/Conclusion/Observation; abstract "result").
 FINDING_ROLES = frozenset({"res", "con", "obs", "result", "results", "conclusion", "conclusions"})
 #: Sections searched for findings by the detector.
@@ -60,7 +58,7 @@ def aligned_pairs(stories: Sequence[Document]) -> list[Pair]:
     pairs = []
     for k, story in enumerate(stories):
         by_start = {s.start: s.index for s in story.sentences}
-        for span in story.layer(ALIGNMENT_LAYER):
+        for span in story.layer(ALIGNMENT):
             matched = span.attrs.get("paper_sentences") or []
             if span.label == "reports" and matched and span.start in by_start:
                 pairs.append(Pair(k, by_start[span.start], tuple(map(int, matched)), float(span.score or 0.0)))
@@ -174,5 +172,5 @@ def assess(
         spans[pair.story].append(
             Span(sent.start, sent.end, verdict.label, score=round(verdict.confidence, 4), attrs=attrs)
         )
-    new_paper = paper.with_layer(FINDINGS_LAYER, findings)
-    return new_paper, [s.with_layer(FIDELITY_LAYER, sp) for s, sp in zip(stories, spans, strict=True)]
+    new_paper = paper.with_layer(FINDINGS, findings)
+    return new_paper, [s.with_layer(FIDELITY, sp) for s, sp in zip(stories, spans, strict=True)]

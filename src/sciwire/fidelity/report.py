@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from sciwire.analysis import FIDELITY, FINDINGS
 from sciwire.document import Document, Sentence
-from sciwire.fidelity.assess import FIDELITY_LAYER, FINDINGS_LAYER
 from sciwire.presentation import Badge, Panel, register_badge, register_panel, register_summary
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def _count(n: int, words: tuple[str, str]) -> str:
 
 def story_fidelity(story: Document) -> dict[str, Any]:
     """Counts for one story: verdicts, claims (pairs where either side makes a claim), issues, a sentence."""
-    spans = story.layer(FIDELITY_LAYER)
+    spans = story.layer(FIDELITY)
     verdicts = Counter(s.label for s in spans)
     issues: Counter[str] = Counter(i["kind"] for s in spans for i in s.attrs.get("issues", []))
     claims = sum(1 for s in spans if max(s.attrs.get("story_strength", 0), s.attrs.get("paper_strength", 0)) > 0)
@@ -68,10 +68,10 @@ def story_fidelity(story: Document) -> dict[str, Any]:
 @register_summary("fidelity")
 def fidelity_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["fidelity"]`` (None when the fidelity step did not run)."""
-    if not any(FIDELITY_LAYER in s.layers for s in analysis.stories):
+    if not any(FIDELITY in s.layers for s in analysis.stories):
         return None
     return {
-        "paper_findings": len(analysis.paper.layer(FINDINGS_LAYER)),
+        "paper_findings": len(analysis.paper.layer(FINDINGS)),
         "stories": {s.id: story_fidelity(s) for s in analysis.stories},
     }
 
@@ -84,7 +84,7 @@ def _verdict_cell(label: str, confidence: float | None, source: str) -> Markup:
 
 
 def _story_table(story: Document, paper: Document) -> Markup:
-    spans = story.layer(FIDELITY_LAYER)
+    spans = story.layer(FIDELITY)
     if not spans:
         return Markup('<p class="muted">No story sentence reports a paper sentence.</p>')
     rows = Markup("")
@@ -132,7 +132,7 @@ def fidelity_badges(doc: Document, sent: Sentence) -> list[Badge]:
     """A verdict badge after each judged story sentence; "finding" after paper findings."""
     if doc.kind == "news":
         out = []
-        for span in doc.layer(FIDELITY_LAYER):
+        for span in doc.layer(FIDELITY):
             if span.start == sent.start:
                 shown, color = SHOWN.get(span.label, (span.label, ""))
                 tip = "; ".join(span.attrs.get("reasons", [])) or shown
@@ -140,6 +140,6 @@ def fidelity_badges(doc: Document, sent: Sentence) -> list[Badge]:
         return out
     return [
         Badge("finding", tooltip=f"states a finding (p={s.score:.2f})" if s.score is not None else "states a finding")
-        for s in doc.layer(FINDINGS_LAYER)
+        for s in doc.layer(FINDINGS)
         if s.start == sent.start
     ]

@@ -11,19 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from sciwire.analysis import KEYPHRASES
 from sciwire.document import Document
 from sciwire.presentation import Panel, register_panel, register_summary
 
 if TYPE_CHECKING:
     from sciwire.pipeline import Analysis
 
-LAYER = "keyphrases"
-
 
 def phrase_table(doc: Document) -> list[dict[str, Any]]:
     """One row per keyphrase in ``doc``'s layer, by rank: phrase, score, count, acronym."""
     rows: dict[int, dict[str, Any]] = {}
-    for span in doc.layer(LAYER):
+    for span in doc.layer(KEYPHRASES):
         rank = int(span.attrs["rank"])
         row = rows.setdefault(
             rank,
@@ -36,7 +35,7 @@ def phrase_table(doc: Document) -> list[dict[str, Any]]:
 @register_summary("keyphrases")
 def keyphrases_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["keyphrases"]``: the paper's phrases and each story's mentions."""
-    if LAYER not in analysis.paper.layers:
+    if KEYPHRASES not in analysis.paper.layers:
         return None
     return {
         "paper": phrase_table(analysis.paper),

@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import sciwire.keyphrases.report  # noqa: F401  (registers the panel and summary)
+from sciwire.analysis import KEYPHRASES
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.keyphrases.candidates import stem_word
 from sciwire.keyphrases.model import Keyphrase, KeyphraseExtractor
-from sciwire.keyphrases.report import LAYER
 from sciwire.keyphrases.tagging import TaggedText
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class KeyphraseStep:
         extractor = self._get_extractor(context)
         phrases = extractor.extract(paper_text_without_references(paper))
         paper = paper.with_layer(
-            LAYER, [span for rank, p in enumerate(phrases, 1) for span in _spans(p, rank, p.occurrences)]
+            KEYPHRASES, [span for rank, p in enumerate(phrases, 1) for span in _spans(p, rank, p.occurrences)]
         )
         tagged = extractor.tag([s.text for s in stories]) if stories else []
         out = []
@@ -108,7 +108,7 @@ class KeyphraseStep:
                 for rank, (p, occ) in enumerate(zip(phrases, mentions, strict=True), 1)
                 for span in _spans(p, rank, occ)
             ]
-            out.append(story.with_layer(LAYER, spans))
+            out.append(story.with_layer(KEYPHRASES, spans))
         return paper, out
 
 

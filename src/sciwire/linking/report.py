@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from sciwire.analysis import PAPER_LINK
 from sciwire.document import Document
-from sciwire.linking.step import LINK_LAYER
 from sciwire.presentation import Panel, register_panel, register_summary
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def highlight(doc: Document, start: int, end: int, cluster: str) -> Markup:
 
 
 def _story_block(story: Document, paper: Document) -> Markup | None:
-    links = story.layer(LINK_LAYER)
+    links = story.layer(PAPER_LINK)
     if not links:
         return None
     link = links[0]
@@ -70,7 +70,7 @@ def linking_summary(analysis: Analysis) -> dict[str, Any] | None:
     """Per story: the match probability, the reasons and the shared entity pairs (texts)."""
     stories = []
     for story in analysis.stories:
-        links = story.layer(LINK_LAYER)
+        links = story.layer(PAPER_LINK)
         if not links:
             continue
         link = links[0]

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sciwire.align import ALIGNMENT_LAYER
+from sciwire.analysis import ALIGNMENT, PAPER_LINK, SHARED_ENTITIES
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.linking.crossdoc import EntityLinker, Linking
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from sciwire.pipeline import StepContext
 
 logger = logging.getLogger(__name__)
-LINK_LAYER = "paper_link"
-SHARED_LAYER = "shared_entities"
 LEAD_SENTENCES = 10
 
 
@@ -39,7 +37,7 @@ def paper_sentences_for(story: Document, paper: Document, limit: int) -> list[in
     """Abstract sentences (else the first ones), then the sentences the story reports, at most ``limit``."""
     abstract = [s.index for s in paper.sentences if (sec := paper.section_of(s)) is not None and sec.name == "abstract"]
     chosen = abstract or [s.index for s in list(paper.iter_sentences())[:LEAD_SENTENCES]]
-    for span in story.layer(ALIGNMENT_LAYER):
+    for span in story.layer(ALIGNMENT):
         chosen.extend(span.attrs.get("paper_sentences", []))
     return sorted(dict.fromkeys(chosen[: max(limit, 1)]))
 
@@ -72,7 +70,7 @@ def _layers(story: Document, paper: Document, match: PaperMatch, linking: Linkin
         score=round(match.probability, 4),
         attrs={**match.to_dict(), "pairs": pairs},
     )
-    story = story.with_layer(LINK_LAYER, [link]).with_layer(SHARED_LAYER, story_spans)
+    story = story.with_layer(PAPER_LINK, [link]).with_layer(SHARED_ENTITIES, story_spans)
     return story, paper_spans
 
 
@@ -110,4 +108,4 @@ class LinkingStep:
             paper_spans.extend(spans)
             logger.debug("%s: p(about paper)=%.2f, %d shared entities", story.id, match.probability, len(linking.pairs))
             out.append(story)
-        return paper.with_layer(SHARED_LAYER, paper_spans), out
+        return paper.with_layer(SHARED_ENTITIES, paper_spans), out

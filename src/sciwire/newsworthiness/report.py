@@ -9,16 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from sciwire.analysis import NEWSWORTHINESS
 from sciwire.presentation import Panel, register_panel, register_summary
 
 if TYPE_CHECKING:
     from sciwire.pipeline import Analysis
 
-LAYER = "newsworthiness"
-
 
 def _attrs(analysis: Analysis) -> dict[str, Any] | None:
-    spans = analysis.paper.layer(LAYER)
+    spans = analysis.paper.layer(NEWSWORTHINESS)
     return dict(spans[0].attrs) if spans else None
 
 

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import sciwire.newsworthiness.report  # noqa: F401  (registers the panel and summary)
+from sciwire.analysis import NEWSWORTHINESS
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.newsworthiness.papers import abstract_range, paper_from_document
 from sciwire.newsworthiness.prediction import NewsworthinessModel
 from sciwire.newsworthiness.ranking import Ranker
-from sciwire.newsworthiness.report import LAYER
 
 if TYPE_CHECKING:
     from sciwire.pipeline import StepContext
@@ -61,6 +61,6 @@ class NewsworthinessStep:
             "trained_on_judgements": ranking.trained_on_judgements,
             "note": ranking.note,
         }
-        return paper.with_layer(LAYER, [Span(start, end, "newsworthiness", score=row.score, attrs=attrs)]), list(
-            stories
-        )
+        return paper.with_layer(
+            NEWSWORTHINESS, [Span(start, end, "newsworthiness", score=row.score, attrs=attrs)]
+        ), list(stories)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sciwire.analysis import ENTITIES
 from sciwire.document import Document, Section, Sentence, Span
 from sciwire.nlp.sentences import looks_like_heading, paragraphs, repair_boundaries
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 logger = logging.getLogger(__name__)
-ENTITY_LAYER = "entities"
 #: Paragraphs longer than this are cut at whitespace before spaCy sees them.
 MAX_CHUNK_CHARS = 20_000
 
@@ -114,7 +114,7 @@ def annotate_many(
     for doc, sents, ents in zip(docs, found, entities, strict=True):
         ordered = sorted(sents, key=lambda s: s.start)
         numbered = [Sentence(i, s.start, s.end, s.section) for i, s in enumerate(ordered)]
-        out.append(doc.replace(sentences=tuple(numbered)).with_layer(ENTITY_LAYER, ents))
+        out.append(doc.replace(sentences=tuple(numbered)).with_layer(ENTITIES, ents))
         logger.debug("%s: %d sentences, %d entities", doc.id, len(numbered), len(ents))
     return out
 

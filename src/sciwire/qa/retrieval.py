@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sciwire.analysis import DISCOURSE
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import QAConfig
 from sciwire.document import Document
@@ -179,7 +180,7 @@ class Retriever:
             texts = doc.sentence_texts()
             sent = doc.sentences[idx]
             section = doc.section_of(sent)
-            roles = {s.start: s.label for s in doc.layer("discourse")}
+            roles = {s.start: s.label for s in doc.layer(DISCOURSE)}
             answers.append(
                 Answer(
                     doc_id=doc_id,

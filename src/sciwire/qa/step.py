@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from sciwire.analysis import ANSWERS
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.errors import InputError
@@ -30,7 +31,6 @@ from sciwire.qa.retrieval import Retriever, check_question
 if TYPE_CHECKING:
     from sciwire.pipeline import Analysis, StepContext
 
-LAYER = "answers"
 MAX_QUESTIONS = 20
 
 
@@ -85,13 +85,13 @@ class QuestionStep:
                         "after": list(answer.after),
                     }
                     spans.append(Span(sent.start, sent.end, "answer", score=answer.confidence, attrs=attrs))
-        return paper.with_layer(LAYER, spans), list(stories)
+        return paper.with_layer(ANSWERS, spans), list(stories)
 
 
 @register_summary("answers")
 def answers_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["answers"]``: ``{"questions": [...]}``, each with its answers in rank order."""
-    spans = analysis.paper.layer(LAYER)
+    spans = analysis.paper.layer(ANSWERS)
     if not spans:
         return None
     out: dict[int, dict[str, Any]] = {}
@@ -115,7 +115,7 @@ def answers_panel(analysis: Analysis) -> Panel | None:
     summary = answers_summary(analysis)
     if not summary:
         return None
-    spans = {(s.attrs["question_index"], s.attrs["rank"]): s for s in analysis.paper.layer(LAYER)}
+    spans = {(s.attrs["question_index"], s.attrs["rank"]): s for s in analysis.paper.layer(ANSWERS)}
     blocks = []
     for qi, entry in enumerate(summary["questions"]):
         items = []

@@ -6,9 +6,8 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import sciwire
-from sciwire.align import ALIGNMENT_LAYER
+from sciwire.analysis import ALIGNMENT, ENTITIES
 from sciwire.document import SCHEMA_VERSION, Document
-from sciwire.nlp.annotate import ENTITY_LAYER
 from sciwire.presentation import SUMMARIES
 
 if TYPE_CHECKING:
@@ -21,12 +20,12 @@ SALIENT_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC",
 
 def top_entities(doc: Document, n: int = 10) -> list[dict[str, Any]]:
     """The most frequent salient entities of a document, as ``{"text", "label", "count"}``."""
-    counts = Counter((doc.span_text(s), s.label) for s in doc.layer(ENTITY_LAYER) if s.label in SALIENT_ENTITY_LABELS)
+    counts = Counter((doc.span_text(s), s.label) for s in doc.layer(ENTITIES) if s.label in SALIENT_ENTITY_LABELS)
     return [{"text": t, "label": lab, "count": c} for (t, lab), c in counts.most_common(n)]
 
 
 def _story_summary(story: Document, paper: Document) -> dict[str, Any]:
-    spans = story.layer(ALIGNMENT_LAYER)
+    spans = story.layer(ALIGNMENT)
     matched = [s for s in spans if s.label == "reports"]
     sections: Counter[str] = Counter()
     reported: set[int] = set()

@@ -16,9 +16,8 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
 import sciwire
-from sciwire.align import ALIGNMENT_LAYER
+from sciwire.analysis import ALIGNMENT, ENTITIES
 from sciwire.document import Document, Sentence, Span
-from sciwire.nlp.annotate import ENTITY_LAYER
 from sciwire.presentation import BADGES, PANELS, Badge, Panel, register_badge, register_panel
 from sciwire.report.build import SALIENT_ENTITY_LABELS, summarize
 
@@ -63,10 +62,10 @@ def _paper_view(analysis: Analysis) -> list[dict[str, Any]]:
     paper = analysis.paper
     reported_by: dict[int, list[str]] = {}
     for story in analysis.stories:
-        for span in story.layer(ALIGNMENT_LAYER):
+        for span in story.layer(ALIGNMENT):
             for idx in span.attrs.get("paper_sentences", []):
                 reported_by.setdefault(idx, []).append(story.id)
-    entities = paper.layer(ENTITY_LAYER)
+    entities = paper.layer(ENTITIES)
     by_section: dict[int | None, list[Sentence]] = {}
     for sent in paper.sentences:
         by_section.setdefault(sent.section, []).append(sent)
@@ -88,8 +87,8 @@ def _paper_view(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def _story_view(story: Document, paper: Document) -> dict[str, Any]:
-    entities = story.layer(ENTITY_LAYER)
-    align = {span.start: span for span in story.layer(ALIGNMENT_LAYER)}
+    entities = story.layer(ENTITIES)
+    align = {span.start: span for span in story.layer(ALIGNMENT)}
     sentences, pairs = [], []
     for sent in story.sentences:
         view = _sentence_view(story, sent, entities)
