@@ -6,8 +6,7 @@ The public names are re-exported here; everything else lives in its subpackage.
 from sciwire.config import Config, load_config
 from sciwire.document import Document, Metadata, Section, Sentence, Span
 from sciwire.errors import SciwireError
-
-__version__ = "0.1.0"
+from sciwire.version import __version__
 
 __all__ = [
     "Config",
