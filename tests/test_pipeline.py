@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from sciwire.config import load_config
+from sciwire.analysis import ALIGNMENT, SENTENCES, BaseStep
+from sciwire.config import DEFAULT_STEPS, load_config
 from sciwire.document import Span
 from sciwire.errors import InputError
 from sciwire.examples import EXAMPLES_DIR, paper_path, story_paths
-from sciwire.pipeline import Analyzer, default_steps, read_inputs
+from sciwire.pipeline import Analyzer, read_inputs
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +80,7 @@ def test_hostile_html_never_reaches_the_documents(result):
 
 def test_timings_are_recorded(result):
     base = {"load_models", "sentences_entities", "embeddings", "alignment"}
-    steps = {step.name for step in default_steps()}
+    steps = set(DEFAULT_STEPS)
     assert set(result.timings) == base | steps
     assert all(seconds >= 0 for seconds in result.timings.values())
 
@@ -105,10 +106,12 @@ def test_same_story_twice_gets_unique_ids():
     assert stories[0].id != stories[1].id
 
 
-class MarkFirstSentence:
+class MarkFirstSentence(BaseStep):
     """A minimal Step: labels each document's first sentence and checks the shared context."""
 
     name = "mark_first"
+    reads = (SENTENCES, ALIGNMENT)
+    writes = ("first",)
 
     def __init__(self) -> None:
         self.warmed = False

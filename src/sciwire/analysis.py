@@ -22,10 +22,12 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from markupsafe import Markup
@@ -57,7 +59,25 @@ __all__ = [
     "Span",
     "Step",
     "StepContext",
+    "folder_label",
 ]
+
+#: Where the models shipped with sciwire live.
+SHIPPED_MODELS = Path(__file__).resolve().parent / "models"
+
+
+def folder_label(folder: str | os.PathLike[str]) -> str:
+    """How a receipt names a model folder: ``sciwire/models/<name>`` when shipped, else the absolute path.
+
+    Example:
+        >>> folder_label(SHIPPED_MODELS / "discourse_coresc")
+        'sciwire/models/discourse_coresc'
+    """
+    path = Path(folder).expanduser().resolve()
+    if path.is_relative_to(SHIPPED_MODELS):
+        return "sciwire/models/" + path.relative_to(SHIPPED_MODELS).as_posix()
+    return str(path)
+
 
 # --- layer names -------------------------------------------------------------------------
 # What the analyzer itself provides before any step runs:
@@ -99,6 +119,9 @@ class Encoder(Protocol):
 
     @property
     def model_key(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
 
     def warm_up(self) -> None: ...
 
@@ -183,14 +206,23 @@ class Step(Protocol):
 
     ``reads``: layers that an earlier step (or the analyzer) must write; ``optional_reads``:
     layers used when present, so a step that writes one must come earlier; ``writes``: the
-    layers it adds. ``warm_up`` loads models once; ``run`` returns new documents and never
-    mutates its inputs.
+    layers it adds. ``check_inputs`` rejects unsuitable inputs before any model loads;
+    ``warm_up`` loads models once; ``run`` returns new documents and never mutates its inputs.
     """
 
-    name: str
-    reads: tuple[str, ...]
-    optional_reads: tuple[str, ...]
-    writes: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def reads(self) -> tuple[str, ...]: ...
+
+    @property
+    def optional_reads(self) -> tuple[str, ...]: ...
+
+    @property
+    def writes(self) -> tuple[str, ...]: ...
+
+    def check_inputs(self, paper: Document, stories: Sequence[Document], questions: Sequence[str]) -> None: ...
 
     def warm_up(self, config: Config) -> None: ...
 
@@ -206,10 +238,13 @@ class Step(Protocol):
 class BaseStep:
     """Defaults for a :class:`Step`: nothing to load, no report parts, no model folders."""
 
-    name: ClassVar[str] = ""
-    reads: ClassVar[tuple[str, ...]] = ()
-    optional_reads: ClassVar[tuple[str, ...]] = ()
-    writes: ClassVar[tuple[str, ...]] = ()
+    name: str = ""
+    reads: tuple[str, ...] = ()
+    optional_reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+
+    def check_inputs(self, paper: Document, stories: Sequence[Document], questions: Sequence[str]) -> None:
+        """Raise :class:`~sciwire.errors.InputError` on inputs this step cannot use (nothing by default)."""
 
     def warm_up(self, config: Config) -> None:
         """Load models once (nothing by default)."""

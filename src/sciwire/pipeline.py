@@ -1,13 +1,15 @@
-"""``analyze()``: read a paper and news stories, run every available analysis, return the result.
+"""``analyze()``: read a paper and news stories, run the configured steps, return an :class:`Analysis`.
 
-Steps, in order: read -> sentences and entities (spaCy) -> sentence embeddings -> story <->
-paper alignment. Later capabilities add their layers here.
+The analyzer itself splits sentences, finds entities, embeds sentences and aligns every story
+to the paper (the layers in :data:`~sciwire.analysis.ANALYZER_WRITES`); then the steps named in
+``[pipeline] steps`` run in order (:mod:`sciwire.registry` finds them by name). Each step
+declares the layers it reads and writes, and the order is checked when the analyzer is built.
 
 Example:
     >>> from sciwire.examples import paper_path, story_paths
-    >>> result = analyze_files(paper_path(), story_paths())  # doctest: +SKIP
-    >>> result.stories[0].layer("alignment")[0].label         # doctest: +SKIP
-    'reports'
+    >>> result = analyze(paper_path(), story_paths(), steps=["fidelity"])  # doctest: +SKIP
+    >>> result.stories[1].layer("fidelity")[0].label                      # doctest: +SKIP
+    'exaggerates'
 """
 
 from __future__ import annotations
@@ -17,23 +19,24 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
-import numpy as np
-
 from sciwire.align import align_story
+from sciwire.analysis import ANALYZER_WRITES, ANSWERS, Analysis, Step, StepContext
 from sciwire.backends.device import prefer_spacy_gpu
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
-from sciwire.config import Config
-from sciwire.document import Document, Sentence
-from sciwire.errors import InputError
+from sciwire.config import Config, load_config
+from sciwire.document import Document
+from sciwire.errors import ConfigError, InputError
 from sciwire.nlp import annotate_many
 from sciwire.readers import read
+from sciwire.registry import make_step
 
 logger = logging.getLogger(__name__)
+
+#: A document given by path, or already read.
+Source = Document | str | os.PathLike[str]
 
 
 class Progress(Protocol):
@@ -44,51 +47,6 @@ class Progress(Protocol):
     def advance(self, n: int = 1) -> None: ...
 
 
-@dataclass(frozen=True)
-class StepContext:
-    """What the pipeline has already computed, shared with every step.
-
-    ``paper_vectors[i]`` is the embedding of ``paper_sentences[i]`` (the paper's sentences
-    outside the reference list); ``story_vectors[k][j]`` of sentence j of story k.
-    """
-
-    config: Config
-    embedder: Embedder
-    paper_sentences: tuple[Sentence, ...]
-    paper_vectors: np.ndarray
-    story_vectors: tuple[np.ndarray, ...]
-
-
-class Step(Protocol):
-    """An analysis that adds layers after sentences, embeddings and alignment exist.
-
-    ``warm_up`` loads models once; ``run`` returns new documents (never mutates inputs).
-    """
-
-    name: str
-
-    def warm_up(self, config: Config) -> None: ...
-
-    def run(
-        self, paper: Document, stories: Sequence[Document], context: StepContext
-    ) -> tuple[Document, list[Document]]: ...
-
-
-def default_steps() -> list[Step]:
-    """The steps ``sciwire analyze`` runs after alignment, in order.
-
-    Capabilities add themselves here (imports stay local so ``import sciwire`` is cheap).
-    """
-    from sciwire.discourse.step import DiscourseStep
-    from sciwire.fidelity.step import FidelityStep
-    from sciwire.keyphrases.step import KeyphraseStep
-    from sciwire.linking.step import LinkingStep
-    from sciwire.newsworthiness.step import NewsworthinessStep
-
-    # Discourse roles first: fidelity reads them (findings) and the report colours by them.
-    return [DiscourseStep(), FidelityStep(), KeyphraseStep(), NewsworthinessStep(), LinkingStep()]
-
-
 class _NoProgress:
     def start(self, step: str, total: int) -> None:
         logger.debug("step: %s (%d)", step, total)
@@ -97,32 +55,68 @@ class _NoProgress:
         pass
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """The result of :func:`analyze`: the annotated paper and stories, and the receipt."""
+def check_step_order(steps: Sequence[Step]) -> None:
+    """Raise :class:`ConfigError` unless every step's layers are written by the analyzer or an earlier step.
 
-    paper: Document
-    stories: tuple[Document, ...]
-    config: Config
-    timings: dict[str, float] = field(default_factory=dict)
-    created: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    A layer a step reads must be written before it; a layer it reads when present
+    (``optional_reads``) must not be written after it; no two steps write the same layer.
+
+    Example:
+        >>> from sciwire.analysis import BaseStep
+        >>> class Reads(BaseStep):
+        ...     name, reads = "reader", ("topics",)
+        >>> check_step_order([Reads()])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sciwire.errors.ConfigError: Step 'reader' reads the 'topics' layer, which no step writes; add a step ...
+    """
+    names = [step.name for step in steps]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(f"Step {name!r} is listed {names.count(name)} times in pipeline.steps; list it once")
+    writer: dict[str, str] = dict.fromkeys(ANALYZER_WRITES, "the analyzer")
+    later: dict[str, str] = {layer: step.name for step in steps for layer in step.writes}
+    for step in steps:
+        for layer in (*step.reads, *step.optional_reads):
+            if layer in writer:
+                continue
+            if layer in later:
+                raise ConfigError(
+                    f"Step {step.name!r} reads the {layer!r} layer, which {later[layer]!r} writes after it; "
+                    f"put {later[layer]!r} before {step.name!r} in pipeline.steps"
+                )
+            if layer in step.reads:
+                raise ConfigError(
+                    f"Step {step.name!r} reads the {layer!r} layer, which no step writes; "
+                    f"add a step that writes it before {step.name!r} in pipeline.steps"
+                )
+        for layer in step.writes:
+            if layer in writer:
+                raise ConfigError(f"Steps {writer[layer]!r} and {step.name!r} both write the {layer!r} layer; keep one")
+            writer[layer] = step.name
 
 
 class Analyzer:
     """Holds the loaded models so several analyses share one warm-up.
 
     Args:
-        config: The resolved configuration.
+        config: The resolved configuration (default: :func:`~sciwire.config.load_config`).
+        steps: Step names or step objects, in order (default: ``config.pipeline.steps``).
+
+    Raises:
+        ConfigError: On an unknown step name, or steps whose layers are out of order.
     """
 
-    def __init__(self, config: Config | None = None, steps: Sequence[Step] | None = None) -> None:
-        self.config = config or Config()
-        self.steps = list(default_steps() if steps is None else steps)
+    def __init__(self, config: Config | None = None, steps: Sequence[str | Step] | None = None) -> None:
+        self.config = config or load_config()
+        chosen = self.config.pipeline.steps if steps is None else steps
+        self.steps: list[Step] = [make_step(s) if isinstance(s, str) else s for s in chosen]
+        check_step_order(self.steps)
         self.embedder = Embedder.from_config(self.config)
         self._warm = False
 
     def warm_up(self) -> None:
-        """Load spaCy and the embedding model (once)."""
+        """Load spaCy, the embedding model and every step's models (once)."""
         if self._warm:
             return
         prefer_spacy_gpu(self.config.runtime.device)
@@ -132,20 +126,31 @@ class Analyzer:
             step.warm_up(self.config)
         self._warm = True
 
-    def analyze(self, paper: Document, stories: Sequence[Document] = (), progress: Progress | None = None) -> Analysis:
-        """Annotate ``paper`` and ``stories`` and align every story to the paper.
+    def model_folders(self) -> dict[str, str]:
+        """The models this analyzer uses, by name: the encoders' names and every step's model folders."""
+        models = {"spacy": self.config.models.spacy, "embedding": self.config.models.embedding}
+        for step in self.steps:
+            models.update(step.model_folders(self.config))
+        return models
+
+    def analyze(
+        self,
+        paper: Document,
+        stories: Sequence[Document] = (),
+        progress: Progress | None = None,
+        questions: Sequence[str] = (),
+    ) -> Analysis:
+        """Annotate ``paper`` and ``stories``, align every story to the paper, run the steps.
 
         Raises:
-            InputError: When the paper is not a paper or a story is not news.
+            InputError: When the paper is not a paper, a story is not news, ids repeat, or
+                questions are given but no step answers them.
         """
-        if paper.kind != "paper":
-            raise InputError(f"{paper.id} is a {paper.kind} document; the first input of analyze must be a paper")
-        for story in stories:
-            if story.kind != "news":
-                raise InputError(f"{story.id} is a {story.kind} document; stories must have kind 'news'")
-        ids = [paper.id, *(s.id for s in stories)]
-        if len(set(ids)) != len(ids):
-            raise InputError(f"Document ids must be unique, got {ids}; rename one of the files")
+        _check_inputs(paper, stories)
+        if questions and not any(ANSWERS in step.writes for step in self.steps):
+            raise InputError("Questions need the 'answers' step; add it to pipeline.steps (or use --question)")
+        for step in self.steps:
+            step.check_inputs(paper, stories, questions)
         progress = progress or _NoProgress()
         timings: dict[str, float] = {}
         with _timed(timings, "load_models"):
@@ -171,13 +176,34 @@ class Analyzer:
             for story, story_vec in zip(stories, story_vecs, strict=True):
                 aligned.append(align_story(story, paper, story_vec, paper_vecs, self.config.align, targets))
                 progress.advance()
-        context = StepContext(self.config, self.embedder, tuple(targets), paper_vecs, tuple(story_vecs))
+        context = StepContext(
+            self.config, self.embedder, tuple(targets), paper_vecs, tuple(story_vecs), tuple(questions)
+        )
         for step in self.steps:
             with _timed(timings, step.name):
                 progress.start(step.name, 1)
                 paper, aligned = step.run(paper, aligned, context)
                 progress.advance()
-        return Analysis(paper, tuple(aligned), self.config, timings)
+        return Analysis(
+            paper,
+            tuple(aligned),
+            self.config,
+            timings,
+            steps=tuple(self.steps),
+            questions=tuple(questions),
+            models=self.model_folders(),
+        )
+
+
+def _check_inputs(paper: Document, stories: Sequence[Document]) -> None:
+    if paper.kind != "paper":
+        raise InputError(f"{paper.id} is a {paper.kind} document; the first input of analyze must be a paper")
+    for story in stories:
+        if story.kind != "news":
+            raise InputError(f"{story.id} is a {story.kind} document; stories must have kind 'news'")
+    ids = [paper.id, *(s.id for s in stories)]
+    if len(set(ids)) != len(ids):
+        raise InputError(f"Document ids must be unique, got {ids}; rename one of the files")
 
 
 @contextmanager
@@ -187,36 +213,52 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
     timings[name] = round(time.perf_counter() - start, 3)
 
 
-def analyze(
-    paper: Document, stories: Sequence[Document] = (), config: Config | None = None, progress: Progress | None = None
-) -> Analysis:
-    """Analyse documents already read (see :class:`Analyzer` to reuse loaded models)."""
-    return Analyzer(config).analyze(paper, stories, progress)
-
-
 def read_inputs(
-    paper_path: str | os.PathLike[str], news_paths: Sequence[str | os.PathLike[str]] = (), config: Config | None = None
+    paper: Source, stories: Sequence[Source] = (), config: Config | None = None
 ) -> tuple[Document, list[Document]]:
-    """Read the paper and the stories with the configured input limits; ids made unique."""
-    config = config or Config()
-    paper = read(paper_path, kind="paper", config=config.input)
-    stories = [read(p, kind="news", config=config.input) for p in news_paths]
-    seen = {paper.id}
-    for i, story in enumerate(stories):
+    """Read the paper and the stories (paths, or Documents kept as they are); story ids made unique."""
+    config = config or load_config()
+    paper_doc = paper if isinstance(paper, Document) else read(paper, kind="paper", config=config.input)
+    docs = [s if isinstance(s, Document) else read(s, kind="news", config=config.input) for s in stories]
+    seen = {paper_doc.id}
+    for i, story in enumerate(docs):
         if story.id in seen:
-            stories[i] = story.replace(id=f"{story.id}-{i + 1}")
-        seen.add(stories[i].id)
-    return paper, stories
+            docs[i] = story.replace(id=f"{story.id}-{i + 1}")
+        seen.add(docs[i].id)
+    return paper_doc, docs
 
 
-def analyze_files(
-    paper_path: str | os.PathLike[str],
-    news_paths: Sequence[str | os.PathLike[str]] = (),
+def analyze(
+    paper: Source,
+    stories: Sequence[Source] = (),
     config: Config | None = None,
     progress: Progress | None = None,
+    *,
+    steps: Sequence[str | Step] | None = None,
+    questions: Sequence[str] = (),
     analyzer: Analyzer | None = None,
 ) -> Analysis:
-    """Read files and analyse them: the library function behind ``sciwire analyze``."""
-    analyzer = analyzer or Analyzer(config)
-    paper, stories = read_inputs(paper_path, news_paths, analyzer.config)
-    return analyzer.analyze(paper, stories, progress)
+    """Read (when given paths) and analyse a paper and the stories about it.
+
+    Args:
+        paper: The paper: a path (PDF, JATS XML, Markdown/text, Document JSON) or a Document.
+        stories: News stories: paths (HTML, text...) or Documents.
+        config: Settings (default: :func:`~sciwire.config.load_config`).
+        progress: Receives progress (the CLI draws bars).
+        steps: Step names or objects (default: ``pipeline.steps``); ``answers`` is added when
+            ``questions`` are given.
+        questions: Questions to answer from the paper.
+        analyzer: A warm :class:`Analyzer` to reuse (its config and steps are used).
+
+    Raises:
+        InputError: On unreadable or unsuitable inputs.
+        ConfigError: On unknown steps or steps out of order.
+    """
+    if analyzer is None:
+        config = config or load_config()
+        chosen: list[str | Step] = list(config.pipeline.steps if steps is None else steps)
+        if questions and not any(s == ANSWERS or getattr(s, "name", None) == ANSWERS for s in chosen):
+            chosen.append(ANSWERS)
+        analyzer = Analyzer(config, chosen)
+    paper_doc, story_docs = read_inputs(paper, stories, analyzer.config)
+    return analyzer.analyze(paper_doc, story_docs, progress, questions)

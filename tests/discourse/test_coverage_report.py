@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
+from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE, Analysis
 from sciwire.config import Config
 from sciwire.discourse.coverage import story_coverage
 from sciwire.discourse.report import discourse_badges, discourse_panel, discourse_summary
 from sciwire.document import Document, Section, Sentence, Span
-from sciwire.pipeline import Analysis
 
 TEXT = (
     "Abstract\n\nWe aim to test <b>mice</b>. Mice slept longer.\n\nMethods\n\nWe measured sleep. "

@@ -78,7 +78,7 @@ def test_step_is_off_when_disabled_and_models_are_checked(embedder):
         DiscourseModel.load("/nonexistent/model", "coresc")
     with pytest.raises(InputError, match="Discourse task must be one of"):
         default_model_dir("other")
-    from sciwire.pipeline import StepContext
+    from sciwire.analysis import StepContext
 
     doc = _doc()
     ctx = StepContext(cfg, embedder, doc.sentences, np.zeros((5, 384), dtype=np.float32), ())

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sciwire.analysis import FIDELITY, FINDINGS
+from sciwire.analysis import FIDELITY, FINDINGS, Analysis
 from sciwire.config import Config
 from sciwire.document import Document, Sentence, Span
 from sciwire.fidelity.report import fidelity_badges, fidelity_panel, fidelity_summary, story_fidelity
-from sciwire.pipeline import Analysis
 
 PAPER = "Mice slept longer. Late meals were associated with poor sleep."
 STORY = "<script>alert(1)</script> Eating late wrecks sleep. Mice nap."

@@ -5,11 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from sciwire.config import load_config
+from sciwire.analysis import Analysis, StepContext
+from sciwire.config import DEFAULT_STEPS, load_config
 from sciwire.document import Document, Section
 from sciwire.keyphrases.report import keyphrases_panel, keyphrases_summary
 from sciwire.keyphrases.step import KeyphraseStep, paper_text_without_references
-from sciwire.pipeline import Analysis, StepContext, default_steps
 
 PAPER = (
     "Time-restricted feeding consolidates sleep in aged mice\n\n"
@@ -38,7 +38,7 @@ def test_references_are_blanked_with_offsets_kept():
 def test_step_marks_paper_keyphrases_and_story_mentions():
     config = load_config(overrides=["keyphrases.method=fast", "keyphrases.top=8"])
     step = KeyphraseStep()
-    assert "keyphrases" in [s.name for s in default_steps()]
+    assert "keyphrases" in DEFAULT_STEPS
     step.warm_up(config)
     paper, stories = _docs()
     context = StepContext(config, None, (), np.zeros((0, 384)), ())  # type: ignore[arg-type]

@@ -13,17 +13,17 @@ from sciwire.config import load_config
 from sciwire.errors import InputError
 from sciwire.examples import paper_path, story_paths
 from sciwire.pipeline import Analyzer, read_inputs
-from sciwire.qa.step import QuestionStep, answers_panel, answers_summary
+from sciwire.qa.report import answers_panel, answers_summary
+from sciwire.qa.step import QuestionStep, check_questions
 
 HOSTILE = '<script>alert("q")</script> how many mice?'
 
 
 @pytest.fixture(scope="module")
 def result(cache_dir):
-    step = QuestionStep(["How many mice completed the study?", HOSTILE], top_k=2)
-    analyzer = Analyzer(load_config(overrides=[f"paths.cache_dir={cache_dir}"], environ={}), steps=[step])
+    analyzer = Analyzer(load_config(overrides=[f"paths.cache_dir={cache_dir}"], environ={}), [QuestionStep(top_k=2)])
     paper, stories = read_inputs(paper_path(), story_paths()[:1])
-    return analyzer.analyze(paper, stories)
+    return analyzer.analyze(paper, stories, questions=["How many mice completed the study?", HOSTILE])
 
 
 def test_each_question_gets_ranked_answers_from_the_paper(result):
@@ -47,12 +47,23 @@ def test_the_panel_escapes_the_question_and_the_text(result):
 
 
 @pytest.mark.parametrize(
-    ("questions", "message"),
-    [([], "Give at least one question"), (["  "], "The question is empty"), (["q?"] * 21, "At most 20 questions")],
+    ("questions", "message"), [(["  "], "The question is empty"), (["q?"] * 21, "At most 20 questions")]
 )
 def test_bad_questions_are_refused_before_any_work(questions, message):
     with pytest.raises(InputError, match=message):
-        QuestionStep(questions)
+        check_questions(questions)
+    analyzer = Analyzer(load_config(environ={}), [QuestionStep()])
+    paper, _ = read_inputs(paper_path())
+    with pytest.raises(InputError, match=message):
+        analyzer.analyze(paper, questions=questions)
+    assert not analyzer._warm, "no model was loaded"
+
+
+def test_questions_need_the_answers_step():
+    analyzer = Analyzer(load_config(environ={}), [])
+    paper, _ = read_inputs(paper_path())
+    with pytest.raises(InputError, match="Questions need the 'answers' step"):
+        analyzer.analyze(paper, questions=["How many mice?"])
 
 
 def test_analyze_question_option_writes_answers_to_report_json(tmp_path, cache_dir):

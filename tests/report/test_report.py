@@ -7,20 +7,10 @@ import re
 import pytest
 from markupsafe import escape
 
+from sciwire.analysis import Analysis, Badge, BaseStep, Panel, ReportParts
 from sciwire.config import Config
 from sciwire.document import Document, Metadata, Section, Sentence, Span
 from sciwire.errors import OutputError
-from sciwire.pipeline import Analysis
-from sciwire.presentation import (
-    BADGES,
-    PANELS,
-    SUMMARIES,
-    Badge,
-    Panel,
-    register_badge,
-    register_panel,
-    register_summary,
-)
 from sciwire.report import render_html, report_dict, write_report
 from sciwire.report import writer as writer_module
 
@@ -80,22 +70,36 @@ def test_report_json_has_documents_summary_and_receipt():
     json.dumps(data)
 
 
-def test_panels_and_badges_extend_the_page():
-    @register_panel
-    def panel(analysis):
-        return Panel("Extra <panel>", escape("<i>x</i>"))
+class ExtraStep(BaseStep):
+    """A step that only shows things: a panel, a badge on paper sentences and a summary."""
 
-    @register_badge
-    def badge(doc, sent):
-        return [Badge("ROLE<1>", tooltip='a "b"')] if doc.kind == "paper" else []
+    name = "extra"
 
-    try:
-        html = render_html(make_analysis())
-    finally:
-        PANELS.remove(panel)
-        BADGES.remove(badge)
+    def report_parts(self) -> ReportParts:
+        return ReportParts(
+            summary=lambda analysis: {"n_stories": len(analysis.stories)},
+            panel=lambda analysis: Panel("Extra <panel>", escape("<i>x</i>")),
+            badges=lambda doc, sent: [Badge("ROLE<1>", tooltip='a "b"')] if doc.kind == "paper" else [],
+        )
+
+
+def with_steps(analysis: Analysis, *steps) -> Analysis:
+    return Analysis(analysis.paper, analysis.stories, analysis.config, analysis.timings, steps=steps)
+
+
+def test_the_steps_of_an_analysis_extend_the_page():
+    html = render_html(with_steps(make_analysis(), ExtraStep()))
     assert "Extra &lt;panel&gt;" in html and "&lt;i&gt;x&lt;/i&gt;" in html
     assert html.count("ROLE&lt;1&gt;") == 2
+
+
+def test_only_the_steps_that_ran_show_up():
+    """What the page shows depends on the analysis, not on what the process imported."""
+    import sciwire.fidelity.step  # noqa: F401  (importing a capability registers nothing)
+
+    html = render_html(make_analysis())
+    assert "Extra" not in html and "Fidelity" not in html
+    assert set(report_dict(make_analysis())["summary"]) == {"paper", "stories"}
 
 
 def test_write_report_writes_all_files(tmp_path):
@@ -148,13 +152,7 @@ def test_unwritable_output_folder(tmp_path):
         write_report(make_analysis(), blocker / "sub")
 
 
-def test_summary_builders_extend_report_json():
-    @register_summary("extra")
-    def extra(analysis):
-        return {"n_stories": len(analysis.stories)}
-
-    try:
-        data = report_dict(make_analysis())
-    finally:
-        SUMMARIES.pop("extra")
+def test_step_summaries_extend_report_json():
+    data = report_dict(with_steps(make_analysis(), ExtraStep()))
     assert data["summary"]["extra"] == {"n_stories": 1}
+    assert data["receipt"]["steps"] == ["extra"]

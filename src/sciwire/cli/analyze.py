@@ -33,6 +33,14 @@ def analyze_cli(
         list[str] | None,
         typer.Option("--question", "-q", help="A question to answer from the paper (in report.json/html); repeatable."),
     ] = None,
+    steps: Annotated[
+        str | None,
+        typer.Option(
+            "--steps",
+            help="Steps to run after alignment, in order, comma-separated (default: pipeline.steps), "
+            "e.g. discourse,fidelity.",
+        ),
+    ] = None,
     config: ConfigOpt = None,
     set_: SetOpt = None,
     gpu: GpuOpt = False,
@@ -40,21 +48,17 @@ def analyze_cli(
 ) -> None:
     """Analyse a paper and the news stories about it; write report.json and report.html."""
     setup_logging(verbose)
-    run_safely(lambda: _analyze(paper, news or [], out, build_config(config, set_, gpu), question or []))
+    run_safely(lambda: _analyze(paper, news or [], out, build_config(config, set_, gpu), question or [], steps))
 
 
-def _analyze(paper: Path, news: list[Path], out: Path, cfg: Config, questions: list[str] | None = None) -> None:
-    from sciwire.pipeline import Analyzer, Step, analyze_files, default_steps
-    from sciwire.report import summarize, write_report
+def _analyze(
+    paper: Path, news: list[Path], out: Path, cfg: Config, questions: list[str], steps: str | None = None
+) -> None:
+    from sciwire.report import analyze_to_folder, summarize
 
-    steps: list[Step] = default_steps()
-    if questions:
-        from sciwire.qa.step import QuestionStep
-
-        steps.append(QuestionStep(questions))  # checked before any model loads
+    names = None if steps is None else [s.strip() for s in steps.split(",") if s.strip()]
     with progress_bars() as progress:
-        analysis = analyze_files(paper, news, cfg, progress, Analyzer(cfg, steps))
-    paths = write_report(analysis, out)
+        analysis, paths = analyze_to_folder(paper, news, out, cfg, steps=names, questions=questions, progress=progress)
     summary = summarize(analysis)
     err_console.print(
         f"[green]Analysed[/] {summary['paper']['title'] or summary['paper']['id']!r}: "

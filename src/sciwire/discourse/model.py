@@ -40,6 +40,11 @@ def default_model_dir(task: str) -> Path:
     return Path(str(resources.files("sciwire") / "models" / f"discourse_{task}"))
 
 
+def model_folder(spec: str | os.PathLike[str], task: str) -> Path:
+    """The folder ``spec`` names: the shipped model of ``task`` for ``"default"``, else the path."""
+    return default_model_dir(task) if str(spec) == "default" else Path(spec).expanduser()
+
+
 @dataclass(frozen=True)
 class RolePrediction:
     """The role of one sentence: label, calibrated probability, all probabilities, explanation."""
@@ -84,7 +89,7 @@ class DiscourseModel:
         Raises:
             ModelLoadError: When the folder is missing or not a discourse model.
         """
-        folder = default_model_dir(task) if str(spec) == "default" else Path(spec).expanduser()
+        folder = model_folder(spec, task)
         if not (folder / "model.json").exists():
             raise ModelLoadError(
                 f"No discourse model in {folder} (expected model.json + model.safetensors); use 'default' or a "

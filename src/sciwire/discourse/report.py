@@ -1,4 +1,4 @@
-"""Discourse roles in report.html and report.json (registered on import).
+"""Discourse roles in report.html and report.json (handed to the report by the step).
 
 - a **badge** after every paper sentence with its CoreSC role (coloured; the tooltip shows
   the probability and why: the words that pushed it, the context part and the most similar
@@ -12,18 +12,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
-from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
+from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE, Analysis, Badge, Panel, ReportParts
 from sciwire.discourse.coverage import sentence_roles, story_coverage
 from sciwire.discourse.labels import ABSTRACT, CORESC, LabelSet
 from sciwire.document import Document, Sentence, Span
-from sciwire.presentation import Badge, Panel, register_badge, register_panel, register_summary
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
 
 _INDEX: dict[str, tuple[tuple[Span, ...], dict[int, Span]]] = {}
 
@@ -54,7 +50,6 @@ def _tooltip(span: Span, labels: LabelSet) -> str:
     return " | ".join(parts)
 
 
-@register_badge
 def discourse_badges(doc: Document, sent: Sentence) -> list[Badge]:
     """The CoreSC role badge (and the abstract role badge) of a paper sentence."""
     if doc.kind != "paper":
@@ -83,7 +78,6 @@ def _section_rows(paper: Document) -> list[tuple[str, Counter[str]]]:
     return list(rows.items())
 
 
-@register_summary("discourse")
 def discourse_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["discourse"]``: roles in the paper, per section, abstract roles, coverage."""
     paper = analysis.paper
@@ -129,7 +123,6 @@ def _why(analysis: Analysis, codes: list[str]) -> Markup:
     ).format(items)
 
 
-@register_panel
 def discourse_panel(analysis: Analysis) -> Panel | None:
     """Legend, roles per section, abstract roles and the coverage map per story."""
     summary = discourse_summary(analysis)
@@ -171,3 +164,7 @@ def discourse_panel(analysis: Analysis) -> Panel | None:
         "CSAbstruct for abstracts): read them as hints, see docs/discourse.md for their accuracy.</p>"
     )
     return Panel("Discourse roles", body, order=30)
+
+
+#: What the discourse step shows in report.json and report.html.
+PARTS = ReportParts(summary=discourse_summary, panel=discourse_panel, badges=discourse_badges)

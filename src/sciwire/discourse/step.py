@@ -16,19 +16,24 @@ Stories are left unchanged; their coverage map is derived from these layers and 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-import sciwire.discourse.report  # noqa: F401  (registers the panel, badges and summary)
-from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
+from sciwire.analysis import (
+    ABSTRACT_ROLES,
+    DISCOURSE,
+    EMBEDDINGS,
+    SENTENCES,
+    BaseStep,
+    ReportParts,
+    StepContext,
+    folder_label,
+)
 from sciwire.config import Config, DiscourseConfig
+from sciwire.discourse import report
 from sciwire.discourse.features import document_sequence
-from sciwire.discourse.model import DiscourseModel, load_cached
+from sciwire.discourse.model import DiscourseModel, load_cached, model_folder
 from sciwire.document import Document, Sentence, Span
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import StepContext
 
 
 def role_spans(
@@ -99,15 +104,18 @@ def store_enricher(config: Config, model_key: str) -> Callable[[Document, np.nda
     return enrich
 
 
-class DiscourseStep:
+class DiscourseStep(BaseStep):
     """Adds the ``discourse`` and ``abstract_roles`` layers to the paper (see the module docstring).
 
     Example:
-        >>> DiscourseStep().name
-        'discourse'
+        >>> step = DiscourseStep()
+        >>> step.name, step.writes
+        ('discourse', ('discourse', 'abstract_roles'))
     """
 
-    name = "discourse"
+    name = DISCOURSE
+    reads = (SENTENCES, EMBEDDINGS)
+    writes = (DISCOURSE, ABSTRACT_ROLES)
 
     def warm_up(self, config: Config) -> None:
         """Load both models once (they are small)."""
@@ -128,3 +136,13 @@ class DiscourseStep:
             load_cached(spec, task).check_embedder(context.embedder.model_key)
         paper = label_document(paper, context.paper_sentences, context.paper_vectors, context.config)
         return paper, list(stories)
+
+    def report_parts(self) -> ReportParts:
+        """Role badges on paper sentences, the roles panel and ``summary["discourse"]``."""
+        return report.PARTS
+
+    def model_folders(self, config: Config) -> dict[str, str]:
+        """The CoreSC and abstract-role taggers' folders."""
+        cfg = config.discourse
+        return {f"discourse.{task}": folder_label(model_folder(spec, task))
+                for task, spec in (("coresc", cfg.coresc_model), ("abstract", cfg.abstract_model))}  # fmt: skip

@@ -18,6 +18,7 @@ from sciwire.analysis import FIDELITY
 from sciwire.config import Config
 from sciwire.document import Document
 from sciwire.fidelity.report import story_fidelity
+from sciwire.pipeline import analyze
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,5 @@ def check_files(
     config: Config | None = None,
 ) -> list[StoryCheck]:
     """Read, align and judge: one :class:`StoryCheck` per story (only the fidelity step runs)."""
-    from sciwire.fidelity.step import FidelityStep
-    from sciwire.pipeline import Analyzer, read_inputs
-
-    analyzer = Analyzer(config, steps=[FidelityStep()])
-    paper_doc, story_docs = read_inputs(paper, stories, analyzer.config)
-    analysis = analyzer.analyze(paper_doc, story_docs)
+    analysis = analyze(paper, stories, config, steps=[FIDELITY])
     return [story_checks(s, analysis.paper) for s in analysis.stories]

@@ -1,4 +1,4 @@
-"""The fidelity panel, sentence badges and ``report.json`` summary (registered on import).
+"""The fidelity panel, sentence badges and ``report.json`` summary (handed to the report by the step).
 
 Built from the ``fidelity`` layers of the stories and the ``findings`` layer of the paper
 (see :mod:`sciwire.fidelity.assess`). Every piece of document text is escaped.
@@ -10,16 +10,12 @@ Built from the ``fidelity`` layers of the stories and the ``findings`` layer of 
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
-from sciwire.analysis import FIDELITY, FINDINGS
+from sciwire.analysis import FIDELITY, FINDINGS, Analysis, Badge, Panel, ReportParts
 from sciwire.document import Document, Sentence
-from sciwire.presentation import Badge, Panel, register_badge, register_panel, register_summary
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
 
 #: How verdicts are shown to readers, with a colour.
 SHOWN = {
@@ -65,7 +61,6 @@ def story_fidelity(story: Document) -> dict[str, Any]:
     }
 
 
-@register_summary("fidelity")
 def fidelity_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["fidelity"]`` (None when the fidelity step did not run)."""
     if not any(FIDELITY in s.layers for s in analysis.stories):
@@ -108,7 +103,6 @@ def _story_table(story: Document, paper: Document) -> Markup:
     ).format(rows)
 
 
-@register_panel
 def fidelity_panel(analysis: Analysis) -> Panel | None:
     """Per story: a one-line summary and each claim side by side with its paper source and verdict."""
     summary = fidelity_summary(analysis)
@@ -127,7 +121,6 @@ def fidelity_panel(analysis: Analysis) -> Panel | None:
     return Panel("Fidelity: does each story keep, overstate or understate the paper?", body, order=20)
 
 
-@register_badge
 def fidelity_badges(doc: Document, sent: Sentence) -> list[Badge]:
     """A verdict badge after each judged story sentence; "finding" after paper findings."""
     if doc.kind == "news":
@@ -143,3 +136,7 @@ def fidelity_badges(doc: Document, sent: Sentence) -> list[Badge]:
         for s in doc.layer(FINDINGS)
         if s.start == sent.start
     ]
+
+
+#: What the fidelity step shows in report.json and report.html.
+PARTS = ReportParts(summary=fidelity_summary, panel=fidelity_panel, badges=fidelity_badges)

@@ -1,4 +1,4 @@
-"""The keyphrase panel of report.html and its ``report.json`` summary (registered on import).
+"""The keyphrase panel of report.html and its ``report.json`` summary (handed to the report by the step).
 
 Both are built from the ``keyphrases`` layers that :class:`~sciwire.keyphrases.step.KeyphraseStep`
 adds: ``summary["keyphrases"] = {"paper": [{"phrase", "score", "count", "acronym"}, ...],
@@ -7,16 +7,12 @@ adds: ``summary["keyphrases"] = {"paper": [{"phrase", "score", "count", "acronym
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
-from sciwire.analysis import KEYPHRASES
+from sciwire.analysis import KEYPHRASES, Analysis, Panel, ReportParts
 from sciwire.document import Document
-from sciwire.presentation import Panel, register_panel, register_summary
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
 
 
 def phrase_table(doc: Document) -> list[dict[str, Any]]:
@@ -32,7 +28,6 @@ def phrase_table(doc: Document) -> list[dict[str, Any]]:
     return [rows[r] for r in sorted(rows)]
 
 
-@register_summary("keyphrases")
 def keyphrases_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["keyphrases"]``: the paper's phrases and each story's mentions."""
     if KEYPHRASES not in analysis.paper.layers:
@@ -43,7 +38,6 @@ def keyphrases_summary(analysis: Analysis) -> dict[str, Any] | None:
     }
 
 
-@register_panel
 def keyphrases_panel(analysis: Analysis) -> Panel | None:
     """A table: the paper's keyphrases, how often the paper uses them, and which stories mention them."""
     summary = keyphrases_summary(analysis)
@@ -72,3 +66,7 @@ def keyphrases_panel(analysis: Analysis) -> Panel | None:
         "(same word stems, or the acronym).</p>"
     ).format(head=head, rows=rows)
     return Panel("Keyphrases", body, order=40)
+
+
+#: What the keyphrases step shows in report.json and report.html.
+PARTS = ReportParts(summary=keyphrases_summary, panel=keyphrases_panel)

@@ -15,18 +15,15 @@ layers by :mod:`sciwire.keyphrases.report`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-import sciwire.keyphrases.report  # noqa: F401  (registers the panel and summary)
-from sciwire.analysis import KEYPHRASES
+from sciwire.analysis import EMBEDDINGS, KEYPHRASES, SENTENCES, BaseStep, ReportParts, StepContext, folder_label
 from sciwire.config import Config
 from sciwire.document import Document, Span
+from sciwire.keyphrases import report
 from sciwire.keyphrases.candidates import stem_word
+from sciwire.keyphrases.lexicon import lexicon_dir
 from sciwire.keyphrases.model import Keyphrase, KeyphraseExtractor
 from sciwire.keyphrases.tagging import TaggedText
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import StepContext
 
 
 def paper_text_without_references(paper: Document) -> str:
@@ -59,15 +56,18 @@ def find_mentions(phrases: Sequence[Keyphrase], tagged: TaggedText) -> list[list
     return out
 
 
-class KeyphraseStep:
+class KeyphraseStep(BaseStep):
     """Adds the ``keyphrases`` layer to the paper and to every story (see the module docstring).
 
     Example:
-        >>> KeyphraseStep().name
-        'keyphrases'
+        >>> step = KeyphraseStep()
+        >>> step.name, step.writes
+        ('keyphrases', ('keyphrases',))
     """
 
-    name = "keyphrases"
+    name = KEYPHRASES
+    reads = (SENTENCES, EMBEDDINGS)
+    writes = (KEYPHRASES,)
 
     def __init__(self) -> None:
         self._extractor: KeyphraseExtractor | None = None
@@ -110,6 +110,17 @@ class KeyphraseStep:
             ]
             out.append(story.with_layer(KEYPHRASES, spans))
         return paper, out
+
+    def report_parts(self) -> ReportParts:
+        """The keyphrase table and ``summary["keyphrases"]``."""
+        return report.PARTS
+
+    def model_folders(self, config: Config) -> dict[str, str]:
+        """The fast mode's lexicon folder and the ranker's weights file, when one is set."""
+        folders = {"keyphrases.lexicon": folder_label(lexicon_dir())} if config.keyphrases.method == "fast" else {}
+        if config.keyphrases.weights_file:
+            folders["keyphrases.weights"] = folder_label(config.keyphrases.weights_file)
+        return folders
 
 
 def _spans(phrase: Keyphrase, rank: int, occurrences: Sequence[tuple[int, int]]) -> list[Span]:

@@ -1,21 +1,17 @@
 """The linking panel of report.html and ``report.json["summary"]["linking"]``.
 
-Registered on import (the linking step imports this module). Every piece of document text
+Every piece of document text
 goes through ``markupsafe`` escaping; only the markup written here is trusted.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
-from sciwire.analysis import PAPER_LINK
+from sciwire.analysis import PAPER_LINK, Analysis, Panel, ReportParts
 from sciwire.document import Document
-from sciwire.presentation import Panel, register_panel, register_summary
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
 
 CONTEXT_CHARS = 80
 
@@ -56,7 +52,6 @@ def _story_block(story: Document, paper: Document) -> Markup | None:
     ).format(story.title or story.id, verdict, link.score or 0.0, reasons, table)
 
 
-@register_panel
 def linking_panel(analysis: Analysis) -> Panel | None:
     """One block per story: the paper match with its reasons, and the shared entities side by side."""
     blocks = [b for s in analysis.stories if (b := _story_block(s, analysis.paper)) is not None]
@@ -65,7 +60,6 @@ def linking_panel(analysis: Analysis) -> Panel | None:
     return Panel("Story ↔ paper: match and shared entities", Markup("").join(blocks), order=40)
 
 
-@register_summary("linking")
 def linking_summary(analysis: Analysis) -> dict[str, Any] | None:
     """Per story: the match probability, the reasons and the shared entity pairs (texts)."""
     stories = []
@@ -88,3 +82,7 @@ def linking_summary(analysis: Analysis) -> dict[str, Any] | None:
             }
         )
     return {"stories": stories} if stories else None
+
+
+#: What the linking step shows in report.json and report.html.
+PARTS = ReportParts(summary=linking_summary, panel=linking_panel)

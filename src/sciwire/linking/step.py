@@ -18,16 +18,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from sciwire.analysis import ALIGNMENT, PAPER_LINK, SHARED_ENTITIES
+from sciwire.analysis import (
+    ALIGNMENT,
+    EMBEDDINGS,
+    PAPER_LINK,
+    SENTENCES,
+    SHARED_ENTITIES,
+    BaseStep,
+    ReportParts,
+    StepContext,
+)
 from sciwire.config import Config
 from sciwire.document import Document, Span
+from sciwire.linking import report
 from sciwire.linking.crossdoc import EntityLinker, Linking
 from sciwire.linking.finder import PaperFinder, PaperMatch
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import StepContext
 
 logger = logging.getLogger(__name__)
 LEAD_SENTENCES = 10
@@ -74,13 +80,18 @@ def _layers(story: Document, paper: Document, match: PaperMatch, linking: Linkin
     return story, paper_spans
 
 
-class LinkingStep:
-    """Adds ``paper_link`` and ``shared_entities`` layers (see the module docstring)."""
+class LinkingStep(BaseStep):
+    """Adds ``paper_link`` and ``shared_entities`` layers (see the module docstring).
+
+    Example:
+        >>> step = LinkingStep()
+        >>> step.name, step.writes
+        ('linking', ('paper_link', 'shared_entities'))
+    """
 
     name = "linking"
-
-    def __init__(self) -> None:
-        from sciwire.linking import report  # noqa: F401  (registers the HTML panel and the summary)
+    reads = (SENTENCES, EMBEDDINGS, ALIGNMENT)
+    writes = (PAPER_LINK, SHARED_ENTITIES)
 
     def warm_up(self, config: Config) -> None:
         """Load the parser pipeline and the span encoder."""
@@ -109,3 +120,7 @@ class LinkingStep:
             logger.debug("%s: p(about paper)=%.2f, %d shared entities", story.id, match.probability, len(linking.pairs))
             out.append(story)
         return paper.with_layer(SHARED_ENTITIES, paper_spans), out
+
+    def report_parts(self) -> ReportParts:
+        """The match-and-shared-entities panel and ``summary["linking"]``."""
+        return report.PARTS

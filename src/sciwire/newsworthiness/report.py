@@ -1,19 +1,15 @@
-"""The newsworthiness panel of report.html and its ``report.json`` summary (registered on import).
+"""The newsworthiness panel of report.html and its ``report.json`` summary (handed to the report by the step).
 
 Reads the ``newsworthiness`` layer that :class:`~.step.NewsworthinessStep` adds to the paper.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
-from sciwire.analysis import NEWSWORTHINESS
-from sciwire.presentation import Panel, register_panel, register_summary
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
+from sciwire.analysis import NEWSWORTHINESS, Analysis, Panel, ReportParts
 
 
 def _attrs(analysis: Analysis) -> dict[str, Any] | None:
@@ -21,7 +17,6 @@ def _attrs(analysis: Analysis) -> dict[str, Any] | None:
     return dict(spans[0].attrs) if spans else None
 
 
-@register_summary("newsworthiness")
 def newsworthiness_summary(analysis: Analysis) -> dict[str, Any] | None:
     """``report.json["summary"]["newsworthiness"]``: score, confidence, reasons and the model."""
     return _attrs(analysis)
@@ -31,7 +26,6 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}%"
 
 
-@register_panel
 def newsworthiness_panel(analysis: Analysis) -> Panel | None:
     """Score, calibrated probability (trained models), vote share and the top reasons, escaped."""
     attrs = _attrs(analysis)
@@ -55,3 +49,7 @@ def newsworthiness_panel(analysis: Analysis) -> Panel | None:
         note=attrs.get("note", ""),
     )
     return Panel("Newsworthiness", body, order=60)
+
+
+#: What the newsworthiness step shows in report.json and report.html.
+PARTS = ReportParts(summary=newsworthiness_summary, panel=newsworthiness_panel)

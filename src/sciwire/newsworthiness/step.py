@@ -8,21 +8,18 @@ span over the abstract whose ``score`` is the newsworthiness score and whose ``a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-import sciwire.newsworthiness.report  # noqa: F401  (registers the panel and summary)
-from sciwire.analysis import NEWSWORTHINESS
+from sciwire.analysis import EMBEDDINGS, NEWSWORTHINESS, SENTENCES, BaseStep, ReportParts, StepContext, folder_label
 from sciwire.config import Config
 from sciwire.document import Document, Span
+from sciwire.newsworthiness import report
+from sciwire.newsworthiness.default_model import default_model_dir
 from sciwire.newsworthiness.papers import abstract_range, paper_from_document
 from sciwire.newsworthiness.prediction import NewsworthinessModel
 from sciwire.newsworthiness.ranking import Ranker
 
-if TYPE_CHECKING:
-    from sciwire.pipeline import StepContext
 
-
-class NewsworthinessStep:
+class NewsworthinessStep(BaseStep):
     """Adds the paper's newsworthiness score, confidence and reasons (see the module docstring).
 
     Example:
@@ -31,7 +28,9 @@ class NewsworthinessStep:
         'newsworthiness'
     """
 
-    name = "newsworthiness"
+    name = NEWSWORTHINESS
+    reads = (SENTENCES, EMBEDDINGS)
+    writes = (NEWSWORTHINESS,)
 
     def __init__(self) -> None:
         self._ranker: Ranker | None = None
@@ -64,3 +63,12 @@ class NewsworthinessStep:
         return paper.with_layer(
             NEWSWORTHINESS, [Span(start, end, "newsworthiness", score=row.score, attrs=attrs)]
         ), list(stories)
+
+    def report_parts(self) -> ReportParts:
+        """The newsworthiness panel and ``summary["newsworthiness"]``."""
+        return report.PARTS
+
+    def model_folders(self, config: Config) -> dict[str, str]:
+        """The newsworthiness model's folder."""
+        spec = config.newsworthiness.model
+        return {"newsworthiness": folder_label(default_model_dir() if spec == "default" else spec)}

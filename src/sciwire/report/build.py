@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import sciwire
-from sciwire.analysis import ALIGNMENT, ENTITIES
+from sciwire.analysis import ALIGNMENT, ENTITIES, Analysis
 from sciwire.document import SCHEMA_VERSION, Document
-from sciwire.presentation import SUMMARIES
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
+from sciwire.version import __version__
 
 REPORT_VERSION = "1.0"
 #: Entity labels worth showing a journalist (numbers and dates are everywhere in papers).
@@ -49,8 +45,18 @@ def _story_summary(story: Document, paper: Document) -> dict[str, Any]:
     }
 
 
+def step_summaries(analysis: Analysis) -> dict[str, Any]:
+    """``{step name: summary}`` for every step of the analysis that has one (in step order)."""
+    out = {}
+    for step in analysis.steps:
+        builder = step.report_parts().summary
+        if builder is not None and (value := builder(analysis)) is not None:
+            out[step.name] = value
+    return out
+
+
 def summarize(analysis: Analysis) -> dict[str, Any]:
-    """Numbers for the summary block: paper size and sections, per-story alignment coverage."""
+    """Numbers for the summary block: paper size and sections, per-story alignment coverage, each step's summary."""
     paper = analysis.paper
     return {
         "paper": {
@@ -63,7 +69,7 @@ def summarize(analysis: Analysis) -> dict[str, Any]:
             "top_entities": top_entities(paper),
         },
         "stories": [_story_summary(s, paper) for s in analysis.stories],
-        **{name: value for name, builder in SUMMARIES.items() if (value := builder(analysis)) is not None},
+        **step_summaries(analysis),
     }
 
 
@@ -72,10 +78,12 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
     return {
         "report_version": REPORT_VERSION,
         "document_schema_version": SCHEMA_VERSION,
-        "sciwire_version": sciwire.__version__,
+        "sciwire_version": __version__,
         "created": analysis.created,
         "receipt": {
             "config": analysis.config.to_dict(),
+            "steps": [step.name for step in analysis.steps],
+            "models": dict(analysis.models),
             "timings_s": dict(analysis.timings),
         },
         "summary": summarize(analysis),

@@ -3,26 +3,22 @@
 All document text is untrusted (news pages, PDFs): it reaches the page only through
 ``markupsafe.escape`` or Jinja2 autoescaping, never as raw HTML.
 
-Extending: capabilities register panels and sentence badges in :mod:`sciwire.presentation`.
+Panels and sentence badges come from the steps of the analysis (:meth:`~sciwire.analysis.Step.report_parts`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
-import sciwire
-from sciwire.analysis import ALIGNMENT, ENTITIES
+from sciwire.analysis import ALIGNMENT, ENTITIES, Analysis, BadgeBuilder, Panel
 from sciwire.document import Document, Sentence, Span
-from sciwire.presentation import BADGES, PANELS, Badge, Panel, register_badge, register_panel
 from sciwire.report.build import SALIENT_ENTITY_LABELS, summarize
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
+from sciwire.version import __version__
 
 
 def mark_entities(doc: Document, sent: Sentence, entities: Sequence[Span]) -> Markup:
@@ -52,13 +48,15 @@ def _paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[Sente
     return groups
 
 
-def _sentence_view(doc: Document, sent: Sentence, entities: Sequence[Span]) -> dict[str, Any]:
+def _sentence_view(
+    doc: Document, sent: Sentence, entities: Sequence[Span], badges: Sequence[BadgeBuilder]
+) -> dict[str, Any]:
     inside = [e for e in entities if e.start >= sent.start and e.end <= sent.end]
-    badges = [b for builder in BADGES for b in builder(doc, sent)]
-    return {"index": sent.index, "html": mark_entities(doc, sent, inside), "badges": badges}
+    shown = [b for builder in badges for b in builder(doc, sent)]
+    return {"index": sent.index, "html": mark_entities(doc, sent, inside), "badges": shown}
 
 
-def _paper_view(analysis: Analysis) -> list[dict[str, Any]]:
+def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict[str, Any]]:
     paper = analysis.paper
     reported_by: dict[int, list[str]] = {}
     for story in analysis.stories:
@@ -76,7 +74,7 @@ def _paper_view(analysis: Analysis) -> list[dict[str, Any]]:
         for group in _paragraphs(paper, sents):
             views = []
             for s in group:
-                view = _sentence_view(paper, s, entities)
+                view = _sentence_view(paper, s, entities, badges)
                 view["reported_by"] = sorted(set(reported_by.get(s.index, [])))
                 views.append(view)
             paras.append(views)
@@ -86,12 +84,12 @@ def _paper_view(analysis: Analysis) -> list[dict[str, Any]]:
     return sections
 
 
-def _story_view(story: Document, paper: Document) -> dict[str, Any]:
+def _story_view(story: Document, paper: Document, badges: Sequence[BadgeBuilder]) -> dict[str, Any]:
     entities = story.layer(ENTITIES)
     align = {span.start: span for span in story.layer(ALIGNMENT)}
     sentences, pairs = [], []
     for sent in story.sentences:
-        view = _sentence_view(story, sent, entities)
+        view = _sentence_view(story, sent, entities, badges)
         span = align.get(sent.start)
         links = list(span.attrs.get("paper_sentences", [])) if span else []
         view.update(links=links, probability=span.score if span else None, label=span.label if span else "")
@@ -126,20 +124,23 @@ def _environment() -> Environment:
 def render_html(analysis: Analysis) -> str:
     """The report page as a string (UTF-8, self-contained)."""
     template_text = resources.files("sciwire.report").joinpath("templates/report.html.j2").read_text("utf-8")
-    panels = sorted((p for p in (b(analysis) for b in PANELS) if p is not None), key=lambda p: p.order)
+    parts = [step.report_parts() for step in analysis.steps]
+    badges = [p.badges for p in parts if p.badges is not None]
+    built = (p.panel(analysis) for p in parts if p.panel is not None)
+    panels: list[Panel] = sorted((p for p in built if p is not None), key=lambda p: p.order)
     return (
         _environment()
         .from_string(template_text)
         .render(
             summary=summarize(analysis),
             paper=analysis.paper,
-            sections=_paper_view(analysis),
-            stories=[_story_view(s, analysis.paper) for s in analysis.stories],
+            sections=_paper_view(analysis, badges),
+            stories=[_story_view(s, analysis.paper, badges) for s in analysis.stories],
             panels=panels,
             created=analysis.created,
-            version=sciwire.__version__,
+            version=__version__,
         )
     )
 
 
-__all__ = ["Badge", "Panel", "mark_entities", "register_badge", "register_panel", "render_html"]
+__all__ = ["mark_entities", "render_html"]

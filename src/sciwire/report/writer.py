@@ -6,15 +6,15 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from sciwire.analysis import Analysis
+from sciwire.config import Config
 from sciwire.errors import OutputError
+from sciwire.pipeline import Progress, Source, analyze
 from sciwire.report.build import report_dict
 from sciwire.report.html import render_html
-
-if TYPE_CHECKING:
-    from sciwire.pipeline import Analysis
 
 logger = logging.getLogger(__name__)
 REPORT_FILES = ("report.json", "report.html", "config.toml")
@@ -56,6 +56,38 @@ def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path
         for tmp in temps.values():
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def analyze_to_folder(
+    paper: Source,
+    stories: Sequence[Source],
+    out_dir: str | os.PathLike[str],
+    config: Config | None = None,
+    *,
+    steps: Sequence[str] | None = None,
+    questions: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> tuple[Analysis, list[Path]]:
+    """Read, analyse and write the report: the library function behind ``sciwire analyze``.
+
+    Args:
+        paper: The paper (a path or a Document).
+        stories: The news stories (paths or Documents).
+        out_dir: Folder for ``report.json``, ``report.html`` and ``config.toml``.
+        config: Settings (default: :func:`~sciwire.config.load_config`).
+        steps: Step names (default: ``pipeline.steps``); ``answers`` is added for questions.
+        questions: Questions to answer from the paper.
+        progress: Receives progress.
+
+    Returns:
+        The analysis and the paths written.
+
+    Raises:
+        InputError, ConfigError: Before anything is written.
+        OutputError: When the folder cannot be written (nothing is half-written).
+    """
+    analysis = analyze(paper, stories, config, progress, steps=steps, questions=questions)
+    return analysis, write_report(analysis, out_dir)
 
 
 def write_report(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[Path]:

@@ -1,0 +1,66 @@
+"""Answers in report.json and report.html (handed to the report by the ``answers`` step).
+
+``report.json["summary"]["answers"]["questions"]`` lists, per question, its answers in rank order;
+report.html shows them in an "Answers" panel, every piece of text escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+from sciwire.analysis import ANSWERS, Analysis, Panel, ReportParts
+
+
+def answers_summary(analysis: Analysis) -> dict[str, Any] | None:
+    """``report.json["summary"]["answers"]``: ``{"questions": [...]}``, each with its answers in rank order."""
+    spans = analysis.paper.layer(ANSWERS)
+    if not spans:
+        return None
+    out: dict[int, dict[str, Any]] = {}
+    for span in sorted(spans, key=lambda s: (s.attrs["question_index"], s.attrs["rank"])):
+        entry = out.setdefault(span.attrs["question_index"], {"question": span.attrs["question"], "answers": []})
+        entry["answers"].append(
+            {
+                "text": analysis.paper.span_text(span),
+                "sentence": span.attrs["sentence"],
+                "confidence": span.score,
+                "section": span.attrs["section"],
+                "role": span.attrs["role"],
+            }
+        )
+    return {"questions": list(out.values())}
+
+
+def answers_panel(analysis: Analysis) -> Panel | None:
+    """Each question with its answers in context; everything escaped."""
+    summary = answers_summary(analysis)
+    if not summary:
+        return None
+    spans = {(s.attrs["question_index"], s.attrs["rank"]): s for s in analysis.paper.layer(ANSWERS)}
+    blocks = []
+    for qi, entry in enumerate(summary["questions"]):
+        items = []
+        for rank, answer in enumerate(entry["answers"], start=1):
+            span = spans[(qi, rank)]
+            where = ", ".join(x for x in (answer["section"], answer["role"]) if x) or "no section"
+            items.append(
+                Markup(
+                    '<li><span class="ctx">{0}</span> <mark>{1}</mark> <span class="ctx">{2}</span>'
+                    "<br><small>{3} · confidence {4:.2f}</small></li>"
+                ).format(
+                    " ".join(span.attrs["before"]),
+                    answer["text"],
+                    " ".join(span.attrs["after"]),
+                    where,
+                    answer["confidence"] or 0.0,
+                )
+            )
+        blocks.append(Markup("<h3>{0}</h3><ol>{1}</ol>").format(entry["question"], Markup("").join(items)))
+    note = Markup('<p class="note">Sentences of the paper ranked by BM25 + MiniLM (see docs/qa.md).</p>')
+    return Panel("Answers", Markup("").join(blocks) + note, order=70)
+
+
+#: What the answers step shows in report.json and report.html.
+PARTS = ReportParts(summary=answers_summary, panel=answers_panel)
