@@ -16,9 +16,9 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-import sciwire
 from sciwire.errors import OutputError
 from sciwire.newsworthiness.ranking import RankedPaper, Ranking
+from sciwire.version import __version__
 
 CSV_COLUMNS = ("rank", "id", "title", "score", "probability", "vote_share", "reasons", "url", "source")
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
@@ -118,7 +118,7 @@ def ranking_html(ranking: Ranking, title: str = "Papers worth covering") -> str:
         total=ranking.total,
         note=ranking.note,
         rows=Markup("").join(rows),
-        version=sciwire.__version__,
+        version=__version__,
     )
     return str(page)
 
