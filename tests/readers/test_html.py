@@ -6,6 +6,7 @@ import pytest
 
 from sciwire.errors import InputError
 from sciwire.readers import read
+from sciwire.readers.base import RawFile
 from sciwire.readers.html import read_html
 
 pytest.importorskip("trafilatura")
@@ -90,15 +91,15 @@ def test_html_kind_can_be_overridden(tmp_path: Path):
 def test_html_without_main_text_is_an_input_error():
     page = b"<html><head><title>Menu</title></head><body><script>var s = 'a long script text';</script></body></html>"
     with pytest.raises(InputError, match=r"menu\.html: no main text found in the HTML; expected a news article"):
-        read_html(page, id="menu", name="menu.html")
+        read_html(RawFile(page, "menu", "menu.html"))
     nav_only = b"<html><head><title>Menu</title></head><body><nav><a href='/'>Home</a></nav></body></html>"
     with pytest.raises(InputError, match=r"menu\.html has only 2 words of text"):
-        read_html(nav_only, id="menu", name="menu.html")
+        read_html(RawFile(nav_only, "menu", "menu.html"))
 
 
 def test_html_declared_charset_is_used():
     body = "<p>" + " ".join(["Les souris âgées dormaient mieux, and the mice were old."] * 6) + "</p>"
     page = f'<html><head><meta charset="iso-8859-1"><title>Mice</title></head><body><article>{body}</article>'
     page += "</body></html>"
-    doc = read_html(page.encode("latin-1"), id="x", name="x.html")
+    doc = read_html(RawFile(page.encode("latin-1"), "x", "x.html"))
     assert "âgées" in doc.text

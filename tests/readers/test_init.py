@@ -10,8 +10,8 @@ import pytest
 
 from sciwire.config import InputConfig
 from sciwire.document import Document
-from sciwire.errors import InputError, UnsupportedLanguageError
-from sciwire.readers import READERS, read, slugify, sniff_format
+from sciwire.errors import ConfigError, InputError, UnsupportedLanguageError
+from sciwire.readers import READERS, RawFile, read, read_text, slugify, sniff_format
 from tests.readers.conftest import ENGLISH, GERMAN
 from tests.readers.test_html import NEWS
 from tests.readers.test_jats import JATS
@@ -72,13 +72,13 @@ def test_readers_are_looked_up_in_the_registry(tmp_path: Path, monkeypatch: pyte
     path.write_text(ENGLISH)
     calls = []
 
-    def fake(data: bytes, **kwargs: object) -> Document:
-        calls.append(kwargs)
-        return Document(id="fake", kind="paper", title="", text=data.decode())
+    def fake(raw: RawFile) -> Document:
+        calls.append(raw)
+        return Document(id="fake", kind="paper", title="", text=raw.data.decode())
 
     monkeypatch.setitem(READERS, "text", fake)
     assert read(path).id == "fake"
-    assert calls[0]["name"] == "x.txt" and calls[0]["id"] == "x" and calls[0]["kind"] is None
+    assert calls[0].name == "x.txt" and calls[0].id == "x" and calls[0].kind is None
 
 
 # ---- bad inputs ------------------------------------------------------------------------
@@ -147,4 +147,20 @@ def test_too_short_text(tmp_path: Path):
     path = tmp_path / "short.md"
     path.write_text("# Title\n\nMice sleep.")
     with pytest.raises(InputError, match=r"short\.md has only 3 words of text; expected at least 5"):
+        read(path)
+
+
+def test_library_calls_honour_sciwire_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "x.txt"
+    path.write_text(ENGLISH)
+    assert read(path).text.startswith("Sleep becomes shorter")
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[input]\nmin_words = 500\n")
+    monkeypatch.setenv("SCIWIRE_CONFIG", str(strict))
+    with pytest.raises(InputError, match=r"x\.txt has only \d+ words of text; expected at least 500"):
+        read(path)
+    with pytest.raises(InputError, match="expected at least 500"):
+        read_text(ENGLISH)
+    monkeypatch.setenv("SCIWIRE_CONFIG", str(tmp_path / "missing.toml"))
+    with pytest.raises(ConfigError, match=r"Config file .*missing\.toml does not exist"):
         read(path)

@@ -7,6 +7,7 @@ import pytest
 
 from sciwire.errors import InputError
 from sciwire.readers import read
+from sciwire.readers.base import RawFile
 from sciwire.readers.jats import read_jats
 from tests.readers.conftest import ENGLISH
 
@@ -104,7 +105,7 @@ def test_jats_body_without_sections_is_a_body_section():
     xml = "<article><front><article-meta><title-group><article-title>Mice</article-title></title-group>"
     xml += f"<abstract><p>{ENGLISH}</p></abstract></article-meta></front>"
     xml += "<body><p>Loose paragraph one about mice.</p><p>Loose paragraph two.</p></body></article>"
-    doc = read_jats(xml.encode(), id="x", name="x.xml")
+    doc = read_jats(RawFile(xml.encode(), "x", "x.xml"))
     assert [s.name for s in doc.sections] == ["title", "abstract", "body"]
     assert doc.span_text(doc.sections[-1]) == "Loose paragraph one about mice.\n\nLoose paragraph two."
 

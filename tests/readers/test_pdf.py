@@ -7,6 +7,7 @@ import pytest
 
 from sciwire.errors import InputError
 from sciwire.readers import read
+from sciwire.readers.base import RawFile
 from sciwire.readers.pdf import join_hyphenated, lines_to_blocks, read_pdf, strip_running_lines
 from sciwire.readers.sections import assemble
 from tests.readers.conftest import ENGLISH, HEADER, PAPER_PAGES, build_pdf, wrap
@@ -102,7 +103,7 @@ def test_file_named_pdf_without_pdf_header(tmp_path: Path):
     path = tmp_path / "fake.pdf"
     path.write_bytes(b"just some bytes \xff\xfe that are not a PDF")
     with pytest.raises(InputError, match=r"fake\.pdf does not look like a PDF"):
-        read_pdf(path.read_bytes(), id="fake", name="fake.pdf")
+        read_pdf(RawFile(path.read_bytes(), "fake", "fake.pdf"))
 
 
 def test_strip_running_lines_needs_repetition_on_half_the_pages():

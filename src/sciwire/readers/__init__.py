@@ -18,43 +18,25 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
-from sciwire.config import InputConfig
+from sciwire.config import InputConfig, load_config
 from sciwire.document import KINDS, Document
 from sciwire.errors import InputError
-from sciwire.readers._checks import decode_text, display_name, english_ratio, read_bytes
+from sciwire.readers._checks import display_name, english_ratio, read_bytes
+from sciwire.readers.base import RawFile, Reader
 from sciwire.readers.html import read_html
 from sciwire.readers.jats import read_jats
 from sciwire.readers.json_reader import read_json
 from sciwire.readers.pdf import read_pdf
 from sciwire.readers.sections import canonical_section_name, detect_sections
-from sciwire.readers.text import read_text
+from sciwire.readers.text import read_text, read_text_file
 
 logger = logging.getLogger(__name__)
 
-#: A reader takes the file's bytes and keyword arguments id, name, source, kind, config.
-Reader = Callable[..., Document]
-
-
-def _read_text_file(
-    data: bytes,
-    *,
-    id: str,
-    name: str,
-    source: str | None = None,
-    kind: str | None = None,
-    config: InputConfig | None = None,
-) -> Document:
-    """Read the bytes of a Markdown or plain-text file (see :func:`read_text`)."""
-    text = decode_text(data, name)
-    return read_text(text, kind=kind or "paper", id=id, config=config, source=source, name=name)
-
-
 #: Reader functions by format name; register a new format by adding an entry.
 READERS: dict[str, Reader] = {
-    "text": _read_text_file,
+    "text": read_text_file,
     "pdf": read_pdf,
     "jats": read_jats,
     "html": read_html,
@@ -131,7 +113,7 @@ def read(path: str | os.PathLike[str], *, kind: str | None = None, config: Input
         path: A PDF, JATS XML, news HTML, Markdown/plain text or Document JSON file.
         kind: ``"paper"`` or ``"news"``; by default HTML is news, JSON keeps its own kind
             and everything else is a paper.
-        config: Input limits (defaults to :class:`~sciwire.config.InputConfig`).
+        config: Input limits (default: ``[input]`` of :func:`~sciwire.config.load_config`).
 
     Returns:
         The Document, with ``id`` from the file stem and ``metadata.source`` = ``path``
@@ -143,19 +125,21 @@ def read(path: str | os.PathLike[str], *, kind: str | None = None, config: Input
         UnsupportedLanguageError: When the text is not English.
         MissingDependencyError: When the reader's optional package is not installed.
     """
-    config = config or InputConfig()
+    config = config or load_config().input
     if kind is not None and kind not in KINDS:
         raise InputError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     data = read_bytes(path, config)  # checks existence, type and size before reading
     fmt = sniff_format(data, Path(path).suffix)
     name = display_name(path)
     logger.info("reading %s as %s", name, fmt)
-    return READERS[fmt](data, id=slugify(Path(path).stem), name=name, source=os.fspath(path), kind=kind, config=config)
+    return READERS[fmt](RawFile(data, slugify(Path(path).stem), name, os.fspath(path), kind, config))
 
 
 __all__ = [
     "EXTENSIONS",
     "READERS",
+    "RawFile",
+    "Reader",
     "canonical_section_name",
     "detect_sections",
     "english_ratio",

@@ -15,10 +15,10 @@ import logging
 import re
 from typing import Any
 
-from sciwire.config import InputConfig
 from sciwire.document import Document, Metadata, Section
 from sciwire.errors import InputError, MissingDependencyError
-from sciwire.readers._checks import check_text, decode_text, normalize_text
+from sciwire.readers._checks import normalize_text
+from sciwire.readers.base import RawFile
 
 logger = logging.getLogger(__name__)
 
@@ -52,24 +52,12 @@ def _same(a: str, b: str) -> bool:
     return bool(a) and bool(b) and (a == b or a.startswith(b) or b.startswith(a))
 
 
-def read_html(
-    data: bytes,
-    *,
-    id: str,
-    name: str,
-    source: str | None = None,
-    kind: str | None = None,
-    config: InputConfig | None = None,
-) -> Document:
+def read_html(raw: RawFile) -> Document:
     """Read a news article page.
 
     Args:
-        data: The page's bytes (UTF-8, or the charset it declares).
-        id: The document id.
-        name: The file name for messages.
-        source: Stored as ``metadata.source``.
-        kind: Defaults to ``"news"``.
-        config: Input limits.
+        raw: The page's bytes (UTF-8, or the charset it declares), id, name and limits;
+            the kind defaults to ``"news"``.
 
     Returns:
         A Document with the main text, a title section (the headline) and a body section.
@@ -79,9 +67,8 @@ def read_html(
             fails the checks of :func:`~sciwire.readers._checks.check_text`.
         MissingDependencyError: When trafilatura is not installed.
     """
-    config = config or InputConfig()
-    html = decode_text(data, name)
-    found = _extract(html, name)
+    name = raw.name
+    found = _extract(raw.decode(), name)
     paragraphs = [p for p in (normalize_text(line) for line in (found.get("text") or "").split("\n")) if p]
     if not paragraphs:
         raise InputError(
@@ -93,7 +80,6 @@ def read_html(
         paragraphs.insert(0, title)
     headline = paragraphs[0] if len(paragraphs) > 1 and len(paragraphs[0].split()) <= 40 else ""
     text = "\n\n".join(paragraphs)
-    check_text(text, name, config)
     sections: tuple[Section, ...]
     if headline:
         cut = len(headline) + 2
@@ -106,9 +92,7 @@ def read_html(
         authors=authors,
         date=found.get("date") or None,
         venue=found.get("sitename") or None,
-        source=source,
+        source=raw.source,
     )
     logger.debug("%s: %d paragraphs of main text", name, len(paragraphs))
-    return Document(
-        id=id, kind=kind or "news", title=title or headline, text=text, metadata=metadata, sections=sections
-    )
+    return raw.document(text, default_kind="news", title=title or headline, metadata=metadata, sections=sections)

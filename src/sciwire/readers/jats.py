@@ -25,10 +25,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Any
 
-from sciwire.config import InputConfig
 from sciwire.document import Document, Metadata
 from sciwire.errors import InputError, MissingDependencyError
-from sciwire.readers._checks import check_text, decode_text, normalize_text
+from sciwire.readers._checks import normalize_text
+from sciwire.readers.base import RawFile
 from sciwire.readers.sections import Block, assemble, canonical_section_name
 
 logger = logging.getLogger(__name__)
@@ -238,24 +238,11 @@ def _metadata(article: ET.Element, source: str | None) -> tuple[str, Metadata]:
     return title, metadata
 
 
-def read_jats(
-    data: bytes,
-    *,
-    id: str,
-    name: str,
-    source: str | None = None,
-    kind: str | None = None,
-    config: InputConfig | None = None,
-) -> Document:
+def read_jats(raw: RawFile) -> Document:
     """Read a JATS/NLM XML article.
 
     Args:
-        data: The XML bytes.
-        id: The document id.
-        name: The file name for messages.
-        source: Stored as ``metadata.source``.
-        kind: Defaults to ``"paper"``.
-        config: Input limits.
+        raw: The XML bytes, id, name and limits; the kind defaults to ``"paper"``.
 
     Returns:
         A Document with title, abstract, body sections and references.
@@ -265,16 +252,16 @@ def read_jats(
             references), a root that is not a JATS article, or text that fails the checks.
         MissingDependencyError: When defusedxml is not installed.
     """
-    config = config or InputConfig()
-    decode_text(data, name)  # rejects binary data with a clear message
-    root = _parse(data, name)
+    name = raw.name
+    raw.decode()  # rejects binary data with a clear message
+    root = _parse(raw.data, name)
     article = root if root.tag == "article" else root.find(".//article")
     if article is None:
         raise InputError(
             f"{name} is XML but not a JATS/NLM article (its root is <{root.tag}>); "
             "expected PubMed Central JATS XML with an <article> root"
         )
-    title, metadata = _metadata(article, source)
+    title, metadata = _metadata(article, raw.source)
     blocks: list[Block] = [Block(title)] if title else []
     abstracts = [a for a in article.iter("abstract") if a.get("abstract-type") not in ("graphical", "teaser", "toc")]
     if abstracts:
@@ -291,6 +278,5 @@ def read_jats(
     if back is not None:
         _back(back, blocks)
     text, sections = assemble(blocks)
-    check_text(text, name, config)
     logger.debug("%s: %d sections from JATS", name, len(sections))
-    return Document(id=id, kind=kind or "paper", title=title, text=text, metadata=metadata, sections=sections)
+    return raw.document(text, default_kind="paper", title=title, metadata=metadata, sections=sections)

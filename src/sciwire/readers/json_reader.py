@@ -8,32 +8,21 @@ from __future__ import annotations
 
 import logging
 
-from sciwire.config import InputConfig
 from sciwire.document import Document
 from sciwire.errors import DocumentError, InputError
-from sciwire.readers._checks import check_text, decode_text
+from sciwire.readers._checks import check_text
+from sciwire.readers.base import RawFile
 
 logger = logging.getLogger(__name__)
 
 
-def read_json(
-    data: bytes,
-    *,
-    id: str,
-    name: str,
-    source: str | None = None,
-    kind: str | None = None,
-    config: InputConfig | None = None,
-) -> Document:
+def read_json(raw: RawFile) -> Document:
     """Read a Document JSON file's bytes.
 
     Args:
-        data: The file's bytes.
-        id: Unused: the JSON keeps its own id (a round trip gives the same document).
-        name: The file name for messages.
-        source: Unused: the JSON keeps its own ``metadata.source``.
-        kind: ``"paper"`` or ``"news"`` to override the stored kind; None keeps it.
-        config: Input limits.
+        raw: The file's bytes and name. Its ``id`` and ``source`` are not used: the JSON keeps
+            its own (a round trip gives the same document). ``kind`` replaces the stored kind
+            when given.
 
     Returns:
         The Document stored in the JSON.
@@ -41,20 +30,19 @@ def read_json(
     Raises:
         InputError: When the bytes are not JSON, or not a valid sciwire Document.
     """
-    config = config or InputConfig()
-    text = decode_text(data, name)
+    name = raw.name
     try:
-        doc = Document.from_json(text)
+        doc = Document.from_json(raw.decode())
     except DocumentError as exc:
         raise InputError(
             f"{name} is not a valid sciwire Document JSON: {exc}. "
             "Expected a file written by 'sciwire read' or Document.to_json()"
         ) from exc
-    if kind is not None and kind != doc.kind:
-        logger.info("%s: kind %s replaced by %s", name, doc.kind, kind)
+    if raw.kind is not None and raw.kind != doc.kind:
+        logger.info("%s: kind %s replaced by %s", name, doc.kind, raw.kind)
         try:
-            doc = doc.replace(kind=kind)
+            doc = doc.replace(kind=raw.kind)
         except DocumentError as exc:
             raise InputError(f"{name}: {exc}") from exc
-    check_text(doc.text, name, config)
+    check_text(doc.text, name, raw.config)
     return doc

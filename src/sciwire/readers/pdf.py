@@ -35,10 +35,10 @@ import struct
 from collections import Counter
 from typing import Any
 
-from sciwire.config import InputConfig
 from sciwire.document import Document, Metadata
 from sciwire.errors import InputError, MissingDependencyError
-from sciwire.readers._checks import check_text, normalize_text
+from sciwire.readers._checks import normalize_text
+from sciwire.readers.base import RawFile
 from sciwire.readers.sections import Block, assemble, parse_heading
 
 logger = logging.getLogger(__name__)
@@ -302,24 +302,11 @@ def _authors(reader: Any) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
-def read_pdf(
-    data: bytes,
-    *,
-    id: str,
-    name: str,
-    source: str | None = None,
-    kind: str | None = None,
-    config: InputConfig | None = None,
-) -> Document:
+def read_pdf(raw: RawFile) -> Document:
     """Read a PDF.
 
     Args:
-        data: The PDF bytes.
-        id: The document id.
-        name: The file name for messages.
-        source: Stored as ``metadata.source``.
-        kind: Defaults to ``"paper"``.
-        config: Input limits.
+        raw: The PDF bytes, id, name and limits; the kind defaults to ``"paper"``.
 
     Returns:
         A Document with cleaned text, title, metadata (authors, DOI) and sections.
@@ -329,8 +316,8 @@ def read_pdf(
             text (scanned), or its text fails the checks.
         MissingDependencyError: When pypdf is not installed.
     """
-    config = config or InputConfig()
-    reader = _open(data, name)
+    name = raw.name
+    reader = _open(raw.data, name)
     pages = _page_texts(reader, name)
     if not any(pages):
         raise InputError(
@@ -340,11 +327,8 @@ def read_pdf(
     pages = strip_running_lines(pages)
     lines = [line for page in pages for line in page]
     text, sections = assemble(lines_to_blocks(lines, _vocabulary(pages)))
-    check_text(text, name, config)
     first_page = " ".join(pages[0])
     doi = _DOI.search(first_page)
-    metadata = Metadata(doi=doi.group(1) if doi else None, authors=_authors(reader), source=source)
+    metadata = Metadata(doi=doi.group(1) if doi else None, authors=_authors(reader), source=raw.source)
     logger.debug("%s: %d pages, %d sections", name, len(pages), len(sections))
-    return Document(
-        id=id, kind=kind or "paper", title=_title(reader, text), text=text, metadata=metadata, sections=sections
-    )
+    return raw.document(text, default_kind="paper", title=_title(reader, text), metadata=metadata, sections=sections)

@@ -24,9 +24,10 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from sciwire.config import InputConfig
+from sciwire.config import InputConfig, load_config
 from sciwire.document import Document, Metadata
 from sciwire.readers._checks import check_text, normalize_text
+from sciwire.readers.base import RawFile
 from sciwire.readers.sections import Block, assemble, canonical_section_name, parse_heading
 
 logger = logging.getLogger(__name__)
@@ -264,7 +265,7 @@ def read_text(
         kind: ``"paper"`` or ``"news"``.
         id: The document id.
         title: The title; when None, taken from a ``# Title`` or a lone first line.
-        config: Input limits (defaults to :class:`~sciwire.config.InputConfig`).
+        config: Input limits (default: ``[input]`` of :func:`~sciwire.config.load_config`).
         source: Stored as ``metadata.source``.
         name: How messages call the input (defaults to ``id``).
 
@@ -280,7 +281,7 @@ def read_text(
         >>> doc.title, doc.metadata.doi, [s.name for s in doc.sections]
         ('Mice', '10.1/x', ['title', 'methods'])
     """
-    config = config or InputConfig()
+    config = config or load_config().input
     label = name or id
     parsed = _parse(text, title)
     body, sections = assemble(parsed.blocks)
@@ -296,3 +297,9 @@ def read_text(
     )
     logger.debug("%s: %d characters, %d sections", label, len(body), len(sections))
     return Document(id=id, kind=kind, title=parsed.title, text=body, metadata=metadata, sections=sections)
+
+
+def read_text_file(raw: RawFile) -> Document:
+    """Read the bytes of a Markdown or plain-text file (see :func:`read_text`); a paper unless ``raw.kind`` says."""
+    text = raw.decode()
+    return read_text(text, kind=raw.kind or "paper", id=raw.id, config=raw.config, source=raw.source, name=raw.name)
