@@ -1,12 +1,21 @@
-"""What every command shares: config from options, logging, progress bars, error handling."""
+"""What every command shares: config from options, logging, progress bars, error handling.
+
+A command module declares its own arguments and options and decorates its function with
+:func:`command`, which adds ``--config``/``--set`` (and ``--verbose``, ``--gpu`` where asked),
+sets up logging and turns sciwire errors into one red line and exit code 1. The function
+then does one thing: call its library function and print what it returns.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +38,11 @@ SetOpt = Annotated[
 ]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show log messages on stderr.")]
 GpuOpt = Annotated[bool, typer.Option("--gpu", help="Use a CUDA GPU when present; says so when it falls back to CPU.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+JsonTableOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="The store file (default: paths.store / SCIWIRE_STORE).")
+]
 
 
 def setup_logging(verbose: bool) -> None:
@@ -54,6 +68,54 @@ def build_config(config: Path | None, sets: list[str] | None, gpu: bool = False)
     return load_config(config, overrides)
 
 
+@dataclass(frozen=True)
+class Common:
+    """The shared options of one command call (see :func:`command`)."""
+
+    config_file: Path | None = None
+    sets: tuple[str, ...] = ()
+    gpu: bool = False
+
+    def config(self, *overrides: str) -> Config:
+        """The resolved config: file, environment, --set, then ``overrides`` (the command's own options), then --gpu."""
+        return build_config(self.config_file, [*self.sets, *overrides], self.gpu)
+
+
+def command(*, verbose: bool = True, gpu: bool = False) -> Callable[[Callable[..., Any]], Callable[..., None]]:
+    """Give a command the shared options and run its body safely.
+
+    The decorated function declares its own arguments and options and a last parameter
+    ``common: Common``. The command typer sees has those options plus ``--config``, ``--set``
+    and, when asked, ``--gpu`` and ``--verbose``; logging is set up before the function runs.
+
+    Args:
+        verbose: Offer ``--verbose`` (and set up logging).
+        gpu: Offer ``--gpu``.
+    """
+    shared: list[tuple[str, Any, Any]] = [("config", ConfigOpt, None), ("set_", SetOpt, None)]
+    shared += [("gpu", GpuOpt, False)] if gpu else []
+    shared += [("verbose", VerboseOpt, False)] if verbose else []
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., None]:
+        signature = inspect.signature(fn, eval_str=True)
+        own = [p for name, p in signature.parameters.items() if name != "common"]
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        params = own + [inspect.Parameter(name, kind, default=d, annotation=a) for name, a, d in shared]
+
+        @functools.wraps(fn)
+        def run(**kwargs: Any) -> None:
+            if verbose:
+                setup_logging(kwargs.pop("verbose"))
+            common = Common(kwargs.pop("config"), tuple(kwargs.pop("set_") or ()), kwargs.pop("gpu", False))
+            run_safely(lambda: fn(**kwargs, common=common))
+
+        run.__signature__ = signature.replace(parameters=params, return_annotation=None)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in params}
+        return run
+
+    return decorate
+
+
 class RichProgress:
     """Progress bars on stderr when it is a terminal; silent otherwise."""
 
@@ -61,12 +123,15 @@ class RichProgress:
         self._progress = progress
         self._task: Any = None
 
-    def start(self, step: str, total: int) -> None:
+    def start(self, step: str, total: int = 0) -> None:
+        """A new bar; ``total`` 0 when the count is not known (the bar then pulses)."""
         if self._progress is None:
             return
         if self._task is not None:
-            self._progress.update(self._task, completed=self._progress.tasks[-1].total)
-        self._task = self._progress.add_task(step, total=max(total, 1))
+            done = self._progress.tasks[-1]
+            end = done.total or done.completed
+            self._progress.update(self._task, total=end, completed=end)
+        self._task = self._progress.add_task(step, total=total if total > 0 else None)
 
     def advance(self, n: int = 1) -> None:
         if self._progress is not None and self._task is not None:
