@@ -3,8 +3,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sciwire.config import load_config
 from sciwire.document import Document, Sentence
 from sciwire.errors import InputError
+from sciwire.examples import story_paths
+from sciwire.linking.api import link_story
 from sciwire.linking.papers import load_papers
 from sciwire.store import SQLiteStore
 
@@ -39,11 +42,11 @@ def test_bad_inputs(tmp_path):
     with pytest.raises(InputError, match=r"bad.jsonl:2 is not valid JSON"):
         load_papers(bad)
     (tmp_path / "nothing.jsonl").write_text('{"doi": "10.1/x"}\n', encoding="utf-8")
-    with pytest.raises(InputError, match='line 1: a paper needs "title" or "abstract"'):
+    with pytest.raises(InputError, match=r'nothing\.jsonl:1: a paper needs "title" or "abstract"'):
         load_papers(tmp_path / "nothing.jsonl")
     (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
-    with pytest.raises(InputError, match=r"not a folder, a \.jsonl file or a sciwire corpus store"):
-        load_papers(tmp_path / "notes.txt")
+    with pytest.raises(InputError, match=r"notes\.txt has only 1 words"):
+        load_papers(tmp_path / "notes.txt")  # a paper file named directly is read, not skipped
 
 
 def test_papers_from_a_store_file(tmp_path):
@@ -55,7 +58,27 @@ def test_papers_from_a_store_file(tmp_path):
     assert loaded.id == "p1" and len(loaded.sentences) == 2
 
 
+def test_a_folder_skips_unreadable_papers_but_not_bad_records(tmp_path, decoys_jsonl, caplog):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "decoys.jsonl").write_text(decoys_jsonl.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7 truncated")
+    papers = load_papers(folder)
+    assert [p.id for p in papers] == ["decoy-caffeine", "decoy-fasting-glucose", "decoy-night-light"]
+    assert "Skipping" in caplog.text and "broken.pdf" in caplog.text
+    (folder / "more.jsonl").write_text("[1, 2]\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"more\.jsonl:1: expected a JSON object"):
+        load_papers(folder)
+
+
 def test_duplicate_ids_are_made_unique(tmp_path):
     path = tmp_path / "dup.jsonl"
     path.write_text('{"id": "a", "title": "One"}\n{"id": "a", "title": "Two"}\n', encoding="utf-8")
     assert [p.id for p in load_papers(path)] == ["a", "a-2"]
+
+
+def test_linking_to_the_corpus_store_before_it_exists_says_how_to_fill_it(tmp_path):
+    cfg = load_config(environ={"SCIWIRE_STORE": str(tmp_path / "none.sqlite")})
+    with pytest.raises(InputError, match=r"corpus store .*none\.sqlite does not exist yet; fill it with 'sciwire add"):
+        link_story(story_paths()[0], None, cfg)
+    assert not (tmp_path / "none.sqlite").exists()

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sciwire.config import load_config
 from sciwire.document import Document, Section, Sentence
 from sciwire.errors import InputError, OutputError
-from sciwire.store import SQLiteStore
+from sciwire.store import SQLiteStore, is_store_file, list_documents, open_store, remove_documents, store_path
 from sciwire.store.sqlite import fts_query
 
 
@@ -131,3 +132,34 @@ def test_vectors_of_a_second_model_are_added_not_duplicated():
     assert len(keys) == 3 and np.allclose(matrix, vecs(4)[:3])
     with pytest.raises(InputError, match="got 1 vectors for 4 sentences"):
         store.add_vectors("p1", vecs(1), "model-c")
+
+
+def test_iter_documents_yields_stored_documents_by_kind(tmp_path):
+    store = SQLiteStore(":memory:")
+    store.add(make_doc("p1"), vecs(4), "h1", "m")
+    store.add(make_doc("p2").replace(kind="news"), vecs(4), "h2", "m")
+    assert [d.id for d in store.iter_documents()] == ["p1", "p2"]
+    (paper,) = store.iter_documents("paper")
+    assert paper == make_doc("p1") and len(paper.sentences) == 4
+
+
+def test_store_files_are_recognised_by_their_header(tmp_path):
+    path = tmp_path / "s.sqlite"
+    SQLiteStore(path).close()
+    assert is_store_file(path)
+    (tmp_path / "x.jsonl").write_text('{"title": "T"}')
+    assert not is_store_file(tmp_path / "x.jsonl") and not is_store_file(tmp_path / "missing")
+
+
+def test_list_and_remove_the_configured_store(tmp_path):
+    cfg = load_config(environ={"SCIWIRE_STORE": str(tmp_path / "corpus.sqlite")})
+    assert store_path(cfg) == str(tmp_path / "corpus.sqlite") and store_path(cfg, "other.sqlite") == "other.sqlite"
+    with open_store(cfg) as store:
+        store.add(make_doc("p1"), vecs(4), "h1", "m")
+        store.add(make_doc("p2"), vecs(4), "h2", "m")
+    assert [d.id for d in list_documents(cfg)] == ["p1", "p2"]
+    with pytest.raises(InputError, match=r"Not in the store: nope; see 'sciwire list'"):
+        remove_documents(["p1", "nope"], cfg)
+    assert [d.id for d in list_documents(cfg)] == ["p1", "p2"], "nothing is removed when an id is missing"
+    assert remove_documents(["p1", "p1"], cfg) == 1
+    assert [d.id for d in list_documents(cfg)] == ["p2"]

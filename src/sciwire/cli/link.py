@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from sciwire.cli.common import ConfigOpt, SetOpt, VerboseOpt, build_config, out_console, run_safely, setup_logging
+from sciwire.cli.common import Common, JsonOpt, command, out_console
+from sciwire.errors import InputError
 
 
+@command()
 def link_cli(
     story: Annotated[Path, typer.Argument(help="The news story (HTML, text or Document JSON).")],
     papers: Annotated[
@@ -20,30 +22,22 @@ def link_cli(
     ] = None,
     corpus: Annotated[bool, typer.Option("--corpus", help="Use the corpus store (paths.store) as the papers.")] = False,
     top: Annotated[int | None, typer.Option("--top", "-k", min=1, max=100, help="How many papers to show.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    as_json: JsonOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Rank the papers STORY is most likely about, with the evidence for each."""
-    setup_logging(verbose)
+    from sciwire.linking.api import link_story
 
-    def body() -> None:
-        from sciwire.errors import InputError
-        from sciwire.linking.api import link_story
-
-        if (papers is None) == (not corpus):
-            raise InputError("Give the papers with --papers PATH, or --corpus for the corpus store (one of the two)")
-        cfg = build_config(config, set_)
-        matches = link_story(story, papers if papers is not None else Path(cfg.paths.store), cfg, top)
-        if as_json:
-            typer.echo(json.dumps([m.to_dict() for m in matches], indent=1, ensure_ascii=False))
-            return
-        for m in matches:
-            title = f" {escape(m.title[:80])}" if m.title else ""
-            doi = f" doi:{escape(m.doi)}" if m.doi else ""
-            out_console.print(f"[bold]{m.rank}. {escape(m.paper_id)}[/]{title}{doi}  p={m.probability:.2f}")
-            for reason in m.reasons:
-                out_console.print(f"   - {escape(reason)}")
-
-    run_safely(body)
+    if (papers is None) == (not corpus):
+        raise InputError("Give the papers with --papers PATH, or --corpus for the corpus store (one of the two)")
+    matches = link_story(story, papers, common.config(), top)
+    if as_json:
+        typer.echo(json.dumps([m.to_dict() for m in matches], indent=1, ensure_ascii=False))
+        return
+    for m in matches:
+        title = f" {escape(m.title[:80])}" if m.title else ""
+        doi = f" doi:{escape(m.doi)}" if m.doi else ""
+        out_console.print(f"[bold]{m.rank}. {escape(m.paper_id)}[/]{title}{doi}  p={m.probability:.2f}")
+        for reason in m.reasons:
+            out_console.print(f"   - {escape(reason)}")

@@ -1,14 +1,22 @@
-"""``ask()``: the library function behind ``sciwire ask``, over one paper or the corpus store."""
+"""The library functions behind ``sciwire ask`` and ``sciwire add``: answers from one paper or the corpus store.
+
+The corpus store is QA's: :func:`add_papers` reads, splits, embeds and stores papers with
+their discourse roles (so answers can say "a result", "a method"); :func:`ask` answers from
+it, or from one paper read into a temporary store.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 
 from sciwire.backends.embeddings import Embedder
-from sciwire.config import Config
+from sciwire.config import Config, load_config
 from sciwire.errors import InputError
 from sciwire.qa.retrieval import Answer, Retriever, check_question
-from sciwire.store import SQLiteStore, Store, add_files, open_store
+from sciwire.readers.collection import collection_files
+from sciwire.store import AddResult, SQLiteStore, Store, add_files, open_store
 
 
 def make_embedder(config: Config) -> Embedder:
@@ -16,36 +24,84 @@ def make_embedder(config: Config) -> Embedder:
     return Embedder.from_config(config)
 
 
+def _add(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    config: Config,
+    embedder: Embedder,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[AddResult]:
+    from sciwire.discourse.step import store_enricher  # roles for the answers (discourse.enabled)
+
+    enrich = store_enricher(config, embedder.model_key)
+    return add_files(store, paths, config, embedder, on_progress=on_progress, enrich=enrich)
+
+
+def add_papers(
+    paths: Iterable[str | os.PathLike[str]],
+    config: Config | None = None,
+    store: str | os.PathLike[str] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[AddResult]:
+    """Add papers (files or folders) to the corpus store; unchanged files are skipped.
+
+    Args:
+        paths: Files and folders (which files of a folder count: see
+            :func:`sciwire.readers.collection.collection_files`).
+        config: Settings (default: :func:`~sciwire.config.load_config`).
+        store: The store file (default: ``paths.store``).
+        on_progress: Called with 1 after each file.
+
+    Returns:
+        One :class:`~sciwire.store.AddResult` per file, in order; a file that cannot be read is
+        ``failed`` with the reason, and the others are added all the same.
+
+    Raises:
+        InputError: When a path does not exist (then nothing is added).
+    """
+    config = config or load_config()
+    files = collection_files(paths, records=False)  # a missing path fails before the store file is made
+    embedder = make_embedder(config)
+    with open_store(config, store) as corpus:
+        return _add(corpus, files, config, embedder, on_progress)
+
+
 def ask(
     question: str,
     *,
     paper: str | os.PathLike[str] | None = None,
-    store: Store | None = None,
+    store: Store | str | os.PathLike[str] | None = None,
     config: Config | None = None,
     top_k: int | None = None,
     mode: str = "hybrid",
 ) -> list[Answer]:
     """Answer ``question`` from one paper file, or from a corpus store (the configured one by default).
 
-    Raises:
-        InputError: On an empty or non-English question, an empty corpus or an unreadable paper.
-    """
-    config = config or Config()
-    check_question(question)
-    embedder = make_embedder(config)
-    if paper is not None:
-        from sciwire.discourse.step import store_enricher  # roles for the answers (discourse.enabled)
+    Args:
+        question: The question, in English.
+        paper: Answer from this paper only.
+        store: A store, or its file (default: ``paths.store``); not with ``paper``.
+        config: Settings (default: :func:`~sciwire.config.load_config`).
+        top_k: How many answers (default ``qa.top_k``).
+        mode: ``hybrid``, ``bm25`` or ``dense``.
 
-        enrich = store_enricher(config, embedder.model_key)
-        with SQLiteStore(":memory:") as temp:
-            (result,) = add_files(temp, [paper], config, embedder, enrich=enrich)
+    Raises:
+        InputError: On an empty or non-English question, both a paper and a store, an empty
+            corpus or an unreadable paper.
+    """
+    config = config or load_config()
+    check_question(question)
+    if paper is not None and store is not None:
+        raise InputError("Give either a paper or a store to answer from, not both")
+    embedder = make_embedder(config)
+    with ExitStack() as stack:
+        if paper is not None:
+            corpus: Store = stack.enter_context(SQLiteStore(":memory:"))
+            (result,) = _add(corpus, [paper], config, embedder)
             if result.status == "failed":
                 raise InputError(result.message)
-            return Retriever(temp, embedder, config.qa).ask(question, top_k, mode)
-    own = store is None
-    corpus = store if store is not None else open_store(config)
-    try:
+        elif isinstance(store, Store):
+            corpus = store
+        else:
+            corpus = stack.enter_context(open_store(config, store))
         return Retriever(corpus, embedder, config.qa).ask(question, top_k, mode)
-    finally:
-        if own:
-            corpus.close()

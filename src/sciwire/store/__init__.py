@@ -1,8 +1,9 @@
 """The corpus store: analysed documents and sentence embeddings kept between runs (SQLite)."""
 
 from sciwire.store.base import SentenceHit, Store, StoredDocument
-from sciwire.store.ingest import AddResult, add_files, collect_files, open_store
-from sciwire.store.sqlite import SQLiteStore
+from sciwire.store.corpus import list_documents, open_store, remove_documents, store_path
+from sciwire.store.ingest import AddResult, add_files
+from sciwire.store.sqlite import SQLiteStore, is_store_file
 
 __all__ = [
     "AddResult",
@@ -11,6 +12,9 @@ __all__ = [
     "Store",
     "StoredDocument",
     "add_files",
-    "collect_files",
+    "is_store_file",
+    "list_documents",
     "open_store",
+    "remove_documents",
+    "store_path",
 ]

@@ -76,6 +76,16 @@ class Store(ABC):
     def documents(self) -> list[StoredDocument]:
         """Every stored document, oldest first."""
 
+    def iter_documents(self, kind: str | None = None) -> Iterator[Document]:
+        """Every stored Document (with its sentences and layers), oldest first.
+
+        Args:
+            kind: Only documents of this kind (``"paper"`` or ``"news"``); None: all.
+        """
+        for row in self.documents():
+            if kind is None or row.kind == kind:
+                yield self.get(row.id)
+
     @abstractmethod
     def sentence_text(self, doc_id: str, index: int) -> str:
         """The text of one stored sentence."""

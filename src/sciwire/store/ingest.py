@@ -1,7 +1,8 @@
 """Add files to a store: read, split sentences, embed, store — one transaction per document.
 
-Re-adding a file whose bytes are unchanged is a no-op (SHA-256 content hash), checked
-before the file is even parsed.
+Which files of a folder count is decided by :func:`sciwire.readers.collection.collection_files`
+(one Document per file: no JSONL or Atom). Re-adding a file whose bytes are unchanged is a
+no-op (SHA-256 content hash), checked before the file is even parsed.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import TYPE_CHECKING
 
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
-from sciwire.config import Config
-from sciwire.errors import InputError, SciwireError
+from sciwire.config import Config, load_config
+from sciwire.errors import SciwireError
 from sciwire.nlp import annotate_many
-from sciwire.readers import EXTENSIONS, read
+from sciwire.readers import read
+from sciwire.readers.collection import collection_files
 from sciwire.store.base import Store
-from sciwire.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     import numpy as np
@@ -41,28 +42,6 @@ class AddResult:
     status: str
     doc_id: str | None = None
     message: str = ""
-
-
-def open_store(config: Config, path: str | os.PathLike[str] | None = None) -> Store:
-    """The configured store (``paths.store``), or the one at ``path``."""
-    return SQLiteStore(path or config.paths.store)
-
-
-def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files given directly, plus every file with a known extension inside given folders.
-
-    Raises:
-        InputError: When a path does not exist.
-    """
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise InputError(f"{p} does not exist; give files or folders of papers")
-    return out
 
 
 def _hash(path: Path) -> str:
@@ -86,7 +65,7 @@ def add_files(
     Args:
         store: Where to add.
         paths: Files or folders.
-        config: Models and input limits.
+        config: Models and input limits (default: :func:`~sciwire.config.load_config`).
         embedder: A warm embedder to reuse (else one is made from the config).
         on_progress: Called with 1 after each file.
         enrich: Adds layers to a read, annotated document given its sentence vectors (e.g.
@@ -95,9 +74,9 @@ def add_files(
     Returns:
         One :class:`AddResult` per file, in order.
     """
-    config = config or Config()
+    config = config or load_config()
     embedder = embedder or Embedder.from_config(config)
-    files = collect_files(paths)
+    files = collection_files(paths, records=False)
     results: dict[int, AddResult] = {}
     todo: list[tuple[int, Path, str]] = []
     for i, path in enumerate(files):

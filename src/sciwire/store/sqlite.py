@@ -57,6 +57,15 @@ CREATE VIRTUAL TABLE IF NOT EXISTS sentences_fts USING fts5(
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+def is_store_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is an SQLite database file (what :class:`SQLiteStore` writes), by its header."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def fts_query(text: str) -> str:
     """A safe FTS5 query from free text: every word quoted, OR-ed (BM25 ranks the rest)."""
     words = dict.fromkeys(w.lower() for w in _TOKEN.findall(text) if len(w) > 1 or w.isdigit())
