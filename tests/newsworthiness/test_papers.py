@@ -1,4 +1,7 @@
-"""Reading papers: JSONL, JSON lists, arXiv Atom (defused), paper files, folders; normalisation."""
+"""Papers to rank from JSONL, JSON lists, arXiv Atom, paper files and folders; normalisation.
+
+How collections are read is tested in tests/readers/test_collection.py; here: what a Paper gets.
+"""
 
 from __future__ import annotations
 
@@ -8,51 +11,24 @@ import pytest
 
 from sciwire.errors import InputError
 from sciwire.examples import paper_path
-from sciwire.newsworthiness.papers import Paper, normalise_abstract, parse_atom, read_papers
+from sciwire.newsworthiness.papers import Paper, normalise_abstract, read_papers
+from tests.readers.test_collection import ATOM
 
-ATOM = """<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
-  <title>arXiv Query</title>
-  <entry>
-    <id>http://arxiv.org/abs/2401.00001v1</id>
-    <published>2024-01-01T00:00:00Z</published>
-    <title>Dogs   walk their
-      owners</title>
-    <summary>We show that dog owners walk more and sleep better.</summary>
-    <author><name>A. Person</name></author>
-    <arxiv:comment>Code at https://github.com/example/dogs</arxiv:comment>
-    <arxiv:primary_category term="q-bio.PE"/>
-    <category term="q-bio.PE"/><category term="stat.AP"/>
-    <link href="http://arxiv.org/abs/2401.00001v1" rel="alternate"/>
-  </entry>
-  <entry>
-    <id>http://arxiv.org/abs/2401.00002v2</id>
-    <title>A bound on &lt;b&gt; Chern characters</title>
-    <summary>We prove a bound.</summary>
-    <arxiv:doi>10.1000/xyz</arxiv:doi>
-  </entry>
-</feed>
-"""
+__all__ = ["ATOM"]  # the CLI tests rank this feed too
 
 
-def test_atom_export():
-    papers = parse_atom(ATOM.encode(), "feed.xml")
-    assert [p.id for p in papers] == ["2401.00001v1", "2401.00002v2"]
-    first = papers[0]
-    assert first.title == "Dogs walk their owners"
-    assert first.categories == ("q-bio.PE", "stat.AP")
-    assert "github.com/example/dogs" in first.text and first.date.startswith("2024")
-    assert papers[1].title == "A bound on <b> Chern characters" and papers[1].doi == "10.1000/xyz"
-
-
-def test_atom_refuses_hostile_and_foreign_xml():
-    bomb = '<?xml version="1.0"?><!DOCTYPE f [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><feed>&b;</feed>'
-    with pytest.raises(InputError, match="refused hostile XML"):
-        parse_atom(bomb.encode())
-    with pytest.raises(InputError, match="expected an Atom <feed>"):
-        parse_atom(b"<rss/>")
-    with pytest.raises(InputError, match="not well-formed"):
-        parse_atom(b"<feed")
+def test_record_and_atom_fields_reach_the_features(tmp_path):
+    record = {"id": "r1", "title": "Dogs", "abstract": "Dog owners walk more.", "text": "Code at github.com/x/y.",
+              "categories": ["q-bio.PE"], "doi": "10.1/d", "batch": 7}  # fmt: skip
+    (tmp_path / "r.jsonl").write_text(json.dumps(record))
+    (tmp_path / "feed.atom").write_text(ATOM)
+    first, *atom = read_papers([tmp_path / "r.jsonl", tmp_path / "feed.atom"])
+    assert (first.id, first.title, first.abstract, first.doi) == ("r1", "Dogs", "Dog owners walk more.", "10.1/d")
+    assert "github.com/x/y" in first.text and first.categories == ("q-bio.PE",) and first.extra == {"batch": 7}
+    assert first.source.endswith("r.jsonl:1")
+    assert atom[0].categories == ("q-bio.PE", "stat.AP") and atom[0].date.startswith("2024")
+    assert atom[0].abstract == "We show that dog owners walk more and sleep better."
+    assert "github.com/example/dogs" in atom[0].text and atom[0].url == "http://arxiv.org/abs/2401.00001v1"
 
 
 def test_jsonl_json_list_folder_and_file(tmp_path):
@@ -78,11 +54,11 @@ def test_bad_inputs(tmp_path):
         read_papers([tmp_path / "missing.jsonl"])
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "abstract": "x"}\n{oops\n')
-    with pytest.raises(InputError, match="line 2 is not valid JSON"):
+    with pytest.raises(InputError, match=r"bad\.jsonl:2 is not valid JSON"):
         read_papers([bad])
     noid = tmp_path / "noid.jsonl"
     noid.write_text('{"title": "x", "abstract": "y"}\n')
-    with pytest.raises(InputError, match="needs an 'id'"):
+    with pytest.raises(InputError, match=r"noid\.jsonl:1: a paper needs an 'id'"):
         read_papers([noid])
     dupes = tmp_path / "dupes.jsonl"
     dupes.write_text('{"id": "a", "abstract": "x"}\n{"id": "a", "abstract": "y"}\n')

@@ -150,7 +150,9 @@ class Featurizer:
         use_claim_strength: Add ``claim_strength`` when ``sciwire.fidelity`` provides it.
 
     Example:
-        >>> feat = Featurizer(Embedder(), embed_words=96)
+        >>> from sciwire.backends.embeddings import Embedder
+        >>> from sciwire.config import load_config
+        >>> feat = Featurizer(Embedder.from_config(load_config()), embed_words=96)  # cheap: loads on first use
         >>> feat.names()[:3]
         ['words', 'words_per_sentence', 'syllables_per_word']
     """

@@ -120,7 +120,9 @@ class NewsValueScorer:
         topics: Topics (name -> descriptions); defaults to :data:`TOPICS`.
 
     Example:
-        >>> scorer = NewsValueScorer(Embedder())          # cheap: descriptions embed on first use
+        >>> from sciwire.backends.embeddings import Embedder
+        >>> from sciwire.config import load_config
+        >>> scorer = NewsValueScorer(Embedder.from_config(load_config()))  # cheap: descriptions embed on first use
         >>> scorer.names()[:2]
         ['nv_actuality', 'nv_surprise']
     """

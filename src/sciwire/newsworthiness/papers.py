@@ -1,16 +1,10 @@
-"""Papers to rank: a title, an abstract and metadata, read from files, folders, JSONL or arXiv Atom.
+"""Papers to rank: a title, an abstract and metadata, derived from a read Document.
 
-A :class:`Paper` is what the newsworthiness features read. Papers come from
-
-- a **JSONL** file (``.jsonl``): one object per line, ``{"id", "title", "abstract"}`` and
-  optional ``categories`` (list), ``venue``, ``date``, ``doi``, ``url``, ``authors`` (list)
-  and ``text`` (more of the paper, e.g. its data availability statement); a **JSON** file
-  holding a list of such objects works too;
-- an **arXiv API Atom export** (``<feed xmlns="http://www.w3.org/2005/Atom">``, parsed with
-  defusedxml): title, summary, categories, DOI, journal reference, comment and links;
-- **paper files** (PDF, JATS XML, Markdown/text, Document JSON) through :func:`sciwire.readers.read`:
-  the abstract section when the reader found one, else the first 300 words;
-- a **folder**: every file above inside it (sorted, not recursive into hidden folders).
+A :class:`Paper` is what the newsworthiness features read. :func:`read_papers` reads paper
+files, folders, JSONL files (or JSON lists) and arXiv Atom exports with
+:func:`sciwire.readers.collection.read_collection` (every record needs an ``id``) and turns
+each Document into a Paper with :func:`paper_from_document`: the abstract section when the
+reader found one, else the first 300 words, plus the record's categories.
 
 :func:`normalise_abstract` removes publisher formatting (an "Abstract" prefix,
 structured-abstract headings such as "BACKGROUND:", hard line breaks) so that features see
@@ -23,23 +17,20 @@ Example:
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sciwire.config import InputConfig
 from sciwire.document import Document, Section
-from sciwire.errors import InputError, MissingDependencyError
+from sciwire.errors import InputError
+from sciwire.readers.collection import read_collection
 
 logger = logging.getLogger(__name__)
-
-ATOM = "{http://www.w3.org/2005/Atom}"
-ARXIV = "{http://arxiv.org/schemas/atom}"
 #: Structured-abstract headings removed by :func:`normalise_abstract` (matched case-insensitively).
 HEADINGS = (
     "background and aims",
@@ -104,7 +95,6 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _PREFIX = re.compile(r"^\s*(?:abstract|summary)\b\s*[:.\-–—]?\s*", re.IGNORECASE)
-_JSON_SUFFIXES = (".jsonl", ".ndjson")
 
 
 @dataclass(frozen=True)
@@ -151,38 +141,6 @@ class Paper:
         """Number of words in the title and abstract."""
         return len(f"{self.title} {self.abstract}".split())
 
-    @classmethod
-    def from_dict(cls, row: Mapping[str, Any], where: str = "") -> Paper:
-        """A paper from a JSON object (see the module docstring for the fields).
-
-        Raises:
-            InputError: When ``id`` is missing or a field has the wrong type.
-        """
-        if not isinstance(row, Mapping):
-            raise InputError(f"{where}: expected a JSON object with id, title and abstract, got {type(row).__name__}")
-        if row.get("id") in (None, ""):
-            raise InputError(f"{where}: a paper needs an 'id'; got the keys {sorted(row)}")
-        cats = row.get("categories") or row.get("terms") or ()
-        if isinstance(cats, str):
-            cats = [c for c in re.split(r"[\s,;]+", cats) if c]
-        known = {"id", "title", "abstract", "categories", "terms", "venue", "date", "doi", "url", "text", "authors"}
-        try:
-            return cls(
-                id=str(row["id"]),
-                title=str(row.get("title") or ""),
-                abstract=str(row.get("abstract") or row.get("summary") or ""),
-                categories=tuple(cats),
-                venue=str(row.get("venue") or ""),
-                date=str(row.get("date") or ""),
-                doi=str(row.get("doi") or ""),
-                url=str(row.get("url") or ""),
-                text=str(row.get("text") or ""),
-                source=where,
-                extra={k: v for k, v in row.items() if k not in known},
-            )
-        except InputError as exc:
-            raise InputError(f"{where}: {exc}") from exc
-
 
 def normalise_abstract(text: str) -> str:
     """The abstract without publisher formatting: prefix, structured headings, line breaks.
@@ -193,113 +151,6 @@ def normalise_abstract(text: str) -> str:
     text = _PREFIX.sub("", text.strip())
     text = _HEADING.sub(" ", text)
     return " ".join(text.split())
-
-
-# ---- readers ------------------------------------------------------------------------------
-def read_jsonl(path: str | os.PathLike[str]) -> list[Paper]:
-    """Papers from a JSONL file (or a JSON list).
-
-    Raises:
-        InputError: On invalid JSON, a line that is not an object or a paper without an id.
-    """
-    path = Path(path)
-    raw = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".json" or raw.lstrip().startswith("["):
-        try:
-            rows = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path} is not valid JSON: {exc}") from exc
-        if not isinstance(rows, list):
-            raise InputError(f"{path}: expected a JSON list of papers, got {type(rows).__name__}")
-        return [Paper.from_dict(row, f"{path.name}[{i}]") for i, row in enumerate(rows)]
-    papers = []
-    for n, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path.name} line {n} is not valid JSON: {exc}") from exc
-        papers.append(Paper.from_dict(row, f"{path.name}:{n}"))
-    return papers
-
-
-def _text(node: Any, tag: str) -> str:
-    child = node.find(tag)
-    return " ".join((child.text or "").split()) if child is not None else ""
-
-
-def parse_atom(data: bytes | str, name: str = "atom") -> list[Paper]:
-    """Papers from an arXiv API Atom feed (defusedxml: entity expansion and DTDs are refused).
-
-    Raises:
-        InputError: When the XML is malformed, hostile or not an Atom feed.
-    """
-    try:
-        from defusedxml import ElementTree
-        from defusedxml.common import DefusedXmlException
-    except ImportError as exc:  # pragma: no cover - a core dependency
-        raise MissingDependencyError("defusedxml", "Reading arXiv Atom exports") from exc
-    try:
-        root = ElementTree.fromstring(data)
-    except DefusedXmlException as exc:
-        raise InputError(f"{name}: refused hostile XML ({type(exc).__name__})") from exc
-    except ElementTree.ParseError as exc:
-        raise InputError(f"{name} is not well-formed XML: {exc}") from exc
-    if root.tag != f"{ATOM}feed":
-        raise InputError(f"{name}: expected an Atom <feed> (arXiv API export), got <{root.tag}>")
-    papers = []
-    for i, entry in enumerate(root.iter(f"{ATOM}entry")):
-        url = _text(entry, f"{ATOM}id")
-        arxiv_id = re.sub(r"^https?://arxiv\.org/abs/", "", url) or f"entry-{i + 1}"
-        links = [ln.get("href", "") for ln in entry.iter(f"{ATOM}link")]
-        primary = entry.find(f"{ARXIV}primary_category")
-        cats = [primary.get("term", "")] if primary is not None else []
-        cats += [c.get("term", "") for c in entry.iter(f"{ATOM}category") if c.get("term") not in cats]
-        comment = _text(entry, f"{ARXIV}comment")
-        papers.append(
-            Paper(
-                id=arxiv_id,
-                title=_text(entry, f"{ATOM}title"),
-                abstract=_text(entry, f"{ATOM}summary"),
-                categories=tuple(c for c in cats if c),
-                venue=_text(entry, f"{ARXIV}journal_ref"),
-                date=_text(entry, f"{ATOM}published"),
-                doi=_text(entry, f"{ARXIV}doi"),
-                url=url,
-                text=" ".join([comment, *links]).strip(),
-                source=name,
-            )
-        )
-    if not papers:
-        logger.warning("%s: the Atom feed has no <entry>", name)
-    return papers
-
-
-def _is_atom(path: Path) -> bool:
-    if path.suffix.lower() == ".atom":
-        return True
-    if path.suffix.lower() != ".xml":
-        return False
-    with path.open("rb") as fh:
-        head = fh.read(2048)
-    return b"http://www.w3.org/2005/Atom" in head and b"<feed" in head
-
-
-def _is_paper_list(path: Path) -> bool:
-    if path.suffix.lower() in _JSON_SUFFIXES:
-        return True
-    if path.suffix.lower() != ".json":
-        return False
-    with path.open("rb") as fh:
-        return fh.read(256).lstrip().startswith(b"[")
-
-
-def paper_from_file(path: str | os.PathLike[str], config: InputConfig | None = None) -> Paper:
-    """One paper from a document file: its abstract section, else its first 300 words."""
-    from sciwire.readers import read
-
-    return paper_from_document(read(path, kind="paper", config=config), os.fspath(path))
 
 
 def _strip_heading(doc: Document, section: Section) -> tuple[int, int]:
@@ -326,8 +177,20 @@ def abstract_range(doc: Document) -> tuple[int, int]:
     return (start + match[0].start(), start + match[-1].end()) if match else (0, 0)
 
 
-def paper_from_document(doc: Document, source: str = "") -> Paper:
-    """The :class:`Paper` of a read Document: title, abstract (see :func:`abstract_range`), metadata."""
+def paper_from_document(
+    doc: Document, source: str = "", categories: Sequence[str] = (), extra: Mapping[str, Any] | None = None
+) -> Paper:
+    """The :class:`Paper` of a read Document: title, abstract (see :func:`abstract_range`), metadata.
+
+    Args:
+        doc: The Document (a paper file, or a record or Atom entry of a collection).
+        source: Where it was read from (default: ``metadata.source``).
+        categories: Subject categories (a record's ``categories``), for the field features.
+        extra: A record's other fields, kept on the Paper.
+
+    Returns:
+        The Paper; its ``text`` is the whole document text (searched for code and data availability).
+    """
     start, end = abstract_range(doc)
     abstract = doc.text[start:end].strip()
     meta = doc.metadata
@@ -335,46 +198,31 @@ def paper_from_document(doc: Document, source: str = "") -> Paper:
         id=doc.id,
         title=doc.title,
         abstract=abstract,
+        categories=tuple(categories),
         venue=meta.venue or "",
         date=meta.date or "",
         doi=meta.doi or "",
         url=meta.url or "",
         text=doc.text,
         source=source or meta.source or "",
+        extra=dict(extra or {}),
     )
-
-
-def _files(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
-            yield path
 
 
 def read_papers(paths: Iterable[str | os.PathLike[str]], config: InputConfig | None = None) -> list[Paper]:
     """Papers from files, folders, JSONL/JSON lists and arXiv Atom exports, in the order given.
 
     Raises:
-        InputError: When a path does not exist, nothing readable is found, or ids repeat.
+        InputError: When a path does not exist, a file or a record cannot be read, a record has
+            no ``id``, nothing readable is found, or ids repeat.
     """
-    paths = list(paths)
-    papers: list[Paper] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{path} does not exist; give paper files, a folder, a JSONL file or an Atom export")
-        for file in _files(path) if path.is_dir() else [path]:
-            if _is_paper_list(file):
-                papers.extend(read_jsonl(file))
-            elif _is_atom(file):
-                papers.extend(parse_atom(file.read_bytes(), file.name))
-            else:
-                papers.append(paper_from_file(file, config))
-    if not papers:
-        raise InputError(f"No papers found in {', '.join(map(str, paths))}")
-    seen: dict[str, int] = {}
-    for paper in papers:
-        seen[paper.id] = seen.get(paper.id, 0) + 1
-    dupes = sorted(i for i, n in seen.items() if n > 1)
+    entries = read_collection(list(paths), kind="paper", config=config, require_id=True)
+    papers = [paper_from_document(e.document, categories=e.categories, extra=e.extra) for e in entries]
+    counts = Counter(p.id for p in papers)
+    dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
-        raise InputError(f"Paper ids must be unique; repeated: {', '.join(dupes[:10])}")
+        raise InputError(
+            f"Paper ids must be unique; repeated: {', '.join(dupes[:10])}. Give every record its own id "
+            "(two paper files with the same name also repeat one)"
+        )
     return papers

@@ -1,8 +1,8 @@
 """Rank papers by newsworthiness: features -> model -> score, confidence and reasons.
 
 Example:
-    >>> from sciwire.config import Config
-    >>> ranker = Ranker(Config())                          # cheap: models load on first use
+    >>> from sciwire.config import load_config
+    >>> ranker = Ranker(load_config())                     # cheap: models load on first use
     >>> ranking = ranker.rank(read_papers(["papers.jsonl"]), top=10)   # doctest: +SKIP
     >>> print(ranking.papers[0].reasons[0])                             # doctest: +SKIP
     + health topic
