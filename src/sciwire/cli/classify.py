@@ -2,65 +2,52 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sciwire.cli.common import ConfigOpt, SetOpt, VerboseOpt, build_config, progress_bars, run_safely, setup_logging
+from sciwire.cli.common import Common, command, progress_bars
+
+if TYPE_CHECKING:
+    from sciwire.discourse.api import SentenceRole
 
 
+@command()
 def classify_cli(
     file: Annotated[Path, typer.Argument(help="A paper: PDF, JATS XML, Markdown/text or Document JSON.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per sentence.")] = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="Also print why (words, similar training sentences).")
     ] = False,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Print the Core Scientific Concept of every sentence (and the rhetorical role of abstract sentences)."""
-    setup_logging(verbose)
+    from sciwire.discourse.api import classify_file, sentence_roles
 
-    def body() -> None:
-        import json
+    with progress_bars() as progress:
+        progress.start("Embedding sentences")
+        doc = classify_file(file, common.config(), progress.advance)
+    for row in sentence_roles(doc):
+        if as_json:
+            typer.echo(json.dumps(row.to_dict(explain), ensure_ascii=False))
+        else:
+            typer.echo(_line(row, explain))
 
-        from sciwire.analysis import ABSTRACT_ROLES, DISCOURSE
-        from sciwire.discourse.api import classify_file
-        from sciwire.discourse.labels import ABSTRACT, CORESC
 
-        cfg = build_config(config, set_)
-        with progress_bars() as progress:
-            progress.start("Embedding sentences", 0)
-            doc = classify_file(file, cfg, progress.advance)
-        abstract = {span.attrs["sentence"]: span for span in doc.layer(ABSTRACT_ROLES)}
-        for span in doc.layer(DISCOURSE):
-            index = span.attrs["sentence"]
-            extra = abstract.get(index)
-            text = doc.span_text(span)
-            if as_json:
-                row = {
-                    "sentence": index,
-                    "role": span.label,
-                    "name": CORESC.name(span.label),
-                    "probability": span.score,
-                    "abstract_role": extra.label if extra else None,
-                    "text": text,
-                }
-                if explain:
-                    row["explanation"] = span.attrs.get("explanation")
-                typer.echo(json.dumps(row, ensure_ascii=False))
-                continue
-            role = f"{CORESC.name(span.label):<11} {span.score or 0:.2f}"
-            if extra is not None:
-                role += f"  [{ABSTRACT.name(extra.label)} {extra.score or 0:.2f}]"
-            short = text if len(text) <= 90 else text[:87] + "..."
-            typer.echo(f"{index:>4}  {role:<36}  {short}")
-            if explain:
-                expl = span.attrs.get("explanation") or {}
-                words = ", ".join(f"{w} ({c:+.2f})" for w, c in expl.get("lexical", []))
-                similar = ", ".join(f"{CORESC.name(lab)} {sim:.2f}" for _, lab, sim in expl.get("neighbours", []))
-                typer.echo(f"{'':>6}why: {words or '-'}; context {expl.get('context', 0):+.2f}; similar: {similar}")
+def _line(row: SentenceRole, explain: bool) -> str:
+    role = f"{row.name:<11} {row.probability or 0:.2f}"
+    if row.abstract_name is not None:
+        role += f"  [{row.abstract_name} {row.abstract_probability or 0:.2f}]"
+    short = row.text if len(row.text) <= 90 else row.text[:87] + "..."
+    line = f"{row.sentence:>4}  {role:<36}  {short}"
+    if not explain:
+        return line
+    from sciwire.discourse.labels import CORESC
 
-    run_safely(body)
+    expl = row.explanation or {}
+    words = ", ".join(f"{w} ({c:+.2f})" for w, c in expl.get("lexical", []))
+    similar = ", ".join(f"{CORESC.name(lab)} {sim:.2f}" for _, lab, sim in expl.get("neighbours", []))
+    return f"{line}\n{'':>6}why: {words or '-'}; context {expl.get('context', 0):+.2f}; similar: {similar}"

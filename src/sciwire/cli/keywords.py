@@ -7,19 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
-from sciwire.cli.common import (
-    ConfigOpt,
-    SetOpt,
-    VerboseOpt,
-    build_config,
-    out_console,
-    progress_bars,
-    run_safely,
-    setup_logging,
-)
+from sciwire.cli.common import Common, JsonTableOpt, command, out_console, progress_bars
 
 
+@command()
 def keywords_cli(
     files: Annotated[list[Path], typer.Argument(help="Papers or stories (PDF, JATS XML, HTML, Markdown/text, JSON).")],
     top: Annotated[int | None, typer.Option("--top", "-n", min=1, max=1000, help="Keyphrases per file.")] = None,
@@ -27,39 +21,27 @@ def keywords_cli(
         str | None,
         typer.Option("--method", "-m", help="combined (default), fast, graph, statistical or embedding."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    as_json: JsonTableOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Print the keyphrases of each FILE, best first."""
-    setup_logging(verbose)
+    from sciwire.keyphrases.api import keywords_for_files
 
-    def body() -> None:
-        from rich.markup import escape
-        from rich.table import Table
-
-        from sciwire.keyphrases.api import keywords_for_files
-
-        sets = list(set_ or [])
-        if top is not None:
-            sets.append(f"keyphrases.top={top}")
-        if method is not None:
-            sets.append(f'keyphrases.method="{method}"')
-        cfg = build_config(config, sets)
-        with progress_bars() as progress:
-            progress.start("Keyphrases", len(files))
-            results = keywords_for_files(files, cfg, progress.advance)
-        if as_json:
-            typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
-            return
-        for r in results:
-            table = Table(title=escape(f"{r.path} ({cfg.keyphrases.method})"), title_justify="left")
-            for col in ("#", "keyphrase", "score", "count"):
-                table.add_column(col, justify="right" if col != "keyphrase" else "left")
-            for i, k in enumerate(r.keyphrases, 1):
-                label = f"{k.text} ({k.acronym})" if k.acronym else k.text
-                table.add_row(str(i), escape(label), f"{k.score:.3f}", str(k.count))
-            out_console.print(table)
-
-    run_safely(body)
+    sets = [f"keyphrases.top={top}"] if top is not None else []
+    sets += [f'keyphrases.method="{method}"'] if method is not None else []
+    cfg = common.config(*sets)
+    with progress_bars() as progress:
+        progress.start("Keyphrases", len(files))
+        results = keywords_for_files(files, cfg, progress.advance)
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
+        return
+    for r in results:
+        table = Table(title=escape(f"{r.path} ({cfg.keyphrases.method})"), title_justify="left")
+        for col in ("#", "keyphrase", "score", "count"):
+            table.add_column(col, justify="right" if col != "keyphrase" else "left")
+        for i, k in enumerate(r.keyphrases, 1):
+            label = f"{k.text} ({k.acronym})" if k.acronym else k.text
+            table.add_row(str(i), escape(label), f"{k.score:.3f}", str(k.count))
+        out_console.print(table)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
 from sciwire.cli.analyze import analyze_cli
@@ -24,18 +27,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command("analyze")(analyze_cli)
-app.command("read")(read_cli)
-app.command("classify")(classify_cli)
-app.command("demo")(demo_cli)
-app.command("add")(add_cli)
-app.command("list")(list_cli)
-app.command("remove")(remove_cli)
-app.command("ask")(ask_cli)
-app.command("check")(check_cli)
-app.command("keywords")(keywords_cli)
-app.command("link")(link_cli)
-app.command("rank")(rank_cli)
+#: Command names and their functions, in the order ``sciwire --help`` lists them.
+COMMANDS: dict[str, Callable[..., Any]] = {
+    "analyze": analyze_cli,
+    "read": read_cli,
+    "classify": classify_cli,
+    "demo": demo_cli,
+    "add": add_cli,
+    "list": list_cli,
+    "remove": remove_cli,
+    "ask": ask_cli,
+    "check": check_cli,
+    "keywords": keywords_cli,
+    "link": link_cli,
+    "rank": rank_cli,
+}
+for name, function in COMMANDS.items():
+    app.command(name)(function)
 app.add_typer(train_app, name="train")
 app.add_typer(evaluate_app, name="evaluate")
 

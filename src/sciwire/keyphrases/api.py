@@ -6,8 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sciwire.backends.embeddings import Embedder
-from sciwire.config import Config
+from sciwire.config import Config, load_config
 from sciwire.document import Document
 from sciwire.keyphrases.model import Keyphrase, KeyphraseExtractor
 from sciwire.keyphrases.step import paper_text_without_references
@@ -37,7 +36,8 @@ def keywords_for_files(
     config: Config | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> list[FileKeyphrases]:
-    """Read each file (any format sciwire reads) and extract its keyphrases (``[keyphrases]`` settings).
+    """Read each file (any format sciwire reads) and extract its keyphrases (``[keyphrases]`` settings;
+    default config: :func:`~sciwire.config.load_config`).
 
     A paper's reference list is left out. Each file is ranked on its own, so the result for a
     file does not depend on the others given with it.
@@ -47,10 +47,9 @@ def keywords_for_files(
     """
     from sciwire.readers import read
 
-    config = config or Config()
+    config = config or load_config()
     docs = [read(p, config=config.input) for p in paths]
-    embedder = Embedder.from_config(config)
-    extractor = KeyphraseExtractor(config.keyphrases, config.models.spacy, embedder, config.input.min_english_ratio)
+    extractor = KeyphraseExtractor.from_config(config)
     texts = [paper_text_without_references(d) if d.kind == "paper" else d.text for d in docs]
     results = extractor.extract_many(texts, on_progress=on_progress)
     return [FileKeyphrases(str(p), d, r) for p, d, r in zip(paths, docs, results, strict=True)]

@@ -12,7 +12,7 @@ Methods (``keyphrases.method``):
 Every document is ranked on its own: the output for a text is the same alone or in a batch.
 
 Example:
-    >>> ex = KeyphraseExtractor()                                  # cheap: nothing loaded yet
+    >>> ex = KeyphraseExtractor()                 # cheap: the resolved config's settings, nothing loaded yet
     >>> [k.text for k in ex.extract("Graph neural networks for molecules.")]  # doctest: +SKIP
     ['Graph neural networks', 'molecules']
 """
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sciwire.backends.embeddings import Embedder
-from sciwire.config import DEFAULT_SPACY_MODEL, KeyphrasesConfig
+from sciwire.config import Config, KeyphrasesConfig, load_config
 from sciwire.errors import ConfigError, InputError, UnsupportedLanguageError
 from sciwire.keyphrases._nlp import load_keyphrase_nlp
 from sciwire.keyphrases.candidates import CandidateSet, CandidateSettings, extract_candidates
@@ -76,11 +76,14 @@ class Keyphrase:
 class KeyphraseExtractor:
     """Extract keyphrases with the configured method.
 
+    Every setting left out comes from the resolved config (:func:`~sciwire.config.load_config`,
+    so ``$SCIWIRE_CONFIG`` and the environment apply).
+
     Args:
-        config: Keyphrase settings (``[keyphrases]``); defaults when None.
+        config: Keyphrase settings (``[keyphrases]``).
         spacy_model: The spaCy package or folder (``models.spacy``).
-        embedder: The sentence encoder for ``combined`` and ``embedding``; a fresh offline
-            MiniLM without cache when None.
+        embedder: The sentence encoder for ``combined`` and ``embedding``; when None, the
+            configured one (:meth:`Embedder.from_config`), built on first use.
         min_english_ratio: Texts of 40 words or more with a lower share of English function
             words are refused (``input.min_english_ratio``).
 
@@ -91,11 +94,16 @@ class KeyphraseExtractor:
     def __init__(
         self,
         config: KeyphrasesConfig | None = None,
-        spacy_model: str = DEFAULT_SPACY_MODEL,
+        spacy_model: str | None = None,
         embedder: Embedder | None = None,
-        min_english_ratio: float = 0.12,
+        min_english_ratio: float | None = None,
     ) -> None:
-        self.config = config or KeyphrasesConfig()
+        if config is None or spacy_model is None or min_english_ratio is None:
+            resolved = load_config()
+            config = config or resolved.keyphrases
+            spacy_model = spacy_model or resolved.models.spacy
+            min_english_ratio = resolved.input.min_english_ratio if min_english_ratio is None else min_english_ratio
+        self.config = config
         if self.config.method not in METHODS:
             raise ConfigError(f"keyphrases.method must be one of {METHODS}, got {self.config.method!r}")
         self.spacy_model = spacy_model
@@ -110,6 +118,13 @@ class KeyphraseExtractor:
         self.graph = GraphScorer(window=self.config.window)
         self.statistical = StatisticalScorer()
         self._embedding: EmbeddingScorer | None = None
+
+    @classmethod
+    def from_config(cls, config: Config, embedder: Embedder | None = None) -> KeyphraseExtractor:
+        """The extractor ``config`` describes (``[keyphrases]``, ``models``, ``input.min_english_ratio``),
+        with ``embedder`` or the configured one (:meth:`Embedder.from_config`)."""
+        embedder = embedder or Embedder.from_config(config)
+        return cls(config.keyphrases, config.models.spacy, embedder, config.input.min_english_ratio)
 
     @property
     def uses_embeddings(self) -> bool:
@@ -130,7 +145,7 @@ class KeyphraseExtractor:
     @property
     def embedding_scorer(self) -> EmbeddingScorer:
         if self._embedding is None:
-            self._embedding = EmbeddingScorer(self.embedder or Embedder(cache_dir=None))
+            self._embedding = EmbeddingScorer(self.embedder or Embedder.from_config(load_config()))
         return self._embedding
 
     # ---- public API -----------------------------------------------------------------------
@@ -263,7 +278,8 @@ class KeyphraseExtractor:
 def extract_keyphrases(
     texts: str | Sequence[str], config: KeyphrasesConfig | None = None, top: int | None = None
 ) -> list[list[Keyphrase]]:
-    """Keyphrases of each text (a single string counts as one text), with a fresh extractor.
+    """Keyphrases of each text (a single string counts as one text), with a fresh extractor
+    (unset settings from :func:`~sciwire.config.load_config`).
 
     See :func:`sciwire.keyphrases.api.keywords_for_files` for files (``sciwire keywords``).
     """
