@@ -1,6 +1,43 @@
-"""Shared ML plumbing: calibration metrics and plots, receipts, model cards, persistence."""
+"""Shared ML plumbing, written once: probabilities (sigmoid, softmax, temperature scaling), the
+fitted logistic scorer, model folders and their loader, calibration metrics, receipts, model
+cards and the result every ``train_*`` function returns.
+
+Imports only the bottom of sciwire (``errors``, ``version``) and numpy/scipy/scikit-learn,
+never a capability.
+"""
 
 from sciwire.learn.calibration import expected_calibration_error, reliability_svg
-from sciwire.learn.receipts import Receipt, code_version, data_hash, write_model_card
+from sciwire.learn.folders import (
+    bundled_models_dir,
+    model_file,
+    read_json,
+    read_safetensors,
+    resolve_model_folder,
+    retrain_hint,
+)
+from sciwire.learn.logistic import LogisticScorer, load_scorer
+from sciwire.learn.probability import fit_temperature, sigmoid, softmax
+from sciwire.learn.receipts import ModelCard, Receipt, code_version, data_hash, write_model_card
+from sciwire.learn.results import TrainResult
 
-__all__ = ["Receipt", "code_version", "data_hash", "expected_calibration_error", "reliability_svg", "write_model_card"]
+__all__ = [
+    "LogisticScorer",
+    "ModelCard",
+    "Receipt",
+    "TrainResult",
+    "bundled_models_dir",
+    "code_version",
+    "data_hash",
+    "expected_calibration_error",
+    "fit_temperature",
+    "load_scorer",
+    "model_file",
+    "read_json",
+    "read_safetensors",
+    "reliability_svg",
+    "resolve_model_folder",
+    "retrain_hint",
+    "sigmoid",
+    "softmax",
+    "write_model_card",
+]

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sciwire
+from sciwire.version import __version__
 
 
 def data_hash(paths: Iterable[str | os.PathLike[str]]) -> str:
@@ -51,8 +51,8 @@ def code_version() -> str:
             timeout=5,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return sciwire.__version__
-    return f"{sciwire.__version__}+g{sha}{'.dirty' if dirty else ''}"
+        return __version__
+    return f"{__version__}+g{sha}{'.dirty' if dirty else ''}"
 
 
 @dataclass
@@ -81,6 +81,23 @@ class Receipt:
     @classmethod
     def read(cls, folder: str | os.PathLike[str]) -> Receipt:
         return cls(**json.loads((Path(folder) / "receipt.json").read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """The words of a ``MODEL_CARD.md`` (see :func:`write_model_card`), to write into a model folder."""
+
+    name: str
+    summary: str
+    data: str
+    licence: str
+    metrics_markdown: str
+    command: str
+    limits: str
+
+    def write(self, folder: str | os.PathLike[str]) -> Path:
+        """Write ``MODEL_CARD.md`` into ``folder``."""
+        return write_model_card(folder, **asdict(self))
 
 
 def write_model_card(
