@@ -22,13 +22,15 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from sciwire.align import align_story
-from sciwire.analysis import ANALYZER_WRITES, ANSWERS, Analysis, Step, StepContext
+from sciwire.align.model import DEFAULT_FOLDER as ALIGN_FOLDER
+from sciwire.analysis import ANALYZER_WRITES, ANSWERS, Analysis, Step, StepContext, folder_label
 from sciwire.backends.device import prefer_spacy_gpu
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
 from sciwire.config import Config, load_config
 from sciwire.document import Document
 from sciwire.errors import ConfigError, InputError
+from sciwire.learn import resolve_model_folder
 from sciwire.nlp import annotate_many
 from sciwire.readers import read
 from sciwire.registry import make_step
@@ -128,7 +130,11 @@ class Analyzer:
 
     def model_folders(self) -> dict[str, str]:
         """The models this analyzer uses, by name: the encoders' names and every step's model folders."""
-        models = {"spacy": self.config.models.spacy, "embedding": self.config.models.embedding}
+        models = {
+            "spacy": self.config.models.spacy,
+            "embedding": self.config.models.embedding,
+            "align": folder_label(resolve_model_folder(self.config.align.model, ALIGN_FOLDER)),
+        }
         for step in self.steps:
             models.update(step.model_folders(self.config))
         return models

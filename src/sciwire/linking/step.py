@@ -28,12 +28,15 @@ from sciwire.analysis import (
     BaseStep,
     ReportParts,
     StepContext,
+    folder_label,
 )
 from sciwire.config import Config
 from sciwire.document import Document, Span
+from sciwire.learn import resolve_model_folder
 from sciwire.linking import report
 from sciwire.linking.crossdoc import EntityLinker, Linking
 from sciwire.linking.finder import PaperFinder, PaperMatch
+from sciwire.linking.model import COREF_FOLDER, FINDER_FOLDER
 
 logger = logging.getLogger(__name__)
 LEAD_SENTENCES = 10
@@ -124,3 +127,10 @@ class LinkingStep(BaseStep):
     def report_parts(self) -> ReportParts:
         """The match-and-shared-entities panel and ``summary["linking"]``."""
         return report.PARTS
+
+    def model_folders(self, config: Config) -> dict[str, str]:
+        """The paper finder's and the coreference scorer's folders."""
+        return {
+            "link.finder": folder_label(resolve_model_folder(config.link.finder_model, FINDER_FOLDER)),
+            "link.coref": folder_label(resolve_model_folder(config.link.coref_model, COREF_FOLDER)),
+        }

@@ -17,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sciwire.analysis import ANSWERS, DISCOURSE, EMBEDDINGS, SENTENCES, BaseStep, ReportParts, StepContext
+from sciwire.analysis import ANSWERS, DISCOURSE, EMBEDDINGS, SENTENCES, BaseStep, ReportParts, StepContext, folder_label
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.errors import InputError
+from sciwire.learn import resolve_model_folder
 from sciwire.qa import report
+from sciwire.qa.model import DEFAULT_FOLDER
 from sciwire.qa.retrieval import Retriever, check_question
 
 MAX_QUESTIONS = 20
@@ -92,5 +94,5 @@ class QuestionStep(BaseStep):
         return report.PARTS
 
     def model_folders(self, config: Config) -> dict[str, str]:
-        """The QA scorer's model folder."""
-        return {}
+        """The answer model's folder (fusion weight and confidence)."""
+        return {"qa": folder_label(resolve_model_folder(config.qa.model, DEFAULT_FOLDER))}
