@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_MD = ROOT / "docs" / "benchmarks.md"
@@ -70,3 +71,20 @@ def update_section(name: str, title: str, body: str, path: Path = BENCHMARKS_MD)
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     print(f"updated {path.relative_to(ROOT)} [{name}]", file=sys.stderr)
+
+
+def cpu_encoder(cfg: Any, *, cache: bool = True, backend: str | None = None) -> Any:
+    """The configured sentence encoder (:meth:`Embedder.from_config`) on the CPU, where benchmarks time.
+
+    Args:
+        cfg: The resolved config.
+        cache: Keep the on-disk embedding cache (off: every text is embedded, for speed).
+        backend: Another embedding runtime than ``models.embedding_backend`` (torch, onnx, openvino).
+    """
+    from dataclasses import replace
+
+    from sciwire.backends.embeddings import Embedder
+
+    models = replace(cfg.models, embedding_backend=backend or cfg.models.embedding_backend)
+    runtime = replace(cfg.runtime, device="cpu", embedding_cache=cache)
+    return Embedder.from_config(replace(cfg, models=models, runtime=runtime))

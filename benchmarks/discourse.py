@@ -25,9 +25,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
-from _common import ROOT, header, markdown_table, update_section
+from _common import ROOT, cpu_encoder, header, markdown_table, update_section
 
-from sciwire.backends.embeddings import Embedder
 from sciwire.config import load_config
 from sciwire.discourse.base import DiscourseClassifier
 from sciwire.discourse.baselines import ContextLogistic, MajorityClassifier, TfidfLogistic
@@ -88,7 +87,7 @@ def speed(data: LabelledData, config_cache_off) -> dict[str, float]:  # type: ig
         if len(texts) >= 1000:
             break
     texts, sections = texts[:1000], sections[:1000]
-    embedder = Embedder(config_cache_off.models.embedding, "cpu", config_cache_off.runtime.batch_size, None)
+    embedder = cpu_encoder(config_cache_off, cache=False)
     embedder.warm_up()
     load_cached("default", "coresc")
     classify_texts(texts[:20], sections[:20], config=config_cache_off, embedder=embedder)  # warm-up
@@ -108,8 +107,8 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     cfg = load_config()
-    data_dir = os.environ.get("SCIWIRE_DATA", cfg.paths.data_dir)
-    embedder = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, cfg.paths.cache_dir)
+    data_dir = cfg.paths.data_dir  # load_config applies SCIWIRE_DATA
+    embedder = cpu_encoder(cfg)
     coresc = coresc_data(os.path.join(data_dir, "coresc"), embedder)
     train, dev = (csabstruct_data(data_dir, s, embedder) for s in ("train", "dev"))
     c_res = run_coresc(coresc, args.folds, args.seed)

@@ -22,18 +22,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from _common import header, markdown_table, update_section
+from _common import cpu_encoder, header, markdown_table, update_section
 from _keyphrase_peers import PEERS
 
-from sciwire.backends.embeddings import Embedder
-from sciwire.config import KeyphrasesConfig
+from sciwire.config import load_config
 from sciwire.datasets.keyphrase import KeyphraseDoc, load_keyphrase_split
 from sciwire.keyphrases import KeyphraseExtractor
 from sciwire.keyphrases.evaluate import evaluate_keyphrases
@@ -50,8 +49,8 @@ KS = (5, 10, 15)
 
 def sciwire_extractor(method: str, weights_file: str = "") -> Callable[[str, int], list[str]]:
     base = "combined" if method == "combined-ltr" else method
-    cfg = KeyphrasesConfig(method=base, top=TOP, weights_file=weights_file)
-    ex = KeyphraseExtractor(cfg, embedder=Embedder(cache_dir=None), min_english_ratio=0)
+    cfg = replace(load_config().keyphrases, method=base, top=TOP, weights_file=weights_file)
+    ex = KeyphraseExtractor(cfg, embedder=cpu_encoder(load_config(), cache=False), min_english_ratio=0)
     ex.warm_up()
     return lambda text, top: [k.text for k in ex.extract(text, top)]
 
@@ -59,7 +58,7 @@ def sciwire_extractor(method: str, weights_file: str = "") -> Callable[[str, int
 def fit_ltr(data: str, out: Path) -> str:
     """Weights fitted on the train splits of Inspec and SemEval-2017 (never on what is evaluated)."""
     docs = load_keyphrase_split(data, "inspec", "train") + load_keyphrase_split(data, "semeval2017", "train")
-    ex = KeyphraseExtractor(KeyphrasesConfig(), embedder=Embedder(cache_dir=None), min_english_ratio=0)
+    ex = KeyphraseExtractor(embedder=cpu_encoder(load_config(), cache=False), min_english_ratio=0)
     X, y, _ = training_rows(docs, ex)
     ranker = KeyphraseRanker().fit(X, y)
     print(f"LTR weights (train splits, {len(docs)} docs, {len(y)} rows): {ranker.weights()}", file=sys.stderr)
@@ -113,7 +112,7 @@ def _subset_notes(res: dict, ds: str) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=os.environ.get("SCIWIRE_DATA", "../shared/data"))
+    parser.add_argument("--data", default=load_config().paths.data_dir)
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--methods", default=",".join([*OURS, *PEERS]))
     parser.add_argument("--slow-limit", type=int, default=20, help="Papers for KeyBERT on SemEval-2010.")

@@ -34,9 +34,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from _common import ROOT, header, markdown_table, update_section
+from _common import ROOT, cpu_encoder, header, markdown_table, update_section
 
-from sciwire.backends.embeddings import Embedder
 from sciwire.config import load_config
 from sciwire.learn import Receipt, data_hash, expected_calibration_error, reliability_svg, write_model_card
 from sciwire.newsworthiness.corpora import arxiv_papers
@@ -69,7 +68,7 @@ def fmt(res: dict, key: str) -> str:
 def throughput(cfg, n: int, model: TrainedModel | None, backend: str = "torch") -> dict[str, float]:
     base = arxiv_papers(cfg.paths.data_dir)
     papers = [replace(base[i % len(base)], id=f"synthetic-{i}") for i in range(n)]
-    embedder = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, None, cfg.models.max_tokens, backend)
+    embedder = cpu_encoder(cfg, cache=False, backend=backend)
     embedder.warm_up()
     ranker = Ranker(cfg, embedder)
     start = time.perf_counter()
@@ -90,7 +89,7 @@ def throughput(cfg, n: int, model: TrainedModel | None, backend: str = "torch") 
 
 def words_auc(cfg, data, samples, settings: list[int], make_lr) -> dict[int, dict[str, float]]:
     """Weak-label AUC of the default model and of logistic regression for several ``embed_words``."""
-    warm = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, cfg.paths.cache_dir)
+    warm = cpu_encoder(cfg)
     out = {}
     for words in settings:
         feats = Featurizer(warm, words).transform(list(data.papers))
@@ -105,7 +104,7 @@ def words_auc(cfg, data, samples, settings: list[int], make_lr) -> dict[int, dic
 def words_speed(cfg, settings: list[int]) -> dict[int, float]:
     """Abstracts per second (features incl. embedding, cache off) on 1,000 arXiv abstracts with titles."""
     base = arxiv_papers(cfg.paths.data_dir)[:1000]
-    cold = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, None, cfg.models.max_tokens, "torch")
+    cold = cpu_encoder(cfg, cache=False, backend="torch")
     cold.warm_up()
     out = {}
     for words in settings:
@@ -140,7 +139,7 @@ def main() -> None:
 
 def speed_part(args, cfg, settings: list[int]) -> None:
     nw = cfg.newsworthiness
-    embedder = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, cfg.paths.cache_dir)
+    embedder = cpu_encoder(cfg)
     data = load_weak_labels(cfg.paths.data_dir, embedder)
     features = Featurizer(embedder, nw.embed_words).transform(list(data.papers))
     idx = balanced_sample(data, 0)
@@ -174,7 +173,7 @@ def speed_part(args, cfg, settings: list[int]) -> None:
 
 def quality(args, cfg, settings: list[int]) -> None:
     nw = cfg.newsworthiness
-    embedder = Embedder(cfg.models.embedding, "cpu", cfg.runtime.batch_size, cfg.paths.cache_dir)
+    embedder = cpu_encoder(cfg)
     featurizer = Featurizer(embedder, nw.embed_words)
     if args.build_default:
         built = build_default_model(cfg.paths.data_dir, featurizer)
