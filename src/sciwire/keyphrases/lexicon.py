@@ -8,36 +8,46 @@ get the tag most frequent among rare words with the same ending, capitalised one
 Sentences end after ``.``, ``!`` or ``?`` and at blank lines. No lemmas: de-duplication uses
 the stems of the lower-cased words.
 
-The shipped lexicon (``sciwire/models/keyphrase_lexicon``) was built by
-``python -m sciwire.keyphrases.lexicon OUT_DIR`` from data sets that allow shipping (see its
-MODEL_CARD.md).
+The shipped lexicon (``sciwire/models/keyphrase_lexicon``) was built by :func:`train_lexicon`
+(``sciwire train lexicon --out FOLDER``) from data sets that allow shipping (see its MODEL_CARD.md).
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import logging
-import sys
+import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sciwire.errors import ModelLoadError
-from sciwire.keyphrases._nlp import chunk_text
+from sciwire.config import Config, load_config
+from sciwire.errors import InputError, ModelLoadError
+from sciwire.keyphrases._nlp import chunk_text, load_keyphrase_nlp
 from sciwire.keyphrases.tagging import TaggedText, _add_doc, spacy_tag
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Token
 
+    from sciwire.learn import ModelCard, TrainResult
+
 logger = logging.getLogger(__name__)
 LEXICON_FILE = "lexicon.json.gz"
 _SENTENCE_END = frozenset(".!?")
+#: The files of each data set the lexicon is built from (their licences allow shipping it).
+CORPUS_FILES: dict[str, tuple[str, ...]] = {
+    "coresc": ("coresc/sentences.tsv",),
+    "arxiv_multilabel": ("arxiv_multilabel/arxiv_data.csv",),
+    "csabstruct": ("csabstruct/train.jsonl", "csabstruct/dev.jsonl"),
+    "pubmedqa": ("pubmedqa/pqal_dev.json",),
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ def load_lexicon(path: str | None = None) -> Lexicon:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelLoadError(
             f"Cannot load the keyphrase lexicon {file}: {exc}. Reinstall sciwire, or rebuild it with "
-            "'python -m sciwire.keyphrases.lexicon OUT_DIR'"
+            "'sciwire train lexicon --out FOLDER'"
         ) from exc
 
 
@@ -110,8 +120,16 @@ def tag_with_lexicon(texts: Iterable[str], tokenizer: Language, lexicon: Lexicon
     return out
 
 
-def build_lexicon(texts: Iterable[str], nlp: Language, min_count: int = 2) -> dict:
+def build_lexicon(
+    texts: Iterable[str], nlp: Language, min_count: int = 2, on_progress: Callable[[int], None] | None = None
+) -> dict:
     """Count spaCy's coarse tags per word over ``texts`` and keep the most frequent one.
+
+    Args:
+        texts: The corpus.
+        nlp: A spaCy pipeline with a tagger.
+        min_count: Keep words seen at least this often.
+        on_progress: Called with 1 per tagged piece of text (about 1,000 characters).
 
     Returns:
         The JSON-compatible lexicon: ``{"words": {tag: [words]}, "suffixes": {suffix: tag}, ...}``.
@@ -119,6 +137,8 @@ def build_lexicon(texts: Iterable[str], nlp: Language, min_count: int = 2) -> di
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     n_tokens = 0
     for doc in nlp.pipe((piece for t in texts for _, piece in chunk_text(t)), batch_size=64):
+        if on_progress is not None:
+            on_progress(1)
         for token in doc:
             if token.is_space:
                 continue
@@ -144,63 +164,133 @@ def build_lexicon(texts: Iterable[str], nlp: Language, min_count: int = 2) -> di
             "words": {t: sorted(ws) for t, ws in sorted(words.items())}, "suffixes": suffixes}  # fmt: skip
 
 
-def shippable_corpus(data_dir: str | Path) -> dict[str, list[str]]:
-    """Texts of the data sets whose licences allow shipping a model (see the data README)."""
-    import csv
+def shippable_corpus(data_dir: str | os.PathLike[str]) -> dict[str, list[str]]:
+    """Texts of the data sets whose licences allow shipping a model (:data:`CORPUS_FILES`).
 
+    Raises:
+        InputError: When a file is missing or not in the shape its data set has.
+    """
     from sciwire.datasets.base import data_path
 
     corpus: dict[str, list[str]] = {}
-    with data_path(data_dir, "coresc", "sentences.tsv").open(encoding="utf-8") as fh:
-        by_paper: dict[str, list[str]] = defaultdict(list)
-        for row in csv.DictReader(fh, delimiter="\t"):
-            by_paper[row["paper_id"]].append(row["text"])
+    path = data_path(data_dir, "coresc", "sentences.tsv")
+    try:
+        with path.open(encoding="utf-8") as fh:
+            by_paper: dict[str, list[str]] = defaultdict(list)
+            for row in csv.DictReader(fh, delimiter="\t"):
+                by_paper[row["paper_id"]].append(row["text"])
         corpus["coresc"] = [" ".join(s) for _, s in sorted(by_paper.items())]
-    with data_path(data_dir, "arxiv_multilabel", "arxiv_data.csv").open(encoding="utf-8") as fh:
-        corpus["arxiv_multilabel"] = [f"{r['titles']}\n{r['summaries']}" for r in csv.DictReader(fh)]
-    corpus["csabstruct"] = []
-    for split in ("train", "dev"):
-        with data_path(data_dir, "csabstruct", f"{split}.jsonl").open(encoding="utf-8") as fh:
-            corpus["csabstruct"] += [" ".join(json.loads(line)["sentences"]) for line in fh if line.strip()]
-    with data_path(data_dir, "pubmedqa", "pqal_dev.json").open(encoding="utf-8") as fh:
-        corpus["pubmedqa"] = [" ".join(v["CONTEXTS"]) for _, v in sorted(json.load(fh).items())]
+        path = data_path(data_dir, "arxiv_multilabel", "arxiv_data.csv")
+        with path.open(encoding="utf-8") as fh:
+            corpus["arxiv_multilabel"] = [f"{r['titles']}\n{r['summaries']}" for r in csv.DictReader(fh)]
+        corpus["csabstruct"] = []
+        for split in ("train", "dev"):
+            path = data_path(data_dir, "csabstruct", f"{split}.jsonl")
+            with path.open(encoding="utf-8") as fh:
+                corpus["csabstruct"] += [" ".join(json.loads(line)["sentences"]) for line in fh if line.strip()]
+        path = data_path(data_dir, "pubmedqa", "pqal_dev.json")
+        with path.open(encoding="utf-8") as fh:
+            corpus["pubmedqa"] = [" ".join(v["CONTEXTS"]) for _, v in sorted(json.load(fh).items())]
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InputError(
+            f"{path} is not in the shape of its data set ({type(exc).__name__}: {exc}); "
+            "point --data (or paths.data_dir) at the research data folder"
+        ) from exc
     return corpus
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m sciwire.keyphrases.lexicon OUT_DIR [--data DIR]``: rebuild the lexicon with a receipt."""
-    import argparse
-    import os
+def train_lexicon(
+    out: str | os.PathLike[str],
+    config: Config | None = None,
+    *,
+    data_dir: str | os.PathLike[str] | None = None,
+    min_count: int = 2,
+    command: str = "sciwire train lexicon",
+    on_progress: Callable[[int], None] | None = None,
+) -> TrainResult:
+    """Rebuild the fast mode's lexicon and write it as a model folder (lexicon, receipt, card).
 
-    from sciwire.config import DEFAULT_SPACY_MODEL
-    from sciwire.keyphrases._nlp import load_keyphrase_nlp
-    from sciwire.learn import Receipt, data_hash
+    The corpus (:func:`shippable_corpus`) is tagged with ``models.spacy``; nothing is written
+    before it has been read and tagged.
 
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--data", default=os.environ.get("SCIWIRE_DATA", "../shared/data"))
-    args = parser.parse_args(argv)
-    corpus = shippable_corpus(args.data)
+    Args:
+        out: The model folder (use it by replacing ``sciwire/models/keyphrase_lexicon``).
+        config: Settings (``models.spacy``, ``paths.data_dir``; default: :func:`~sciwire.config.load_config`).
+        data_dir: The research data folder (default: ``paths.data_dir``).
+        min_count: Keep words seen at least this often.
+        command: The command recorded in the receipt.
+        on_progress: Called with 1 per tagged piece of text.
+
+    Returns:
+        The folder and the counts (documents per data set, tokens, words, endings).
+
+    Raises:
+        InputError: When a data file is missing or malformed, or ``min_count`` is below 1.
+        ModelLoadError: When the spaCy pipeline cannot be loaded.
+    """
+    from sciwire.learn import Receipt, TrainResult, data_hash
+
+    if min_count < 1:
+        raise InputError(f"min_count must be at least 1, got {min_count}")
+    config = config or load_config()
+    data = Path(data_dir if data_dir is not None else config.paths.data_dir)
+    corpus = shippable_corpus(data)
     texts = [t for name in sorted(corpus) for t in corpus[name]]
-    lexicon = build_lexicon(texts, load_keyphrase_nlp(DEFAULT_SPACY_MODEL))
-    args.out.mkdir(parents=True, exist_ok=True)
-    with gzip.GzipFile(args.out / LEXICON_FILE, "wb", mtime=0) as fh:
-        fh.write(json.dumps(lexicon, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    files = {
-        "coresc": ["coresc/sentences.tsv"],
-        "arxiv_multilabel": ["arxiv_multilabel/arxiv_data.csv"],
-        "csabstruct": ["csabstruct/train.jsonl", "csabstruct/dev.jsonl"],
-        "pubmedqa": ["pubmedqa/pqal_dev.json"],
+    lexicon = build_lexicon(texts, load_keyphrase_nlp(config.models.spacy), min_count, on_progress)
+    metrics: dict[str, Any] = {
+        "documents": {k: len(v) for k, v in corpus.items()},
+        "tokens": lexicon["n_tokens"],
+        "words": sum(len(w) for w in lexicon["words"].values()),
+        "suffixes": len(lexicon["suffixes"]),
     }
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(folder / LEXICON_FILE, "wb", mtime=0) as fh:
+        fh.write(json.dumps(lexicon, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     Receipt(
-        command="python -m sciwire.keyphrases.lexicon " + " ".join(sys.argv[1:] if argv is None else argv),
-        config={"spacy_model": DEFAULT_SPACY_MODEL, "min_count": lexicon["min_count"]},
-        data={name: data_hash(Path(args.data) / f for f in fs) for name, fs in files.items()},
-        metrics={"documents": {k: len(v) for k, v in corpus.items()}, "tokens": lexicon["n_tokens"],
-                 "words": sum(len(w) for w in lexicon["words"].values()), "suffixes": len(lexicon["suffixes"])},
-    ).write(args.out)  # fmt: skip
-    logger.info("Wrote %s", args.out / LEXICON_FILE)
+        command=command,
+        config={"spacy_model": config.models.spacy, "min_count": min_count},
+        data={name: data_hash(data / f for f in files) for name, files in CORPUS_FILES.items()},
+        metrics=metrics,
+    ).write(folder)
+    _card(metrics, config.models.spacy, command).write(folder)
+    load_lexicon.cache_clear()
+    logger.info("Wrote %s", folder / LEXICON_FILE)
+    return TrainResult(folder, metrics)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+def _card(metrics: dict[str, Any], spacy_model: str, command: str) -> ModelCard:
+    from sciwire.learn import ModelCard
+
+    docs = metrics["documents"]
+    return ModelCard(
+        name="keyphrase lexicon (fast mode tagger)",
+        summary=(
+            'A word -> coarse part-of-speech table used by `keyphrases.method = "fast"` '
+            "(`sciwire.keyphrases.lexicon`): for each lower-cased word seen often enough, the coarse tag "
+            f"(`N` noun, `A` adjective, `G` participle, `D` number, `O` other) that spaCy's `{spacy_model}` "
+            "tagger gives it most often; plus a table of word endings (1-4 letters) to the tag most frequent "
+            "among rare words with that ending (at least 5 words, 60 % agreement), used for unknown words. "
+            f"{metrics['words']:,} words and {metrics['suffixes']:,} endings, gzipped JSON (no pickle)."
+        ),
+        data=(
+            f"Tagged automatically (no human labels) from {metrics['tokens']:,} tokens of text of data sets whose "
+            f"licences allow shipping a model: CoreSC ({docs.get('coresc', 0)} CC-BY articles, full text), arXiv "
+            f"titles and abstracts ({docs.get('arxiv_multilabel', 0)}, arXiv metadata reuse), CSAbstruct train + "
+            f"dev ({docs.get('csabstruct', 0)} abstracts, Apache-2.0) and PubMedQA PQA-L contexts "
+            f"({docs.get('pubmedqa', 0)}, MIT). The tags come from spaCy's tagger. No keyphrase data set (Inspec, "
+            "SemEval) was used."
+        ),
+        licence="Apache-2.0 (sciwire's licence; every source allows it)",
+        metrics_markdown=(
+            "Not evaluated as a tagger. Its use is measured end to end: `sciwire fast` against spaCy-tagged "
+            'candidates in `docs/benchmarks.md` (section "Keyphrase extraction") and docs/keyphrases.md.'
+        ),
+        command=command,
+        limits=(
+            'One tag per word regardless of context: "model", "results", "uses" are nouns or verbs by context, '
+            'and the table picks one; participles ("distributed", "learning") are always `G`. No lemmas: the fast '
+            "mode de-duplicates by stems of the words as written. English scientific prose only; words of other "
+            "registers fall back to the ending table."
+        ),
+    )
