@@ -134,3 +134,21 @@ def test_extra_steps_run_after_alignment_with_shared_vectors(cache_dir):
     assert step.warmed and "mark_first" in result.timings
     assert [len(d.layer("first")) for d in (result.paper, *result.stories)] == [1, 1, 1]
     assert result.stories[0].layer("alignment"), "earlier layers are kept"
+
+
+def test_the_analysis_names_its_steps_and_model_folders(result):
+    assert [s.name for s in result.steps] == list(DEFAULT_STEPS)
+    assert result.models["align"] == "sciwire/models/align_default"
+    assert result.models["discourse.coresc"] == "sciwire/models/discourse_coresc"
+    assert result.models["fidelity.strength"] == "sciwire/models/fidelity_strength"
+    assert result.models["link.finder"] == "sciwire/models/link_finder_default"
+    assert result.models["embedding"] == "all-MiniLM-L6-v2"
+
+
+def test_top_level_names(tmp_path):
+    import sciwire
+
+    assert sciwire.Analyzer is Analyzer and sciwire.read is __import__("sciwire.readers").readers.read
+    assert callable(sciwire.analyze) and sciwire.load_config().pipeline.steps == list(DEFAULT_STEPS)
+    with pytest.raises(AttributeError, match="module 'sciwire' has no attribute 'nope'"):
+        sciwire.nope  # noqa: B018
