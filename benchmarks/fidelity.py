@@ -15,6 +15,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -45,7 +46,8 @@ from sciwire.fidelity.evaluate import (
     text_baselines,
     tfidf_classifier,
 )
-from sciwire.fidelity.train import StrengthCV, TrainingResult, strength_cv_metrics, strength_data, train_fidelity
+from sciwire.fidelity.train import StrengthCV, strength_cv_metrics, strength_data, train_fidelity
+from sciwire.learn import TrainResult
 
 
 def embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
@@ -54,7 +56,7 @@ def embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
 
 def strength_rows(data_dir: str, embedder: Embedder, result, seed: int) -> list[list[object]]:
     texts, y, sources, groups = strength_data(data_dir)
-    cv = result.strength_cv
+    cv = result.cv
     folds = grouped_folds([f"{s}{label}" for s, label in zip(sources, y, strict=True)], groups, len(cv.folds), seed)
     assert all((a[1] == b[1]).all() for a, b in zip(folds, cv.folds, strict=True)), "baselines must share the folds"
     preds = text_baselines(texts, y, folds)
@@ -108,7 +110,7 @@ def conclusion_rows(data_dir: str, embedder: Embedder, metrics: dict) -> list[li
 
 def save_cv(result, path: Path) -> None:
     """The CV's out-of-fold logits and folds, so the tables can be rebuilt without training (--reuse)."""
-    cv = result.strength_cv
+    cv = result.cv
     tests = np.zeros(len(cv.labels), dtype=int)
     for k, (_, test) in enumerate(cv.folds):
         tests[test] = k
@@ -116,7 +118,7 @@ def save_cv(result, path: Path) -> None:
     np.savez(path, logits=cv.logits, labels=cv.labels, fold=tests, temperature=cv.temperature)
 
 
-def reuse(folder: Path, cv_file: Path, data_dir: str, say) -> TrainingResult:
+def reuse(folder: Path, cv_file: Path, data_dir: str) -> TrainResult:
     """Evaluate saved models; the strength CV comes from ``cv_file`` (see :func:`save_cv`)."""
     saved = np.load(cv_file)
     texts, y, sources, _ = strength_data(data_dir)
@@ -125,8 +127,8 @@ def reuse(folder: Path, cv_file: Path, data_dir: str, say) -> TrainingResult:
     idx = np.arange(len(y))
     folds = [(idx[saved["fold"] != k], idx[saved["fold"] == k]) for k in range(int(saved["fold"].max()) + 1)]
     cv = StrengthCV(texts, y, sources, folds, saved["logits"], float(saved["temperature"]))
-    metrics = {"strength_cv": strength_cv_metrics(cv), **evaluate_models(FidelityModels.load(folder), data_dir, say)}
-    return TrainingResult(folder, metrics, cv)
+    metrics = {"strength_cv": strength_cv_metrics(cv), **evaluate_models(FidelityModels.load(folder), data_dir)}
+    return TrainResult(folder, metrics, cv)
 
 
 def step_timing(model_dir: Path, repeats: int = 3) -> str:
@@ -175,16 +177,16 @@ def main() -> None:
         command += f" --reuse {args.reuse}"
     out = ROOT / "src" / "sciwire" / "models" if args.ship else Path(tempfile.mkdtemp(prefix="sciwire-fidelity-"))
     start = time.perf_counter()
-
-    def say(message: str) -> None:
-        print(f"[{time.perf_counter() - start:6.0f}s] {message}", file=sys.stderr)
+    # the training stages are logged by sciwire.fidelity (INFO): show them with the seconds since start
+    logging.basicConfig(format="[%(relativeCreated)7.0f ms] %(message)s", stream=sys.stderr)
+    logging.getLogger("sciwire.fidelity").setLevel(logging.INFO)
 
     cv_file = Path(cfg.paths.cache_dir) / "fidelity_strength_cv.npz"  # labels are data: never in the repo
     if args.reuse:
         out = args.reuse
-        result = reuse(out, cv_file, data_dir, say)
+        result = reuse(out, cv_file, data_dir)
     else:
-        result = train_fidelity(data_dir, out, settings, args.folds, command=command, say=say)
+        result = train_fidelity(data_dir, out, settings, args.folds, command=command)
         save_cv(result, cv_file)
     train_s = time.perf_counter() - start
     m = result.metrics

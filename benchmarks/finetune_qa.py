@@ -34,7 +34,7 @@ def finetune_table(items: list[PubMedQAItem], cfg: Config) -> str:
     for loss in ("mnrl", "triplet"):
         with tempfile.TemporaryDirectory() as tmp:
             t = time.perf_counter()
-            out = finetune(pairs, tmp, cfg.models.embedding, FinetuneConfig(loss=loss, epochs=2))
+            out = finetune(pairs, tmp, cfg.models.embedding, FinetuneConfig(loss=loss, epochs=2)).folder
             took = time.perf_counter() - t
             tuned = Embedder(str(out), cache_dir=None)
             rows.append([f"fine-tuned, {loss} loss (2 epochs)", f"{match_rate(tuned, questions, answers, held):.3f}",

@@ -8,7 +8,7 @@ from sciwire.discourse.baselines import ContextLogistic, MajorityClassifier, Tfi
 from sciwire.discourse.explain import explain_document, top_features
 from sciwire.discourse.features import SentenceSequence
 from sciwire.discourse.labels import CORESC
-from sciwire.discourse.tagger import SequenceTagger, fit_temperature, softmax
+from sciwire.discourse.tagger import SequenceTagger
 from sciwire.errors import InputError, ModelLoadError
 from tests.discourse.conftest import ROLES, make_docs
 
@@ -44,8 +44,24 @@ def test_save_and_load_predict_the_same(fitted_tagger, generated, tmp_path):
 
 def test_load_rejects_a_foreign_folder(tmp_path):
     (tmp_path / "model.json").write_text('{"format": "other"}')
-    with pytest.raises(ModelLoadError, match=r"not a discourse model folder|expected sciwire-discourse-tagger"):
+    with pytest.raises(ModelLoadError, match=r"has format 'other', expected sciwire-discourse-tagger/1"):
         SequenceTagger.load(tmp_path)
+
+
+def test_load_names_the_missing_or_broken_file(fitted_tagger, tmp_path):
+    folder = fitted_tagger.save(tmp_path / "m")
+    blob = (folder / "model.safetensors").read_bytes()
+    (folder / "model.safetensors").write_bytes(blob[:100])
+    with pytest.raises(ModelLoadError, match=r"model\.safetensors is truncated .*sciwire train discourse") as err:
+        SequenceTagger.load(folder)
+    assert "\n" not in str(err.value) and str(folder) in str(err.value)
+    (folder / "model.safetensors").unlink()
+    with pytest.raises(ModelLoadError, match=r"model\.safetensors is missing"):
+        SequenceTagger.load(folder)
+    (folder / "model.json").write_text('{"format": "sciwire-discourse-tagger/1"}')
+    with pytest.raises(ModelLoadError, match=r"model\.json lacks 'classes'"):
+        SequenceTagger.load(folder)
+    assert SequenceTagger.load(fitted_tagger.save(tmp_path / "ok"))[0].folder == tmp_path / "ok"
 
 
 def test_not_fitted():
@@ -117,10 +133,3 @@ def test_explanations_name_the_cue_words(fitted_tagger, generated):
     assert method.to_dict()["label"] == "Met"
     names = [w for w, _ in top_features(fitted_tagger, "Met", 30)]
     assert any(w in names for w in ("measured", "probe", "calibrated", "using", "section=methods"))
-
-
-def test_temperature_and_softmax():
-    logits = np.array([[3.0, 0.0], [3.0, 0.0], [0.0, 3.0], [3.0, 0.0]])
-    assert fit_temperature(logits, np.array([0, 1, 1, 0])) > 1.0  # over-confident
-    assert fit_temperature(logits, np.array([0, 0, 1, 0])) < 1.0  # under-confident
-    np.testing.assert_allclose(softmax(np.array([[1000.0, 0.0]])), [[1.0, 0.0]])

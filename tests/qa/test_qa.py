@@ -105,10 +105,15 @@ def test_finetune_saves_a_loadable_model_with_receipt(tiny_model_dir, tmp_path, 
     from sciwire.backends.embeddings import Embedder
 
     pairs = [(f"mice sleep {i}", f"the mice slept longer {i} .") for i in range(6)]
-    out = finetune(pairs, tmp_path / "m", str(tiny_model_dir), FinetuneConfig(loss=loss, epochs=1, batch_size=3))
+    ticks: list[int] = []
+    result = finetune(pairs, tmp_path / "m", str(tiny_model_dir), FinetuneConfig(loss=loss, epochs=1, batch_size=3),
+                      on_progress=ticks.append)  # fmt: skip
+    out = result.folder
+    assert sum(ticks) == 6 and len(result.metrics["mean_loss_by_epoch"]) == 1
     assert (out / "receipt.json").exists() and (out / "MODEL_CARD.md").exists()
     receipt = json.loads((out / "receipt.json").read_text())
     assert receipt["config"]["loss"] == loss and receipt["config"]["pairs"] == 6
+    assert receipt["metrics"] == result.metrics
     tuned = Embedder(str(out), cache_dir=None)
     rate = match_rate(tuned, [p[0] for p in pairs], [p[1] for p in pairs], list(range(6)))
     assert 0.0 <= rate <= 1.0

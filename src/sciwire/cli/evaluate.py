@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from sciwire.cli.common import ConfigOpt, SetOpt, VerboseOpt, build_config, run_safely, setup_logging
+from sciwire.cli.common import (
+    ConfigOpt,
+    SetOpt,
+    VerboseOpt,
+    build_config,
+    progress_bars,
+    run_safely,
+    setup_logging,
+)
 
 evaluate_app = typer.Typer(help="Evaluate a model on your own labelled data.")
 
@@ -55,11 +63,13 @@ def evaluate_fidelity_cli(
         import json
 
         from sciwire.fidelity.bundle import FidelityModels
-        from sciwire.fidelity.evaluate import evaluate_models
+        from sciwire.fidelity.evaluate import EVALUATION_STEPS, evaluate_models
 
         cfg = build_config(config, set_)
         models = FidelityModels.load(model_dir or cfg.fidelity.model_dir or None)
-        metrics = evaluate_models(models, data or cfg.paths.data_dir, lambda msg: typer.echo(msg, err=True))
+        with progress_bars() as progress:
+            progress.start("Evaluating the fidelity models", EVALUATION_STEPS)
+            metrics = evaluate_models(models, data or cfg.paths.data_dir, progress.advance)
         typer.echo(json.dumps(metrics, indent=2))
 
     run_safely(body)

@@ -41,8 +41,8 @@ def train_qa_cli(
         settings = FinetuneConfig(loss=loss, epochs=epochs, batch_size=batch_size)
         with progress_bars() as progress:
             progress.start("Fine-tuning", len(data) * epochs)
-            path = finetune(data, out, cfg.models.embedding, settings, progress.advance, data_files=[pairs])
-        typer.echo(str(path))
+            result = finetune(data, out, cfg.models.embedding, settings, progress.advance, data_files=[pairs])
+        typer.echo(str(result.folder))
 
     run_safely(body)
 
@@ -120,8 +120,8 @@ def train_keyphrases_cli(
             raise InputError(f"--datasets must name some of {', '.join(KEYPHRASE_SPLITS)}; got {datasets!r}")
         with progress_bars() as progress:
             progress.start("Keyphrase training documents", 0)
-            path = train_keyphrase_ranker(data or cfg.paths.data_dir, names, out, cfg, progress.advance)
-        typer.echo(str(path))
+            result = train_keyphrase_ranker(data or cfg.paths.data_dir, names, out, cfg, progress.advance)
+        typer.echo(str(result.folder))
 
     run_safely(body)
 
@@ -143,7 +143,7 @@ def train_fidelity_cli(
     set_: SetOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Train the fidelity models (use them with --set fidelity.model_dir=OUT)."""
+    """Train the fidelity models (use them with --set fidelity.model_dir=OUT; --verbose shows each stage)."""
     setup_logging(verbose)
 
     def body() -> None:
@@ -160,8 +160,9 @@ def train_fidelity_cli(
             raise InputError(f"--parts must name some of {', '.join(PARTS)}; got {parts!r}")
         settings = EncoderSettings(layers=layers, rank=rank, epochs=epochs)
         command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        result = train_fidelity(data or cfg.paths.data_dir, out, settings, folds, chosen, command,
-                                say=lambda msg: typer.echo(msg, err=True))  # fmt: skip
+        with progress_bars() as progress:
+            progress.start("Training fidelity models (fits, evaluation)", 0)
+            result = train_fidelity(data or cfg.paths.data_dir, out, settings, folds, chosen, command, progress.advance)
         cv = result.metrics.get("strength_cv")
         if cv:
             typer.echo(
@@ -208,37 +209,6 @@ def train_discourse_cli(
         for name, rep in result.metrics.get("evaluation", {}).items():
             line = f"{name}: macro-F1 {rep['macro_f1']:.3f}  accuracy {rep['accuracy']:.3f}  ECE {rep['ece']}"
             typer.echo(line, err=True)
-        typer.echo(str(result.folder))
-
-    run_safely(body)
-
-
-@train_app.command("lexicon")
-def train_lexicon_cli(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for lexicon.json.gz, card and receipt.")] = Path(
-        "sciwire-keyphrase-lexicon"
-    ),
-    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
-    min_count: Annotated[int, typer.Option("--min-count", min=1, help="Keep words seen at least this often.")] = 2,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
-) -> None:
-    """Rebuild the fast keyphrase mode's word lexicon with spaCy's tagger (ship it as models/keyphrase_lexicon)."""
-    setup_logging(verbose)
-
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.keyphrases.lexicon import train_lexicon
-
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        with progress_bars() as progress:
-            progress.start("Tagging text", 0)
-            result = train_lexicon(out, build_config(config, set_), data_dir=data, min_count=min_count,
-                                   command=command, on_progress=progress.advance)  # fmt: skip
-        typer.echo(f"{result.metrics['words']} words, {result.metrics['suffixes']} endings", err=True)
         typer.echo(str(result.folder))
 
     run_safely(body)

@@ -25,7 +25,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sciwire.discourse.base import DiscourseClassifier, flatten_labels
 from sciwire.discourse.features import SentenceSequence
 from sciwire.errors import InputError
-from sciwire.learn import expected_calibration_error
+from sciwire.learn import expected_calibration_error, fit_temperature, softmax
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,6 @@ def _targets(oof: OutOfFold) -> np.ndarray:
 
 def oof_temperature(oof: OutOfFold) -> float:
     """The temperature fitted on all uncalibrated out-of-fold predictions (for the final model)."""
-    from sciwire.discourse.tagger import fit_temperature
-
     if oof.raw_probs is None:
         raise ValueError("oof_temperature needs uncalibrated out-of-fold probabilities")
     return fit_temperature(_log_probs(oof.raw_probs), _targets(oof))
@@ -156,8 +154,6 @@ def cross_fitted_probs(oof: OutOfFold) -> np.ndarray:
     cancels in the softmax), so the uncalibrated out-of-fold probabilities suffice. This
     estimates how well a temperature fitted on out-of-fold predictions calibrates unseen papers.
     """
-    from sciwire.discourse.tagger import fit_temperature, softmax
-
     if oof.raw_probs is None or oof.folds is None:
         raise ValueError("cross_fitted_probs needs uncalibrated out-of-fold probabilities and their folds")
     logp, y = _log_probs(oof.raw_probs), _targets(oof)

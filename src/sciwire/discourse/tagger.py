@@ -53,9 +53,13 @@ from torch import nn
 from sciwire.discourse.base import DiscourseClassifier, check_training_data
 from sciwire.discourse.features import CONTEXT_NAMES, SentenceSequence, check_sequences, context_features
 from sciwire.errors import InputError, ModelLoadError
+from sciwire.learn import fit_temperature, read_json, read_safetensors, require_keys, retrain_hint, softmax
 
 logger = logging.getLogger(__name__)
 FORMAT = "sciwire-discourse-tagger/1"
+_META_KEYS = ("format", "classes", "vocabulary", "n_dense", "temperature", "best_epoch", "validation_macro_f1",
+              "prototype_ids")  # fmt: skip
+_TENSOR_KEYS = ("idf", "prototype_embeddings", "prototype_labels")
 
 
 class _Net(nn.Module):
@@ -106,6 +110,9 @@ class SequenceTagger(DiscourseClassifier):
         prototypes: Training sentences kept (embedding + label) for nearest-example explanations.
         random_state: Seed of every random choice.
     """
+
+    #: The model folder the tagger was loaded from (None when fitted in memory).
+    folder: Path | None = None
 
     def __init__(
         self,
@@ -377,73 +384,50 @@ class SequenceTagger(DiscourseClassifier):
     def load(cls, folder: str | os.PathLike[str]) -> tuple[SequenceTagger, dict[str, Any]]:
         """Load a folder written by :meth:`save`; returns the tagger and the whole ``model.json``.
 
+        The tagger's ``folder`` attribute is the folder it came from.
+
         Raises:
-            ModelLoadError: When files are missing or of another format.
+            ModelLoadError: When the folder or a file is missing, truncated or of another format
+                (one line naming the folder, the file and what to do).
         """
-        from safetensors import SafetensorError
-        from safetensors.torch import load_file
-
         folder = Path(folder)
-        try:
-            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-            tensors = load_file(str(folder / "model.safetensors"))
-        except (OSError, json.JSONDecodeError, SafetensorError) as exc:
+        hint = retrain_hint("sciwire train discourse --data DIR --out FOLDER", "discourse.coresc_model/abstract_model")
+        meta = read_json(folder, "model.json", keys=("format",), hint=hint)
+        if meta["format"] != FORMAT:
             raise ModelLoadError(
-                f"{folder} is not a discourse model folder (model.json + model.safetensors from "
-                f"`sciwire train discourse`): {exc}"
+                f"Cannot load the model in {folder}: model.json has format {meta['format']!r}, "
+                f"expected {FORMAT}; {hint}"
+            )
+        require_keys(folder, "model.json", meta, (*_META_KEYS, "params"), hint)
+        arrays = read_safetensors(folder, "model.safetensors", keys=_TENSOR_KEYS, hint=hint)
+        tensors = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}
+        try:
+            tagger = cls(**meta["params"])
+            tagger.classes_ = np.array(meta["classes"], dtype=object)
+            tagger.vocabulary_ = tuple(meta["vocabulary"])
+            tagger.vectorizer_ = tagger._make_vectorizer(vocabulary=tagger.vocabulary_)
+            tagger.vectorizer_.idf_ = tensors["idf"].numpy().astype(np.float64)
+            tagger.n_dense_ = tagger.n_features_in_ = int(meta["n_dense"])
+            net = _Net(
+                tagger.n_dense_,
+                len(tagger.vocabulary_) + len(CONTEXT_NAMES),
+                len(tagger.classes_),
+                tagger.hidden,
+                tagger.dropout,
+            )
+            net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
+            net.eval()
+            tagger.net_ = net
+            tagger.temperature_ = float(meta["temperature"])
+            tagger.best_epoch_ = int(meta["best_epoch"])
+            tagger.validation_macro_f1_ = float(meta["validation_macro_f1"])
+            tagger.prototype_embeddings_ = tensors["prototype_embeddings"].numpy()
+            tagger.prototype_labels_ = tensors["prototype_labels"].numpy()
+            tagger.prototype_ids_ = tuple(meta["prototype_ids"])
+            tagger.folder = folder
+        except (KeyError, TypeError, ValueError, RuntimeError) as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelLoadError(
+                f"Cannot load the model in {folder}: model.safetensors does not fit model.json ({detail}); {hint}"
             ) from exc
-        if meta.get("format") != FORMAT:
-            raise ModelLoadError(f"{folder}/model.json has format {meta.get('format')!r}; expected {FORMAT}")
-        tagger = cls(**meta["params"])
-        tagger.classes_ = np.array(meta["classes"], dtype=object)
-        tagger.vocabulary_ = tuple(meta["vocabulary"])
-        tagger.vectorizer_ = tagger._make_vectorizer(vocabulary=tagger.vocabulary_)
-        tagger.vectorizer_.idf_ = tensors["idf"].numpy().astype(np.float64)
-        tagger.n_dense_ = tagger.n_features_in_ = int(meta["n_dense"])
-        net = _Net(
-            tagger.n_dense_,
-            len(tagger.vocabulary_) + len(CONTEXT_NAMES),
-            len(tagger.classes_),
-            tagger.hidden,
-            tagger.dropout,
-        )
-        net.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("net.")})
-        net.eval()
-        tagger.net_ = net
-        tagger.temperature_ = float(meta["temperature"])
-        tagger.best_epoch_ = int(meta["best_epoch"])
-        tagger.validation_macro_f1_ = float(meta["validation_macro_f1"])
-        tagger.prototype_embeddings_ = tensors["prototype_embeddings"].numpy()
-        tagger.prototype_labels_ = tensors["prototype_labels"].numpy()
-        tagger.prototype_ids_ = tuple(meta["prototype_ids"])
         return tagger, meta
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax, numerically stable."""
-    z = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(axis=1, keepdims=True))
-
-
-def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    """The temperature T > 0 that minimises the NLL of ``softmax(logits / T)`` on labels ``y``.
-
-    Example:
-        >>> logits = np.array([[4.0, 0.0], [4.0, 0.0], [0.0, 4.0], [4.0, 0.0]])
-        >>> fit_temperature(logits, np.array([0, 1, 1, 0])) > 1   # overconfident -> T > 1
-        True
-    """
-    z = torch.tensor(logits, dtype=torch.float64)
-    target = torch.tensor(np.asarray(y), dtype=torch.int64)
-    log_t = torch.zeros(1, dtype=torch.float64, requires_grad=True)
-    opt = torch.optim.LBFGS([log_t], lr=0.1, max_iter=200)
-
-    def closure() -> torch.Tensor:
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(z / log_t.exp(), target)
-        loss.backward()
-        return loss
-
-    opt.step(closure)
-    return float(np.clip(log_t.exp().item(), 0.05, 20.0))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from sciwire.discourse.labels import LABEL_SETS
 from sciwire.discourse.model import DiscourseModel
 from sciwire.discourse.tagger import SequenceTagger
 from sciwire.errors import InputError
-from sciwire.learn import Receipt, data_hash, write_model_card
+from sciwire.learn import Receipt, TrainResult, data_hash, write_model_card
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
@@ -95,14 +95,6 @@ def cv_reports(
             report.extra["oof_temperature"] = round(oof_temperature(oof), 4)
         out[name] = report
     return out
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    """Where the model went and what was measured."""
-
-    folder: Path
-    metrics: dict[str, Any]
 
 
 def train_discourse(

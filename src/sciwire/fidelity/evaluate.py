@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -39,9 +40,12 @@ from sciwire.datasets.fidelity import (
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.checks import run_checks
 from sciwire.fidelity.cues import lexicon_strength, unnegated
-from sciwire.fidelity.model import fit_temperature, softmax
 from sciwire.fidelity.verdict import decide, strength_verdict
-from sciwire.learn import expected_calibration_error
+from sciwire.learn import expected_calibration_error, fit_temperature, softmax
+
+logger = logging.getLogger(__name__)
+#: The parts :func:`evaluate_models` measures; ``on_progress`` is called with 1 after each.
+EVALUATION_STEPS = 5
 
 
 def macro_f1(y: ArrayLike, pred: ArrayLike) -> float:
@@ -62,7 +66,7 @@ def cross_fitted_probs(logits: np.ndarray, y: np.ndarray, folds: Sequence[tuple[
     """Out-of-fold probabilities whose temperature was fitted on the *other* folds' logits."""
     probs = np.zeros_like(logits, dtype=float)
     for train, test in folds:
-        probs[test] = softmax(logits[test], fit_temperature(logits[train], y[train]))
+        probs[test] = softmax(np.asarray(logits[test], dtype=np.float64), fit_temperature(logits[train], y[train]))
     return probs
 
 
@@ -190,34 +194,46 @@ def verdict_evaluation(
 
 
 def evaluate_models(
-    models: FidelityModels, data_dir: str | os.PathLike[str], on_progress: Callable[[str], None] | None = None
+    models: FidelityModels, data_dir: str | os.PathLike[str], on_progress: Callable[[int], None] | None = None
 ) -> dict[str, Any]:
-    """Held-out metrics of trained models: certainty (val), conclusions (dev), pairs, other-domain strength."""
-    say = on_progress or (lambda _: None)
+    """Held-out metrics of trained models: certainty (val), conclusions (dev), pairs, other-domain strength.
+
+    Each part is logged (INFO) when it starts; ``on_progress`` is called with 1 after each of the
+    :data:`EVALUATION_STEPS` parts (also those skipped for a missing model).
+    """
+
+    def done() -> None:
+        if on_progress is not None:
+            on_progress(1)
+
     out: dict[str, Any] = {}
     if models.certainty is not None:
-        say("certainty")
+        logger.info("evaluating: certainty")
         _, val = certainty_split(data_dir, "sentence")
         out["certainty"] = regression_metrics([x.score for x in val], models.certainty.predict([x.text for x in val]))
+    done()
     if models.aspects is not None:
-        say("certainty aspects")
+        logger.info("evaluating: certainty aspects")
         _, val = certainty_split(data_dir, "aspect")
         pred = models.aspects.predict([x.text for x in val])
         out["aspects"] = {a: macro_f1([x.aspect(a) for x in val], pred[:, j]) for j, a in enumerate(ASPECTS)}
+    done()
     if models.conclusion is not None:
-        say("conclusion detection")
+        logger.info("evaluating: conclusion detection")
         _, dev = conclusion_split(data_dir)
         probs = models.conclusion_proba([x.text for x in dev])
         assert probs is not None
         out["conclusion"] = binary_metrics([x.label for x in dev], probs)
-    say("claim strength on other-domain sentences")
+    done()
+    logger.info("evaluating: claim strength on other-domain sentences")
     pet = load_strength_pet(data_dir)
     pet_pred = models.strength_proba([x.text for x in pet]).argmax(1)
     out["strength_other_domain"] = {
         src: macro_f1([x.label for x in pet if x.source == src], pet_pred[[x.source == src for x in pet]])
         for src in ("paper", "press")
     }
-    say("pair verdicts")
+    done()
+    logger.info("evaluating: pair verdicts")
     pairs = load_exaggeration_pairs(data_dir)
     paper_p = models.strength_proba([p.paper for p in pairs])
     story_p = models.strength_proba([p.story for p in pairs])
@@ -225,6 +241,7 @@ def evaluate_models(
     if models.certainty is not None:
         cert = (models.certainty.predict([p.paper for p in pairs]), models.certainty.predict([p.story for p in pairs]))
     out["verdict"] = verdict_evaluation(pairs, paper_p, story_p, cert)
+    done()
     return out
 
 

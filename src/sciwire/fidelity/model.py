@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import minimize_scalar
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
@@ -38,29 +37,17 @@ from sciwire.fidelity.encoder import (
     trainable_state,
 )
 from sciwire.fidelity.encoder import train_encoder as _train
+from sciwire.learn import read_json, read_safetensors, retrain_hint, softmax
 
 logger = logging.getLogger(__name__)
 WEIGHTS = "weights.safetensors"
 META = "model.json"
+HINT = retrain_hint("sciwire train fidelity --out DIR", "fidelity.model_dir")
 
 
-def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """Row-wise softmax of ``logits / temperature``."""
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    z = np.exp(z - z.max(axis=-1, keepdims=True))
-    return z / z.sum(axis=-1, keepdims=True)
-
-
-def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    """The temperature (0.05-20) that minimises the log loss of held-out ``logits`` (Guo et al. 2017)."""
-    y = np.asarray(y)
-
-    def nll(t: float) -> float:
-        p = softmax(logits, t)[np.arange(len(y)), y]
-        return float(-np.log(np.clip(p, 1e-12, 1)).mean())
-
-    res = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded")
-    return float(res.x)
+def _probs(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """Temperature-scaled softmax of head outputs, in float64."""
+    return softmax(np.asarray(logits, dtype=np.float64), temperature)
 
 
 def _texts(X: Any) -> list[str]:
@@ -72,6 +59,9 @@ def _texts(X: Any) -> list[str]:
 
 class _Tuned(BaseEstimator):
     """Shared parameters, state computation and persistence."""
+
+    #: The model folder the model was loaded from (None when fitted in memory).
+    folder: Path | None = None
 
     def __init__(
         self,
@@ -136,40 +126,52 @@ class _Tuned(BaseEstimator):
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> Any:
-        """Rebuild a saved model; raises ModelLoadError on a missing file, a hash or base mismatch."""
-        from safetensors.torch import load_file
+        """Rebuild a saved model (its ``folder`` attribute is ``folder``).
+
+        Raises:
+            ModelLoadError: On a missing or truncated file, a hash or architecture mismatch (one line
+                naming the folder, the file and what to do).
+        """
+        import torch
 
         path = Path(folder)
-        try:
-            meta = json.loads((path / META).read_text(encoding="utf-8"))
-            blob = (path / WEIGHTS).read_bytes()
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelLoadError(
-                f"Cannot read the model in {path}: {exc}; retrain with `sciwire train fidelity`"
-            ) from exc
+        meta = read_json(path, META, keys=("type", "params", "n_outputs", "weights_sha256"), hint=HINT)
         if meta.get("type") != cls.__name__:
-            raise ModelLoadError(f"{path} holds a {meta.get('type')}, not a {cls.__name__}")
-        if hashlib.sha256(blob).hexdigest() != meta.get("weights_sha256"):
-            raise ModelLoadError(f"{path / WEIGHTS} does not match the sha256 in {META}; the file was altered")
+            raise ModelLoadError(
+                f"Cannot load the model in {path}: it holds a {meta.get('type')}, not a {cls.__name__}; {HINT}"
+            )
+        arrays = read_safetensors(path, WEIGHTS, sha256=str(meta["weights_sha256"]), hint=HINT)
         base = frozen_base()
         if meta.get("base_fingerprint") != base.fingerprint():
             logger.warning("%s was trained on another version of the base encoder; predictions may be off", path)
         model = cls(**meta["params"])
         head = build_head(base, model.layers, model.rank, int(meta["n_outputs"]))
-        missing, unexpected = head.load_state_dict(load_file(str(path / WEIGHTS)), strict=False)
+        try:
+            state = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}
+            missing, unexpected = head.load_state_dict(state, strict=False)
+        except RuntimeError as exc:
+            raise ModelLoadError(
+                f"Cannot load the model in {path}: {WEIGHTS} does not fit the architecture in {META}; {HINT}"
+            ) from exc
         trained = {n for n, p in head.named_parameters() if p.requires_grad}
         if unexpected or trained & set(missing):
-            raise ModelLoadError(f"{path / WEIGHTS} does not fit the architecture in {META}")
+            raise ModelLoadError(
+                f"Cannot load the model in {path}: {WEIGHTS} does not fit the architecture in {META}; {HINT}"
+            )
         head.eval()
         model.head_, model.n_outputs_ = head, int(meta["n_outputs"])
-        model._restore(meta)
+        model.folder = path
+        try:
+            model._restore(meta)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelLoadError(f"Cannot load the model in {path}: {META} lacks or garbles {exc}; {HINT}") from exc
         return model
 
 
 class TunedClassifier(ClassifierMixin, _Tuned):
     """Sentence classifier: class-weighted cross-entropy; probabilities temperature-scaled.
 
-    ``temperature_`` is 1 after ``fit``; set it from held-out logits with :func:`fit_temperature`.
+    ``temperature_`` is 1 after ``fit``; set it from held-out logits with :func:`sciwire.learn.fit_temperature`.
     """
 
     def fit(self, X: Sequence[str], y: ArrayLike) -> TunedClassifier:
@@ -194,7 +196,7 @@ class TunedClassifier(ClassifierMixin, _Tuned):
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         """Calibrated class probabilities (rows sum to 1, columns in ``classes_`` order)."""
-        return softmax(self.outputs(X), self.temperature_)
+        return _probs(self.outputs(X), self.temperature_)
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         logits = self.outputs(X)
@@ -270,7 +272,7 @@ class TunedMultiClassifier(_Tuned):
 
     def predict_proba(self, X: Sequence[str]) -> list[np.ndarray]:
         """Calibrated probabilities per target column."""
-        return [softmax(z, t) for z, t in zip(self.decision_function(X), self.temperatures_, strict=True)]
+        return [_probs(z, t) for z, t in zip(self.decision_function(X), self.temperatures_, strict=True)]
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         logits = self.decision_function(X)  # checks fitted first

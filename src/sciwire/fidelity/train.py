@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,8 @@ from sciwire.fidelity.evaluate import (
     macro_f1,
     pair_sentences,
 )
-from sciwire.fidelity.model import TunedClassifier, TunedMultiClassifier, TunedRegressor, fit_temperature, softmax
-from sciwire.learn import Receipt, data_hash, expected_calibration_error
+from sciwire.fidelity.model import TunedClassifier, TunedMultiClassifier, TunedRegressor
+from sciwire.learn import Receipt, TrainResult, data_hash, expected_calibration_error, fit_temperature, softmax
 
 logger = logging.getLogger(__name__)
 PARTS = ("strength", "certainty", "conclusion")
@@ -55,13 +55,12 @@ class StrengthCV:
     temperature: float
 
 
-@dataclass
-class TrainingResult:
-    """What :func:`train_fidelity` wrote and measured."""
+Progress = Callable[[int], None]
 
-    folder: Path
-    metrics: dict[str, Any] = field(default_factory=dict)
-    strength_cv: StrengthCV | None = None
+
+def _tick(on_progress: Progress | None) -> None:
+    if on_progress is not None:
+        on_progress(1)
 
 
 def _params(settings: EncoderSettings) -> dict[str, Any]:
@@ -82,9 +81,12 @@ def strength_data(data_dir: str | os.PathLike[str]) -> tuple[list[str], np.ndarr
 
 
 def train_strength(
-    data_dir: str | os.PathLike[str], settings: EncoderSettings, folds: int = 5, say: Callable[[str], None] = print
+    data_dir: str | os.PathLike[str], settings: EncoderSettings, folds: int = 5, on_progress: Progress | None = None
 ) -> tuple[TunedClassifier, StrengthCV | None]:
-    """K-fold CV (if ``folds`` >= 2) for metrics and temperature, then the final fit on everything."""
+    """K-fold CV (if ``folds`` >= 2) for metrics and temperature, then the final fit on everything.
+
+    ``on_progress`` is called with 1 after each fit (``folds`` + 1 of them).
+    """
     texts, y, sources, groups = strength_data(data_dir)
     cv = None
     temperature = 1.0
@@ -94,14 +96,16 @@ def train_strength(
         )
         logits = np.zeros((len(y), 4), dtype=np.float32)
         for k, (train, test) in enumerate(splits, start=1):
-            say(f"claim strength: fold {k}/{folds}")
+            logger.info("claim strength: fold %d/%d", k, folds)
             model = TunedClassifier(**_params(settings)).fit([texts[i] for i in train], y[train])
             logits[test] = model.decision_function([texts[i] for i in test])
+            _tick(on_progress)
         temperature = fit_temperature(logits, y)
         cv = StrengthCV(texts, y, sources, splits, logits, temperature)
-    say("claim strength: final fit")
+    logger.info("claim strength: final fit")
     model = TunedClassifier(**_params(settings)).fit(texts, y)
     model.temperature_ = temperature
+    _tick(on_progress)
     return model, cv
 
 
@@ -123,36 +127,41 @@ def _holdout_temperature(
 
 
 def train_certainty(
-    data_dir: str | os.PathLike[str], settings: EncoderSettings, say: Callable[[str], None] = print
+    data_dir: str | os.PathLike[str], settings: EncoderSettings, on_progress: Progress | None = None
 ) -> tuple[TunedRegressor, TunedMultiClassifier]:
-    """The sentence-level regressor and the aspect classifier, on train + ext."""
-    say("certainty: sentence level")
+    """The sentence-level regressor and the aspect classifier, on train + ext (3 fits: ``on_progress`` after each)."""
+    logger.info("certainty: sentence level")
     train, _ = certainty_split(data_dir, "sentence")
     regressor = TunedRegressor(**_params(settings)).fit([x.text for x in train], [x.score for x in train])
+    _tick(on_progress)
     train_a, _ = certainty_split(data_dir, "aspect")
     texts = [x.text for x in train_a]
     Y = np.array([[x.aspect(a) for a in ASPECTS] for x in train_a])
-    say("certainty: aspects (calibration split)")
+    logger.info("certainty: aspects (calibration split)")
     temps = _holdout_temperature(lambda: TunedMultiClassifier(**_params(settings)), texts, Y,
                                  [normalise(t) for t in texts], settings.seed)  # fmt: skip
-    say("certainty: aspects")
+    _tick(on_progress)
+    logger.info("certainty: aspects")
     aspects = TunedMultiClassifier(**_params(settings)).fit(texts, Y)
     aspects.temperatures_ = temps
+    _tick(on_progress)
     return regressor, aspects
 
 
 def train_conclusion(
-    data_dir: str | os.PathLike[str], settings: EncoderSettings, say: Callable[[str], None] = print
+    data_dir: str | os.PathLike[str], settings: EncoderSettings, on_progress: Progress | None = None
 ) -> TunedClassifier:
-    """The conclusion detector, on the train split."""
+    """The conclusion detector, on the train split (2 fits: ``on_progress`` after each)."""
     train, _ = conclusion_split(data_dir)
     texts, y = [x.text for x in train], np.array([x.label for x in train])
-    say("conclusion detection (calibration split)")
+    logger.info("conclusion detection (calibration split)")
     (temp,) = _holdout_temperature(lambda: TunedClassifier(**_params(settings)), texts, y,
                                    [x.group for x in train], settings.seed)  # fmt: skip
-    say("conclusion detection")
+    _tick(on_progress)
+    logger.info("conclusion detection")
     model = TunedClassifier(**_params(settings)).fit(texts, y)
     model.temperature_ = temp
+    _tick(on_progress)
     return model
 
 
@@ -165,7 +174,7 @@ def strength_cv_metrics(cv: StrengthCV) -> dict[str, Any]:
         mask = cv.sources == src
         out[f"macro_f1_{src}"] = macro_f1(cv.labels[mask], pred[mask])
     out["macro_f1_all"] = macro_f1(cv.labels, pred)
-    out["ece_raw"] = round(expected_calibration_error(softmax(cv.logits), cv.labels), 3)
+    out["ece_raw"] = round(expected_calibration_error(softmax(np.asarray(cv.logits, dtype=np.float64)), cv.labels), 3)
     out["ece_calibrated"] = round(expected_calibration_error(probs, cv.labels), 3)
     return out
 
@@ -177,9 +186,12 @@ def train_fidelity(
     folds: int = 5,
     parts: tuple[str, ...] = PARTS,
     command: str = "sciwire train fidelity",
-    say: Callable[[str], None] | None = None,
-) -> TrainingResult:
+    on_progress: Progress | None = None,
+) -> TrainResult:
     """Train ``parts`` of the fidelity models into ``out`` with receipts and model cards.
+
+    Each stage is logged (INFO); ``on_progress`` is called with 1 after each fit and each
+    evaluation part. The result's ``cv`` holds the claim-strength :class:`StrengthCV` when it ran.
 
     Raises:
         InputError: When the data folder lacks a data set (see :func:`sciwire.datasets.data_path`).
@@ -187,30 +199,30 @@ def train_fidelity(
     from sciwire.fidelity.cards import write_cards
 
     settings = settings or EncoderSettings()
-    say = say or (lambda msg: logger.info("%s", msg))
     root = Path(out)
-    result = TrainingResult(root)
+    metrics: dict[str, Any] = {}
+    strength_cv: StrengthCV | None = None
     models: dict[str, Any] = {}
     if "strength" in parts:
-        models["strength"], result.strength_cv = train_strength(data_dir, settings, folds, say)
+        models["strength"], strength_cv = train_strength(data_dir, settings, folds, on_progress)
         models["strength"].save(root / STRENGTH_DIR)
-        if result.strength_cv is not None:
-            result.metrics["strength_cv"] = strength_cv_metrics(result.strength_cv)
+        if strength_cv is not None:
+            metrics["strength_cv"] = strength_cv_metrics(strength_cv)
     if "certainty" in parts:
-        models["certainty"], models["aspects"] = train_certainty(data_dir, settings, say)
+        models["certainty"], models["aspects"] = train_certainty(data_dir, settings, on_progress)
         models["certainty"].save(root / CERTAINTY_DIR / "sentence")
         models["aspects"].save(root / CERTAINTY_DIR / "aspects")
     if "conclusion" in parts:
-        models["conclusion"] = train_conclusion(data_dir, settings, say)
+        models["conclusion"] = train_conclusion(data_dir, settings, on_progress)
         models["conclusion"].save(root / CONCLUSION_DIR)
     if "strength" in models:
         bundle = FidelityModels(models["strength"], models.get("conclusion"), models.get("certainty"),
                                 models.get("aspects"))  # fmt: skip
-        say("held-out evaluation")
-        result.metrics.update(evaluate_models(bundle, data_dir, say))
+        logger.info("held-out evaluation")
+        metrics.update(evaluate_models(bundle, data_dir, on_progress))
     config = {"settings": asdict(settings), "folds": folds, "parts": list(parts)}
     hashes = {name: data_hash([p]) for name, p in zip(
         ("claim_strength", "exaggeration", "certainty"),
         fidelity_files(data_dir, "claim_strength", "exaggeration", "certainty"), strict=True)}  # fmt: skip
-    write_cards(root, models, result.metrics, Receipt(command, config, hashes, result.metrics), command)
-    return result
+    write_cards(root, models, metrics, Receipt(command, config, hashes, metrics), command)
+    return TrainResult(root, metrics, strength_cv)

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from sciwire.config import Config
+from sciwire.config import Config, load_config
 from sciwire.datasets.keyphrase import KeyphraseDoc, load_keyphrase_split
 from sciwire.errors import InputError
 from sciwire.keyphrases.candidates import extract_candidates
 from sciwire.keyphrases.evaluate import normalize_phrase
 from sciwire.keyphrases.model import KeyphraseExtractor
 from sciwire.keyphrases.scorers import FEATURES, KeyphraseRanker
-from sciwire.learn import Receipt, data_hash, write_model_card
+from sciwire.learn import Receipt, TrainResult, data_hash, write_model_card
 
 logger = logging.getLogger(__name__)
 _FOLDERS = {"inspec": "inspec", "semeval2017": "semeval2017_scienceie", "semeval2010": "semeval2010"}
@@ -62,15 +62,16 @@ def train_keyphrase_ranker(
     out: str | os.PathLike[str],
     config: Config | None = None,
     on_progress: Callable[[int], None] | None = None,
-) -> Path:
-    """Fit the combined ranker's weights on the ``train`` splits of ``datasets``; returns the weights file.
+) -> TrainResult:
+    """Fit the combined ranker's weights on the ``train`` splits of ``datasets``.
 
-    Writes ``weights.json`` (for ``keyphrases.weights_file``), ``receipt.json`` and ``MODEL_CARD.md``.
+    Writes ``weights.json`` (for ``keyphrases.weights_file``), ``receipt.json`` and ``MODEL_CARD.md``
+    into ``out``; the result's ``folder`` is ``out`` and its metrics hold the weights.
 
     Raises:
         InputError: Unknown data set or missing files, or no candidates.
     """
-    config = config or Config()
+    config = config or load_config()
     docs: list[KeyphraseDoc] = []
     for name in datasets:
         docs += load_keyphrase_split(data_dir, name, "train")
@@ -107,4 +108,4 @@ def train_keyphrase_ranker(
         "between them may not suit other kinds of text.",
     )
     logger.info("Wrote %s (features %s)", path, ", ".join(FEATURES))
-    return path
+    return TrainResult(folder, metrics)

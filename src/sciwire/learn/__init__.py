@@ -12,6 +12,7 @@ from sciwire.learn.folders import (
     model_file,
     read_json,
     read_safetensors,
+    require_keys,
     resolve_model_folder,
     retrain_hint,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "read_json",
     "read_safetensors",
     "reliability_svg",
+    "require_keys",
     "resolve_model_folder",
     "retrain_hint",
     "sigmoid",

@@ -80,9 +80,10 @@ def model_file(folder: str | os.PathLike[str], name: str, *, hint: str = "") -> 
     return path
 
 
-def _check_keys(
-    folder: str | os.PathLike[str], name: str, found: Iterable[str], keys: Iterable[str], hint: str
+def require_keys(
+    folder: str | os.PathLike[str], name: str, found: Iterable[str], keys: Iterable[str], hint: str = ""
 ) -> None:
+    """Raise a one-line :class:`ModelLoadError` when ``found`` (the keys read from ``name``) lacks any of ``keys``."""
     missing = [k for k in keys if k not in set(found)]
     if missing:
         raise ModelLoadError(
@@ -109,7 +110,7 @@ def read_json(folder: str | os.PathLike[str], name: str, *, keys: Iterable[str] 
             f"Cannot load the model in {folder}: {name} holds a {type(data).__name__}, expected a JSON object"
             f"{_then(hint)}"
         )
-    _check_keys(folder, name, data, keys, hint)
+    require_keys(folder, name, data, keys, hint)
     return data
 
 
@@ -153,5 +154,5 @@ def read_safetensors(
         raise ModelLoadError(
             f"Cannot load the model in {folder}: {name} is truncated or not a safetensors file ({detail}){_then(hint)}"
         ) from exc
-    _check_keys(folder, name, arrays, keys, hint)
+    require_keys(folder, name, arrays, keys, hint)
     return arrays

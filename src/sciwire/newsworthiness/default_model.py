@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from sciwire.errors import ModelLoadError
+from sciwire.learn import sigmoid
 from sciwire.newsworthiness.features import FeatureSet, Featurizer
 from sciwire.newsworthiness.news_values import TOPICS
 from sciwire.newsworthiness.prediction import Contributions, Prediction
@@ -149,7 +150,7 @@ class DefaultModel:
     def predict(self, features: FeatureSet) -> Prediction:
         """Scores: the sigmoid of the weighted sum (not a probability)."""
         logit = self.explain(features).values.sum(axis=1)
-        return Prediction(1.0 / (1.0 + np.exp(-logit)), None, None)
+        return Prediction(sigmoid(logit), None, None)
 
 
 def build_default_model(data_dir: str | os.PathLike[str], featurizer: Featurizer) -> DefaultModel:

@@ -18,16 +18,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sciwire.backends.embeddings import Embedder
-from sciwire.config import Config
+from sciwire.config import Config, load_config
 from sciwire.errors import InputError
-from sciwire.learn import Receipt, data_hash, reliability_svg, write_model_card
+from sciwire.learn import Receipt, TrainResult, data_hash, reliability_svg, write_model_card
 from sciwire.newsworthiness.evaluate import out_of_fold, score_metrics
 from sciwire.newsworthiness.features import Featurizer
 from sciwire.newsworthiness.model import KINDS, NewsworthinessClassifier, TrainedModel
@@ -35,14 +34,6 @@ from sciwire.newsworthiness.papers import read_papers
 from sciwire.newsworthiness.ratings import aggregate, agreement, read_ratings
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    """Where the model went and what cross-validation measured."""
-
-    folder: Path
-    metrics: dict[str, Any]
 
 
 def _classifier(config: Config, kind: str) -> NewsworthinessClassifier:
@@ -97,7 +88,7 @@ def train_newsworthiness(
     Raises:
         InputError: On bad rows (listed), unknown ids, or too few papers of a class.
     """
-    config = config or Config()
+    config = config or load_config()
     if kind not in KINDS:
         raise InputError(f"kind must be one of {KINDS}, got {kind!r}")
     papers = read_papers([papers_path], config.input)
@@ -195,7 +186,7 @@ def evaluate_on_ratings(
     """AUC, P@10, P@15 (and ECE for trained models) of ``config.newsworthiness.model`` on held-out ratings."""
     from sciwire.newsworthiness.ranking import Ranker
 
-    config = config or Config()
+    config = config or load_config()
     papers = read_papers([papers_path], config.input)
     rated = aggregate(read_ratings(ratings_path, {p.id for p in papers}))
     by_id = {p.id: p for p in papers}

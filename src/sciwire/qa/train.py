@@ -26,7 +26,7 @@ import numpy as np
 
 from sciwire.backends.embeddings import Embedder
 from sciwire.errors import ConfigError, InputError
-from sciwire.learn import Receipt, data_hash, write_model_card
+from sciwire.learn import Receipt, TrainResult, data_hash, write_model_card
 
 logger = logging.getLogger(__name__)
 LOSSES = ("mnrl", "triplet")
@@ -99,11 +99,12 @@ def finetune(
     config: FinetuneConfig | None = None,
     on_progress: Callable[[int], None] | None = None,
     data_files: Sequence[str | os.PathLike[str]] = (),
-) -> Path:
+) -> TrainResult:
     """Fine-tune ``base_model`` on ``pairs`` and save it (with receipt and card) to ``out_dir``.
 
     Returns:
-        The model folder; load it with ``models.embedding = "<folder>"``.
+        The model folder (load it with ``models.embedding = "<folder>"``) and the mean loss of
+        each epoch.
     """
     import torch
 
@@ -129,6 +130,7 @@ def finetune(
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
     tokenize = getattr(model, "preprocess", None) or model.tokenize  # renamed in sentence-transformers 6
     order = list(range(len(pairs)))
+    losses_by_epoch: list[float] = []
     model.train()
     for epoch in range(config.epochs):
         random.shuffle(order)
@@ -148,7 +150,8 @@ def finetune(
             total += float(loss.detach())
             if on_progress is not None:
                 on_progress(len(idx))
-        logger.info("epoch %d: mean loss %.4f", epoch + 1, total / max(1, len(order) / config.batch_size))
+        losses_by_epoch.append(round(total / max(1, len(order) / config.batch_size), 4))
+        logger.info("epoch %d: mean loss %.4f", epoch + 1, losses_by_epoch[-1])
     model.eval()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -157,7 +160,7 @@ def finetune(
         command=f"sciwire train qa --pairs ... --loss {config.loss} --epochs {config.epochs}",
         config={**asdict(config), "base_model": base_model, "pairs": len(pairs)},
         data={str(Path(f).name): data_hash([f]) for f in data_files},
-        metrics={},
+        metrics={"pairs": len(pairs), "mean_loss_by_epoch": losses_by_epoch},
     )
     receipt.write(out)
     write_model_card(
@@ -170,4 +173,4 @@ def finetune(
         command=receipt.command,
         limits="Trained on few pairs: check the match rate on held-out pairs of your own domain before use.",
     )
-    return out
+    return TrainResult(out, dict(receipt.metrics))
