@@ -212,3 +212,34 @@ def train_discourse_cli(
         typer.echo(str(result.folder))
 
     run_safely(body)
+
+
+@train_app.command("lexicon")
+def train_lexicon_cli(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for lexicon.json.gz, card and receipt.")] = Path(
+        "sciwire-keyphrase-lexicon"
+    ),
+    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    min_count: Annotated[int, typer.Option("--min-count", min=1, help="Keep words seen at least this often.")] = 2,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Rebuild the fast keyphrase mode's word lexicon with spaCy's tagger (ship it as models/keyphrase_lexicon)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import shlex
+        import sys
+
+        from sciwire.keyphrases.lexicon import train_lexicon
+
+        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        with progress_bars() as progress:
+            progress.start("Tagging text", 0)
+            result = train_lexicon(out, build_config(config, set_), data_dir=data, min_count=min_count,
+                                   command=command, on_progress=progress.advance)  # fmt: skip
+        typer.echo(f"{result.metrics['words']} words, {result.metrics['suffixes']} endings", err=True)
+        typer.echo(str(result.folder))
+
+    run_safely(body)
