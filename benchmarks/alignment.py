@@ -12,8 +12,11 @@ Protocol (see docs/alignment.md):
    probability). We report top-1 accuracy, also without dev topics whose paper or story
    occurs in train, next to a cosine-only baseline and a lexical-only (BM25-like) baseline.
 
+The fitting is the library's (:mod:`sciwire.align.train`, also ``sciwire train align``); the
+"shipped" rows use the model folder ``align.model`` names (default: ``sciwire/models/align_default``).
+
 Run: ``python benchmarks/alignment.py [--data ../shared/data] [--write]``; ``--write``
-updates docs/benchmarks.md. Prints the fitted weights to copy into ``AlignConfig``.
+updates docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -21,53 +24,22 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from _common import header, markdown_table, update_section
 
-from sciwire.align.aligner import match_probability, pair_features
+from sciwire.align.aligner import match_probability
+from sciwire.align.model import load_align_model
+from sciwire.align.train import best_threshold, fit_align_scorer, load_align_data, pair_examples
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
-from sciwire.config import AlignConfig, load_config
-from sciwire.datasets.cdcr import load_papers, load_split, news_with_papers
-from sciwire.document import Document
-from sciwire.nlp import annotate_many
+from sciwire.config import load_config
+from sciwire.learn import LogisticScorer
 
 
-@dataclass
-class Encoded:
-    sentences: list[str]
-    vectors: np.ndarray
-
-
-def encode_docs(ids: list[str], texts: list[str], kind: str, embedder: Embedder, nlp) -> dict[str, Encoded]:
-    docs = [Document(id=i, kind=kind, title="", text=t) for i, t in zip(ids, texts, strict=True)]
-    docs = annotate_many(docs, nlp)
-    out = {}
-    all_texts = [s for d in docs for s in d.sentence_texts()]
-    vecs = embedder.encode(all_texts)
-    pos = 0
-    for d in docs:
-        n = len(d.sentences)
-        out[d.id] = Encoded(d.sentence_texts(), vecs[pos : pos + n])
-        pos += n
-    return out
-
-
-def features(news: Encoded, papers: dict[str, Encoded]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """(cosine, lexical) matrices of one news summary against every paper."""
-    return {pid: pair_features(news.sentences, p.sentences, news.vectors, p.vectors) for pid, p in papers.items()}
-
-
-def best_pairs(feats: dict[str, tuple[np.ndarray, np.ndarray]], pid: str) -> np.ndarray:
-    cos, lex = feats[pid]
-    j = np.argmax(cos + 0.5 * lex, axis=1)
-    rows = np.arange(cos.shape[0])
-    return np.stack([cos[rows, j], lex[rows, j]], axis=1)
-
-
-def rank_papers(feats: dict[str, tuple[np.ndarray, np.ndarray]], cfg: AlignConfig, mode: str) -> list[str]:
+def rank_papers(
+    feats: dict[str, tuple[np.ndarray, np.ndarray]], model: LogisticScorer, threshold: float, mode: str
+) -> list[str]:
     """Papers best first: most aligned sentences, ties broken by summed best probability.
 
     Baselines rank by the summed best cosine ("cosine") or best lexical overlap ("lexical");
@@ -80,22 +52,22 @@ def rank_papers(feats: dict[str, tuple[np.ndarray, np.ndarray]], cfg: AlignConfi
         elif mode == "lexical":
             keys.append((0.0, float(lex.max(axis=1).sum()), pid))
         elif mode == "probability":
-            keys.append((0.0, float(match_probability(cos, lex, cfg).max(axis=1).sum()), pid))
+            keys.append((0.0, float(match_probability(cos, lex, model).max(axis=1).sum()), pid))
         else:
-            prob = match_probability(cos, lex, cfg).max(axis=1)
-            keys.append((float((prob >= cfg.threshold).sum()), float(prob.sum()), pid))
+            prob = match_probability(cos, lex, model).max(axis=1)
+            keys.append((float((prob >= threshold).sum()), float(prob.sum()), pid))
     keys.sort(key=lambda k: (-k[0], -k[1]))
     return [k[2] for k in keys]
 
 
-def topk(feats_by_news, pairs, cfg, mode, candidates=None) -> tuple[float, float]:
+def topk(feats_by_news, pairs, model, threshold, mode, candidates=None) -> tuple[float, float]:
     """Top-1 and top-5 accuracy of the own paper among ``candidates`` (default: all papers)."""
     hits1, hits5 = [], []
     for d, pid in pairs:
         f = feats_by_news[d.doc_id]
         if candidates is not None:
             f = {p: v for p, v in f.items() if p in candidates}
-        ranking = rank_papers(f, cfg, mode)
+        ranking = rank_papers(f, model, threshold, mode)
         hits1.append(ranking[:1] == [pid])
         hits5.append(pid in ranking[:5])
     return float(np.mean(hits1)), float(np.mean(hits5))
@@ -112,20 +84,6 @@ def expected_calibration_error(prob: np.ndarray, y: np.ndarray, bins: int = 15) 
     )
 
 
-def pair_examples(feats_by_news, pairs, hard: int = 5) -> tuple[np.ndarray, np.ndarray]:
-    """Positive: best pair in the own paper; negatives: best pairs in the most similar other papers."""
-    xs, ys = [], []
-    for d, pid in pairs:
-        f = feats_by_news[d.doc_id]
-        xs.append(best_pairs(f, pid))
-        ys.append(np.ones(len(xs[-1])))
-        others = sorted((p for p in f if p != pid), key=lambda p: -float(f[p][0].max()))[:hard]
-        for other in others:
-            xs.append(best_pairs(f, other))
-            ys.append(np.zeros(len(xs[-1])))
-    return np.vstack(xs), np.concatenate(ys)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", help="data folder (default: SCIWIRE_DATA or paths.data_dir)")
@@ -136,46 +94,34 @@ def main() -> int:
     t0 = time.perf_counter()
     nlp = load_spacy(cfg.models.spacy)
     embedder = Embedder(cfg.models.embedding, cfg.runtime.device, cfg.runtime.batch_size, cfg.paths.cache_dir)
-    raw_papers = load_papers(data)
-    papers = encode_docs(list(raw_papers), [p["abstract"] for p in raw_papers.values()], "paper", embedder, nlp)
-    splits = {s: news_with_papers(load_split(data, s)) for s in ("train", "dev")}
-    news = {
-        s: encode_docs([d.doc_id for d, _ in pairs], [d.text for d, _ in pairs], "news", embedder, nlp)
-        for s, pairs in splits.items()
-    }
-    print(f"encoded {len(papers)} papers, {sum(len(v) for v in news.values())} news in {time.perf_counter() - t0:.1f}s")
-    feats = {s: {d.doc_id: features(news[s][d.doc_id], papers) for d, _ in pairs} for s, pairs in splits.items()}
+    prepared = load_align_data(data, embedder, nlp, ("train", "dev"))
+    splits, feats = prepared.pairs, prepared.features
+    n_news = sum(len(v) for v in splits.values())
+    print(f"encoded {len(prepared.papers)} papers, {n_news} news in {time.perf_counter() - t0:.1f}s")
 
-    # --- calibration on train ------------------------------------------------------------
-    from sklearn.linear_model import LogisticRegression
-
+    # --- calibration on train (the library's fit, as `sciwire train align` does) ---------------
     x, y = pair_examples(feats["train"], splits["train"])
-    model = LogisticRegression(C=1.0, class_weight="balanced").fit(x, y)
-    w_cos, w_lex = (round(float(v), 3) for v in model.coef_[0])
-    bias = round(float(model.intercept_[0]), 3)
-    # threshold: best F1 of "own-paper best pair" vs "hard-negative best pair" on train
-    train_f1 = {}
-    p_train = model.predict_proba(x)[:, 1]
-    for thr in np.round(np.arange(0.3, 0.86, 0.05), 2):
-        pred = p_train >= thr
-        tp = float((pred & (y == 1)).sum())
-        train_f1[float(thr)] = 2 * tp / max(pred.sum() + (y == 1).sum(), 1)
-    threshold = max(train_f1, key=lambda t: train_f1[t])
-    fitted = AlignConfig(w_cosine=w_cos, w_lexical=w_lex, bias=bias, threshold=threshold)
+    model = fit_align_scorer(x, y)
+    threshold, train_f1 = best_threshold(model.probability(x.astype(np.float64)), y)
+    fitted = model.rounded(3)
+    w_cos, w_lex = fitted.weights()["cosine"], fitted.weights()["lexical"]
+    bias = float(fitted.intercept_[0])
+    shipped, shipped_threshold = load_align_model(cfg.align.model), cfg.align.threshold
     print(f"fitted: w_cosine={w_cos} w_lexical={w_lex} bias={bias} threshold={threshold}")
     print("train pair F1 by threshold:", {t: round(f, 3) for t, f in train_f1.items()})
+    print(f"shipped ({shipped.folder}): {shipped.weights()}, bias {float(shipped.intercept_[0])}")
 
     # --- evaluation ----------------------------------------------------------------------
     train_ids = {d.doc_id for d, _ in splits["train"]} | {pid for _, pid in splits["train"]}
     clean = [(d, pid) for d, pid in splits["dev"] if d.doc_id not in train_ids and pid not in train_ids]
     dev_papers = {pid for _, pid in splits["dev"]}
     rows = []
-    for name, mode, c in (
-        ("cosine only (summed best cosine)", "cosine", cfg.align),
-        ("lexical only (summed best IDF overlap)", "lexical", cfg.align),
-        ("sciwire calibrated (fitted above)", "calibrated", fitted),
-        ("sciwire calibrated (shipped config)", "calibrated", cfg.align),
-        ("sciwire summed match probability (shipped config)", "probability", cfg.align),
+    for name, mode, m, thr in (
+        ("cosine only (summed best cosine)", "cosine", shipped, shipped_threshold),
+        ("lexical only (summed best IDF overlap)", "lexical", shipped, shipped_threshold),
+        ("sciwire calibrated (fitted above)", "calibrated", fitted, threshold),
+        ("sciwire calibrated (shipped config)", "calibrated", shipped, shipped_threshold),
+        ("sciwire summed match probability (shipped config)", "probability", shipped, shipped_threshold),
     ):
         row: list[object] = [name]
         for feats_split, pairs, cands in (
@@ -184,35 +130,37 @@ def main() -> int:
             (feats["dev"], splits["dev"], None),
             (feats["dev"], clean, None),
         ):
-            t1, t5 = topk(feats_split, pairs, c, mode, cands)
+            t1, t5 = topk(feats_split, pairs, m, thr, mode, cands)
             row.append(f"{t1:.3f} / {t5:.3f}")
         rows.append(row)
     headers = ["method (top-1 / top-5)", "train vs 238", "dev vs 71 dev abstracts", "dev vs 238",
                f"dev-clean vs 238 (n={len(clean)})"]  # fmt: skip
     table = markdown_table(headers, rows)
     xd, yd = pair_examples(feats["dev"], splits["dev"])
-    for name, c in (("fitted", fitted), ("shipped", cfg.align)):
-        p = match_probability(xd[:, 0], xd[:, 1], c)
+    for name, m, thr in (("fitted", fitted, threshold), ("shipped", shipped, shipped_threshold)):
+        p = match_probability(xd[:, 0], xd[:, 1], m)
         # negatives are 5x positives: reweight to the balanced prior the model was fitted for
         idx = np.concatenate([np.repeat(np.where(yd == 1)[0], 5), np.where(yd == 0)[0]])
         ece = expected_calibration_error(p[idx], yd[idx])
-        f1_pred = p >= c.threshold
+        f1_pred = p >= thr
         tp = float((f1_pred & (yd == 1)).sum())
         prec = tp / max(f1_pred.sum(), 1)
         rec = tp / max((yd == 1).sum(), 1)
         table += f"\n\nDev pair classification ({name} config): ECE (15 bins, class-balanced) {ece:.3f}; "
         n_pos, n_neg = int(yd.sum()), int((1 - yd).sum())
-        table += f"precision {prec:.2f}, recall {rec:.2f} at threshold {c.threshold} (n_pos={n_pos}, n_neg={n_neg})."
+        table += f"precision {prec:.2f}, recall {rec:.2f} at threshold {thr} (n_pos={n_pos}, n_neg={n_neg})."
     print(table)
     print(f"total {time.perf_counter() - t0:.1f}s")
     if args.write:
         body = (
             header("python benchmarks/alignment.py --write")
-            + f"- Data: CD²CR train/dev news summaries vs all {len(papers)} abstracts of sci_papers.json; "
+            + f"- Data: CD²CR train/dev news summaries vs all {len(prepared.papers)} abstracts of sci_papers.json; "
             "prediction = paper with the most aligned sentences. dev-clean drops dev topics whose story or paper "
             "also occurs in train.\n"
             + f"- Fitted on train: w_cosine={w_cos}, w_lexical={w_lex}, bias={bias}; threshold={threshold} "
-            "(best pair-level F1 on train)\n\n" + table
+            "(best pair-level F1 on train). Shipped: the model folder "
+            f"`{shipped.folder.name if shipped.folder else cfg.align.model}` with threshold {shipped_threshold}\n\n"
+            + table
         )
         update_section("alignment", "Story ↔ paper alignment (CD²CR)", body)
     return 0

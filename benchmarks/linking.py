@@ -6,8 +6,8 @@ Paper finder. Every CD²CR news summary (train 150, dev 71) is ranked against al
 abstracts of sci_papers.json. Evidence: BM25 share, lead-embedding cosine, mean sentence
 alignment probability (metadata evidence is zero here: CD²CR has no titles, bylines or DOIs
 in the stories). A logistic regression on **train** (own paper vs the 237 others, no class
-weights, so the probability keeps the 1-in-238 prior; C=10) gives ``find_bias,
-find_w_bm25, find_w_cosine, find_w_align``. Dev: top-1, top-5,
+weights, so the probability keeps the 1-in-238 prior; C=10) gives the intercept and the
+weights of bm25, cosine and align. Dev: top-1, top-5,
 MRR; dev-clean drops topics whose story or paper also occurs in train; "same paper" counts a
 hit when the top paper is another entry of the gold paper (same DOI, or abstracts with
 embedding cosine >= 0.97: preprint and journal version).
@@ -19,8 +19,11 @@ with gold mentions and with predicted mentions (key: all gold mentions, singleto
 The checklist of 210 pairs refers to held-back test documents; a dev proxy with the same
 three categories (balanced coreferent / not) is reported instead.
 
+The fitting is the library's (:mod:`sciwire.linking.train`, also ``sciwire train link``); the
+"shipped" rows use the model folders ``link.finder_model`` and ``link.coref_model`` name
+(default: ``sciwire/models/link_finder_default`` and ``link_coref_default``).
+
 Run: ``python benchmarks/linking.py [--data DIR] [--write]`` (about 10 minutes on 2 cores).
-Prints the fitted numbers to copy into ``LinkConfig``.
 """
 
 from __future__ import annotations
@@ -30,29 +33,41 @@ import pickle
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 from _common import header, markdown_table, update_section
-from linking_eval import checklist_proxy, describe_checklist, finder_errors, rank_metrics
+from linking_eval import checklist_proxy, describe_checklist, finder_errors
 
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_parser import load_spacy_parser
 from sciwire.backends.token_vectors import load_token_encoder
-from sciwire.config import LinkConfig, load_config
+from sciwire.config import load_config
 from sciwire.datasets.cdcr import load_papers, load_split, news_with_papers
 from sciwire.datasets.cdcr_coref import load_coref_split
-from sciwire.document import Document, Metadata
+from sciwire.document import Document
 from sciwire.learn import expected_calibration_error
-from sciwire.linking.cdcr import PreparedTopic, key, prepare_topics, training_pairs
-from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster, pair_features
+from sciwire.linking.cdcr import key, prepare_topics, training_pairs
+from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster
 from sciwire.linking.evaluate import conll_f1
-from sciwire.linking.finder import CONTENT_FEATURES, PaperFinder
+from sciwire.linking.finder import PaperFinder
+from sciwire.linking.model import load_coref_model, load_finder_model
+from sciwire.linking.train import (
+    COREF_FIT,
+    cdcr_papers,
+    fit_coref_scorer,
+    fit_finder_scorer,
+    key_clusters,
+    probability_labeler,
+    rank_metrics,
+    response_clusters,
+    scorer_logit,
+    tune_threshold,
+)
 
 T = TypeVar("T")
-GRID = [0.02, *(round(float(x), 2) for x in np.arange(0.05, 0.91, 0.05))]
 
 
 def cached(cfg, name: str, compute: Callable[[], T]) -> T:
@@ -68,12 +83,14 @@ def cached(cfg, name: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def _weights_line(weights: dict[str, float], intercept: float) -> str:
+    return ", ".join(f"{k}={v}" for k, v in {**weights, "intercept": intercept}.items())
+
+
 def finder_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
     data = cfg.paths.data_dir
     raw = load_papers(data)
-    papers = [
-        Document(pid, "paper", "", p["abstract"], metadata=Metadata(doi=p["doi"] or None)) for pid, p in raw.items()
-    ]
+    papers = cdcr_papers(raw)
     splits = {s: news_with_papers(load_split(data, s)) for s in ("train", "dev")}
     finder = PaperFinder(cfg, embedder).index(papers)
     ids = [p.id for p in papers]
@@ -89,14 +106,10 @@ def finder_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
     for d, _ in splits["dev"][:10]:
         finder.evidence(Document(d.doc_id, "news", "", d.text))
     timing = f"{(time.perf_counter() - t0) / 10:.2f} s (10 dev stories, their sentence embeddings cached)"
-    from sklearn.linear_model import LogisticRegression
-
-    x = np.array([[e[f] for f in CONTENT_FEATURES] for evs, _ in evidence["train"] for e in evs])
-    y = np.concatenate([np.arange(len(ids)) == gold for _, gold in evidence["train"]])
-    model = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
-    fitted = {f"find_w_{f}": round(float(w), 3) for f, w in zip(CONTENT_FEATURES, model.coef_[0], strict=True)}
-    fitted["find_bias"] = round(float(model.intercept_[0]), 3)
-    print("finder fitted:", fitted)
+    fitted = fit_finder_scorer(evidence["train"]).rounded(3)
+    shipped = finder.model
+    fitted_line = _weights_line(fitted.weights(), float(fitted.intercept_[0]))
+    print("finder fitted:", fitted_line)
 
     train_ids = {d.doc_id for d, _ in splits["train"]} | {pid for _, pid in splits["train"]}
     clean = [i for i, (d, pid) in enumerate(splits["dev"]) if d.doc_id not in train_ids and pid not in train_ids]
@@ -104,22 +117,15 @@ def finder_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
     dois = [(p.metadata.doi or "").lower().removeprefix("doi:") for p in papers]
     same = (lead @ lead.T >= 0.97) | (np.array(dois)[:, None] == np.array(dois)[None, :]) & (np.array(dois) != "")
 
-    def scorer(weights: dict[str, float]) -> Callable[[dict[str, float]], float]:
-        return lambda e: (
-            weights.get("find_bias", 0.0) + sum(weights.get(f"find_w_{f}", 0.0) * e[f] for f in CONTENT_FEATURES)
-        )
-
-    shipped = {k: getattr(cfg.link, k) for k in fitted}
-    systems = [
-        ("BM25 share only", {"find_w_bm25": 1.0}),
-        ("lead cosine only", {"find_w_cosine": 1.0}),
-        ("mean alignment probability only", {"find_w_align": 1.0}),
-        ("sciwire logistic (fitted above)", fitted),
-        ("sciwire logistic (shipped config)", shipped),
+    systems: list[tuple[str, Callable[[dict[str, float]], float]]] = [
+        ("BM25 share only", lambda e: e["bm25"]),
+        ("lead cosine only", lambda e: e["cosine"]),
+        ("mean alignment probability only", lambda e: e["align"]),
+        ("sciwire logistic (fitted above)", scorer_logit(fitted)),
+        ("sciwire logistic (shipped model)", scorer_logit(shipped)),
     ]
     rows = []
-    for name, weights in systems:
-        score = scorer(weights)
+    for name, score in systems:
         row: list[object] = [name]
         for split, subset, dedup in (("train", None, False), ("dev", None, False), ("dev", clean, False),
                                      ("dev", None, True)):  # fmt: skip
@@ -130,58 +136,28 @@ def finder_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
     headers = ["ranker (top-1 / top-5 / MRR)", "train (n=150)", "dev (n=71)", f"dev-clean (n={len(clean)})",
                "dev, same paper counted (n=71)"]  # fmt: skip
     table = markdown_table(headers, rows)
-    errors = finder_errors(evidence["dev"], scorer(shipped), same, splits["dev"], raw)
+    errors = finder_errors(evidence["dev"], scorer_logit(shipped), same, splits["dev"], raw)
     top_p, hit = [], []
     for evs, gold in evidence["dev"]:
         probs = np.array([finder.probability(e) for e in evs])
         top_p.append(probs.max())
         hit.append(int(np.argmax(probs) == gold))
     calib = (
-        f"- Calibration (shipped config, dev): the top paper's probability averages {np.mean(top_p):.2f} for a "
+        f"- Calibration (shipped model, dev): the top paper's probability averages {np.mean(top_p):.2f} for a "
         f"top-1 accuracy of {np.mean(hit):.2f}; ECE {expected_calibration_error(np.array(top_p), np.array(hit)):.3f} "
         "(15 bins)."
     )
+    folder = shipped.folder.name if shipped.folder else cfg.link.finder_model
     body = (
-        f"- Fitted on train: {', '.join(f'{k}={v}' for k, v in fitted.items())}\n"
+        f"- Fitted on train: {fitted_line}; shipped: the model folder `{folder}` "
+        f"({_weights_line(shipped.weights(), float(shipped.intercept_[0]))})\n"
         f"- Evidence per story against 238 abstracts: {timing}\n{calib}\n\n{table}\n\n{errors}"
     )
-    return body, fitted
-
-
-def _clusters(topics: Sequence[PreparedTopic], which: str, labeler: Callable[[MentionSet], np.ndarray]) -> list[set]:
-    out: list[set] = []
-    for t in topics:
-        ms = t.gold if which == "gold" else t.predicted
-        labels = labeler(ms)
-        groups: dict[int, set] = {}
-        for m, lab in zip(ms.mentions, labels, strict=True):
-            groups.setdefault(int(lab), set()).add(key(m))
-        out.extend(groups.values())
-    return out
-
-
-def _key(topics: Sequence[PreparedTopic]) -> list[set]:
-    return [c for t in topics for c in t.gold_key()]
+    return body, {**fitted.weights(), "intercept": float(fitted.intercept_[0])}
 
 
 def group_by(values: Callable[[MentionSet], list[str]]) -> Callable[[MentionSet], np.ndarray]:
     return lambda ms: np.unique(values(ms), return_inverse=True)[1] if ms.mentions else np.zeros(0, dtype=int)
-
-
-def probability_labeler(scorer: PairScorer, threshold: float, same_head: bool = False):
-    def label(ms: MentionSet) -> np.ndarray:
-        n = len(ms.mentions)
-        if n == 0:
-            return np.zeros(0, dtype=int)
-        feats = pair_features(ms)
-        prob = scorer.predict_proba(feats.reshape(n * n, -1))[:, 1].reshape(n, n)
-        prob = (prob + prob.T) / 2
-        if same_head:
-            prob = np.where(feats[..., 2] > 0, prob, 0.0)
-        np.fill_diagonal(prob, 1.0)
-        return cluster(prob, threshold)
-
-    return label
 
 
 def cosine_labeler(threshold: float):
@@ -190,14 +166,6 @@ def cosine_labeler(threshold: float):
         return cluster(sim, threshold) if len(sim) else np.zeros(0, dtype=int)
 
     return label
-
-
-def tune(train: Sequence[PreparedTopic], make) -> tuple[float, float]:
-    """The threshold with the best train CoNLL F1 (gold mentions)."""
-    key_clusters = _key(train)
-    scores = {thr: conll_f1(key_clusters, _clusters(train, "gold", make(thr)))["conll"] for thr in GRID}
-    best = max(scores, key=lambda t: scores[t])
-    return best, scores[best]
 
 
 def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
@@ -217,16 +185,16 @@ def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
         t for t in dev if t.story.id.split("_", 1)[1] not in train_ids and t.paper.id.split("_", 1)[1] not in train_ids
     ]
 
-    x, y = training_pairs(train)
-    scorer = PairScorer(C=1.0, class_weight=None).fit(x, y)
+    scorer, n_pairs, n_pos = fit_coref_scorer(train)
     xh, yh = training_pairs(train, same_head_only=True)
-    head_scorer = PairScorer(C=1.0, class_weight=None).fit(xh, yh)
-    threshold, _ = tune(train, lambda t: probability_labeler(scorer, t))
-    fitted = {**scorer.weights(), "coref_threshold": threshold}
-    print("coref fitted:", fitted, f"(train pairs: {len(y)}, positive {int(y.sum())})")
-    shipped_scorer = PairScorer.from_config(cfg.link)
-    head_thr, _ = tune(train, lambda t: probability_labeler(head_scorer, t, same_head=True))
-    cos_thr, _ = tune(train, cosine_labeler)
+    head_scorer = PairScorer(**COREF_FIT).fit(xh, yh)
+    threshold, _ = tune_threshold(train, lambda t: probability_labeler(scorer, t))
+    stored = scorer.rounded(3)
+    weights = _weights_line(stored.weights(), float(stored.intercept_[0])) + f", threshold={threshold}"
+    print("coref fitted:", weights, f"(train pairs: {n_pairs}, positive {n_pos})")
+    shipped_scorer = load_coref_model(cfg.link.coref_model)
+    head_thr, _ = tune_threshold(train, lambda t: probability_labeler(head_scorer, t, same_head=True))
+    cos_thr, _ = tune_threshold(train, cosine_labeler)
     systems = [
         ("exact string match", group_by(lambda ms: [m.normalized for m in ms.mentions])),
         ("head-lemma match", group_by(lambda ms: [m.head for m in ms.mentions])),
@@ -234,15 +202,15 @@ def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
         (f"head-lemma pre-filter + learned scorer (threshold {head_thr})",
          probability_labeler(head_scorer, head_thr, same_head=True)),
         (f"sciwire: learned scorer, all pairs (fitted, threshold {threshold})", probability_labeler(scorer, threshold)),
-        (f"sciwire (shipped config, threshold {cfg.link.coref_threshold})",
+        (f"sciwire (shipped model, threshold {cfg.link.coref_threshold})",
          probability_labeler(shipped_scorer, cfg.link.coref_threshold)),
     ]  # fmt: skip
     rows = []
     for name, labeler in systems:
         row: list[object] = [name]
         for subset, which in ((dev, "gold"), (clean, "gold"), (dev, "predicted"), (dev, "predicted-no-singletons")):
-            response = _clusters(subset, which.split("-")[0], labeler)
-            gold_key = _key(subset)
+            response = response_clusters(subset, which.split("-")[0], labeler)
+            gold_key = key_clusters(subset)
             if which.endswith("no-singletons"):
                 gold_key = [c for c in gold_key if len(c) > 1]
                 response = [c for c in response if len(c) > 1]
@@ -260,13 +228,14 @@ def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
         f"precision {hits / n_pred:.3f} (CD²CR annotates only some of the noun phrases)."
     )
     proxy = checklist_proxy(dev, [(n.split(" (")[0], lab) for n, lab in systems if "fitted" not in n])
-    weights = ", ".join(f"{k}={v}" for k, v in fitted.items())
+    folder = shipped_scorer.folder.name if shipped_scorer.folder else cfg.link.coref_model
     body = (
-        f"- Pair scorer fitted on {len(y)} train gold-mention pairs ({int(y.sum())} coreferent): {weights}\n"
+        f"- Pair scorer fitted on {n_pairs} train gold-mention pairs ({n_pos} coreferent): {weights}; shipped: the "
+        f"model folder `{folder}`\n"
         f"- Features: {', '.join(FEATURES)}\n\n{table}\n\n{mention_line}\n\n"
         f"{describe_checklist(data)}\n\n{proxy}"
     )
-    return body, fitted
+    return body, {**stored.weights(), "intercept": float(stored.intercept_[0]), "threshold": threshold}
 
 
 def main() -> int:
@@ -289,13 +258,19 @@ def main() -> int:
     if args.only in (None, "coref"):
         body, f = coref_section(cfg, embedder)
         parts.append("### Cross-document coreference (CoNLL F1)\n\n" + body)
-        fitted.update(f)
+        fitted.update({("coref intercept" if k == "intercept" else k): v for k, v in f.items()})
     text = "\n\n".join(parts)
     print(text)
-    print("LinkConfig numbers to ship:", fitted)
-    defaults = LinkConfig()
-    changed = {k: v for k, v in fitted.items() if getattr(defaults, k) != v}
-    print("differ from the shipped config:", changed or "none")
+    shipped: dict[str, float] = {}
+    if args.only in (None, "finder"):
+        m = load_finder_model(cfg.link.finder_model)
+        shipped.update({**m.weights(), "intercept": float(m.intercept_[0])})
+    if args.only in (None, "coref"):
+        c = load_coref_model(cfg.link.coref_model)
+        threshold = cfg.link.coref_threshold
+        shipped.update({**c.weights(), "coref intercept": float(c.intercept_[0]), "threshold": threshold})
+    print("fitted on train (stored to 3 decimals):", fitted)
+    print("differ from the shipped model folders:", {k: v for k, v in fitted.items() if shipped.get(k) != v} or "none")
     print(f"total {time.perf_counter() - t0:.0f}s")
     if args.write and args.only is None:
         update_section(

@@ -1,35 +1,23 @@
-"""Evaluation helpers for benchmarks/linking.py: ranking metrics, error analysis, checklist tables."""
+"""Evaluation helpers for benchmarks/linking.py: error analysis and checklist tables.
+
+Ranking metrics live in the library (:mod:`sciwire.linking.train`).
+"""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from _common import markdown_table
 
 from sciwire.datasets.cdcr_coref import load_checklist, load_tokens
 from sciwire.linking.cdcr import PreparedTopic
+from sciwire.linking.train import gold_rank
 
 Evidence = list[dict[str, float]]
 DEMONSTRATIVES = ("this", "these", "that", "those", "such")
-
-
-def gold_rank(evs: Evidence, gold: int, score: Callable[[dict[str, float]], float], same: np.ndarray | None) -> int:
-    """0-based rank of the gold paper; with ``same``, other entries of the same paper do not count."""
-    s = np.array([score(e) for e in evs])
-    ahead = s >= s[gold]  # ties count against the gold paper
-    ahead[gold] = False
-    if same is not None:
-        ahead &= ~same[gold]
-    return int(ahead.sum())
-
-
-def rank_metrics(items, score, same=None) -> tuple[float, float, float]:
-    """Top-1, top-5 and MRR over ``(evidence, gold index)`` items."""
-    ranks = np.array([gold_rank(evs, gold, score, same) for evs, gold in items])
-    return float((ranks == 0).mean()), float((ranks < 5).mean()), float((1.0 / (ranks + 1)).mean())
 
 
 def finder_errors(items, score, same, pairs, raw) -> str:
@@ -42,7 +30,7 @@ def finder_errors(items, score, same, pairs, raw) -> str:
         top = int(np.argmax(s))
         if top == gold:
             continue
-        rank = gold_rank(evs, gold, score, None)
+        rank = gold_rank(s, gold)
         if same[gold, top]:
             cause = "another entry of the same paper (duplicate DOI or preprint)"
         elif rank < 5:
@@ -55,7 +43,7 @@ def finder_errors(items, score, same, pairs, raw) -> str:
             f"top {ids[top]} ({raw[ids[top]]['doi']})"
         )
     rows: list[list[object]] = [[c, n] for c, n in causes.most_common()]
-    table = markdown_table(["dev top-1 misses (shipped config) by cause", "n"], rows)
+    table = markdown_table(["dev top-1 misses (shipped model) by cause", "n"], rows)
     return table + "\n\n<details><summary>Each miss</summary>\n\n- " + "\n- ".join(lines) + "\n\n</details>"
 
 

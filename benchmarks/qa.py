@@ -2,9 +2,11 @@
 
 (a) Retrieval: each question against the sentences of all 500 abstracts (CONTEXTS) in one
     store; a paper's rank is the rank of its best sentence. MRR@10, top-1, top-5 for BM25
-    (SQLite FTS5), dense (MiniLM) and hybrid (RRF). The answer confidence (logistic on the
-    answer's cosine and whether both engines found it) is fitted on the even-indexed
-    questions and its ECE measured on the odd ones.
+    (SQLite FTS5), dense (MiniLM) and hybrid (RRF and linear). The linear fusion's BM25 weight
+    is chosen on the even-indexed questions (:func:`sciwire.qa.train.choose_bm25_weight`) and
+    the answer confidence (logistic on the answer's cosine and whether both engines found it)
+    is fitted on them (:func:`sciwire.qa.train.fit_confidence`); ECE is measured on the odd
+    ones. "Shipped" is the model folder ``qa.model`` names (default ``sciwire/models/qa_default``).
 (b) Answer match (``--finetune``): question vs the 500 long answers (conclusions); match rate
     = own conclusion ranked first. Before/after fine-tuning MiniLM on a train split of the
     question <-> conclusion pairs (MultipleNegativesRankingLoss, and triplet loss with mined
@@ -32,54 +34,36 @@ from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
 from sciwire.config import QAConfig, load_config
 from sciwire.datasets.pubmedqa import PubMedQAItem, load_pubmedqa
-from sciwire.document import Document
 from sciwire.learn import expected_calibration_error
-from sciwire.nlp import annotate_many
 from sciwire.qa import Retriever
+from sciwire.qa.model import AnswerModel
+from sciwire.qa.train import choose_bm25_weight, fit_confidence, paper_ranking, pubmedqa_store
 from sciwire.store import SQLiteStore
 
 
 def build_store(items: list[PubMedQAItem], embedder: Embedder, path: str = ":memory:", suffix: str = "") -> SQLiteStore:
-    nlp = load_spacy(load_config().models.spacy)
-    docs = [Document(id=f"{it.pmid}{suffix}", kind="paper", title="", text="\n\n".join(it.contexts)) for it in items]
-    docs = annotate_many(docs, nlp)
-    vecs = embedder.encode([t for d in docs for t in d.sentence_texts()])
-    store = SQLiteStore(path)
-    pos = 0
-    for doc in docs:
-        n = len(doc.sentences)
-        store.add(doc, vecs[pos : pos + n], f"{doc.id}-hash", embedder.model_key)
-        pos += n
-    return store
-
-
-def doc_ranking(retriever: Retriever, question: str, mode: str) -> tuple[list[str], list]:
-    ranked = retriever.rank(question, mode)
-    seen: dict[str, None] = {}
-    for r in ranked:
-        seen.setdefault(r.key[0], None)
-    return list(seen), ranked
+    return pubmedqa_store(items, embedder, load_spacy(load_config().models.spacy), path, suffix)
 
 
 def retrieval(items: list[PubMedQAItem], retriever: Retriever) -> tuple[list[list[object]], dict[str, float]]:
     rows = []
     feats, labels = [], []
-    base = retriever.config
+    base, shipped = retriever.config, retriever.model
     engines = (
         ("BM25 (SQLite FTS5)", "bm25", base),
         ("dense (MiniLM cosine)", "dense", base),
         (f"hybrid, RRF k={base.rrf_k}", "hybrid", dataclasses.replace(base, fusion="rrf")),
         (
-            f"hybrid, linear bm25_weight={base.bm25_weight} (shipped)",
+            f"hybrid, linear bm25_weight={shipped.bm25_weight} (shipped)",
             "hybrid",
             dataclasses.replace(base, fusion="linear"),
         ),
     )
     for name, mode, qa_cfg in engines:
-        engine = Retriever(retriever.store, retriever.embedder, qa_cfg)
+        engine = Retriever(retriever.store, retriever.embedder, qa_cfg, shipped)
         rr, top1, top5 = [], [], []
         for it in items:
-            docs, ranked = doc_ranking(engine, it.question, mode)
+            docs, ranked = paper_ranking(engine, it.question, mode)
             rank = docs.index(it.pmid) + 1 if it.pmid in docs else None
             rr.append(1.0 / rank if rank and rank <= 10 else 0.0)
             top1.append(rank == 1)
@@ -90,17 +74,15 @@ def retrieval(items: list[PubMedQAItem], retriever: Retriever) -> tuple[list[lis
                 labels.append(int(best.key[0] == it.pmid))
         odd = rr[1::2]
         rows.append([name, f"{np.mean(rr):.4f}", f"{np.mean(odd):.4f}", f"{np.mean(top1):.3f}", f"{np.mean(top5):.3f}"])
-    from sklearn.linear_model import LogisticRegression
-
     x, y = np.array(feats), np.array(labels)
     fit, held = np.arange(len(y)) % 2 == 0, np.arange(len(y)) % 2 == 1
-    model = LogisticRegression().fit(x[fit], y[fit])
-    w_cos, w_both = (round(float(v), 3) for v in model.coef_[0])
-    bias = round(float(model.intercept_[0]), 3)
-    fitted = QAConfig(conf_bias=bias, conf_w_cosine=w_cos, conf_w_both=w_both)
+    confidence = fit_confidence(x[fit], y[fit]).rounded(3)
+    w_cos, w_both = confidence.weights()["cosine"], confidence.weights()["found_by_both"]
+    bias = float(confidence.intercept_[0])
+    fitted = AnswerModel(shipped.bm25_weight, confidence)
 
-    def probs(cfg: QAConfig) -> np.ndarray:
-        scorer = Retriever(retriever.store, retriever.embedder, cfg)
+    def probs(model: AnswerModel) -> np.ndarray:
+        scorer = Retriever(retriever.store, retriever.embedder, base, model)
         return np.array([scorer.confidence(c, 1 if both else None, 1) for c, both in x[held]])
 
     calib = {
@@ -108,7 +90,7 @@ def retrieval(items: list[PubMedQAItem], retriever: Retriever) -> tuple[list[lis
         "conf_w_cosine": w_cos,
         "conf_w_both": w_both,
         "ece_fitted": expected_calibration_error(probs(fitted), y[held]),
-        "ece_shipped": expected_calibration_error(probs(retriever.config), y[held]),
+        "ece_shipped": expected_calibration_error(probs(shipped), y[held]),
         "top1_rate": float(y.mean()),
     }
     return rows, calib
@@ -166,7 +148,13 @@ def main() -> int:
     t0 = time.perf_counter()
     store = build_store(items, embedder)
     retriever = Retriever(store, embedder, cfg.qa)
+    even = [(it.question, it.pmid) for it in items[0::2]]
+    chosen, mrr_by_weight = choose_bm25_weight(store, embedder, even, cfg.qa)
+    print(
+        "bm25_weight chosen on the even-indexed questions:", chosen, {w: round(v, 4) for w, v in mrr_by_weight.items()}
+    )
     rows, calib = retrieval(items, retriever)
+    folder = retriever.model.folder.name if retriever.model.folder else cfg.qa.model
     table = markdown_table(
         ["engine", "MRR@10", "MRR@10 odd questions (held out for bm25_weight)", "top-1", "top-5"], rows
     )
@@ -179,12 +167,13 @@ def main() -> int:
         header("python benchmarks/qa.py" + (" --finetune" if args.finetune else "") + " --write")
         + f"- Data: PubMedQA PQA-L, {len(items)} questions; every question searches the sentences of all "
         f"{len(items)} abstracts (CONTEXTS, conclusions excluded); a paper's rank = rank of its best sentence. "
-        "`qa.bm25_weight` was chosen on the even-indexed questions "
-        "(grid 0-1: 0.3); the odd-indexed column is held out from that choice.\n\n"
+        f"The BM25 weight of the linear fusion was chosen on the even-indexed questions (grid 0-1 in steps of 0.1: "
+        f"{chosen}; shipped: {retriever.model.bm25_weight}, model folder `{folder}`); "
+        "the odd-indexed column is held out from that choice.\n\n"
         + table
         + f"\n\nAnswer confidence (logistic on cosine + found-by-both, fitted on the even-indexed questions): "
         f"bias {calib['conf_bias']}, w_cosine {calib['conf_w_cosine']}, w_both {calib['conf_w_both']}; "
-        f"ECE on the odd-indexed questions {calib['ece_fitted']:.3f} (shipped config: {calib['ece_shipped']:.3f}); "
+        f"ECE on the odd-indexed questions {calib['ece_fitted']:.3f} (shipped model: {calib['ece_shipped']:.3f}); "
         f"hybrid top-1 sentence from the right paper in {calib['top1_rate']:.1%} of questions.\n\n" + speed_table
     )
     if args.finetune:

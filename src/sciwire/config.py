@@ -117,21 +117,22 @@ class InputConfig:
 
 @dataclass
 class AlignConfig:
-    """Story <-> paper sentence alignment (see docs/alignment.md for how these were tuned).
+    """Story <-> paper sentence alignment (docs/alignment.md).
 
-    The match probability is ``sigmoid(bias + w_cosine * cosine + w_lexical * lexical)``;
-    a news sentence reports a paper sentence when that probability is >= ``threshold``.
+    The match probability is the fitted logistic scorer of the model folder ``model``
+    (``default``: the shipped one, fitted on CD²CR train; or a folder from ``sciwire train
+    align``). A news sentence reports a paper sentence when that probability is >= ``threshold``
+    (0.6 = best pair-level F1 on CD²CR train, recorded in the model card); ``top_k``
+    candidates are kept either way.
     """
 
-    # Fitted on CD²CR train by benchmarks/alignment.py (logistic regression, hard negatives);
-    # threshold = best pair-level F1 on train. See docs/alignment.md.
-    w_cosine: float = 3.321
-    w_lexical: float = 4.944
-    bias: float = -1.898
+    model: str = "default"
     threshold: float = 0.6
     top_k: int = 3
 
     def __post_init__(self) -> None:
+        if not self.model.strip():
+            raise ConfigError("align.model must be 'default' or a model folder from `sciwire train align`")
         if not 0 < self.threshold < 1:
             raise ConfigError(f"align.threshold is a probability and must be in (0, 1), got {self.threshold}")
         if not 1 <= self.top_k <= 50:
@@ -140,26 +141,24 @@ class AlignConfig:
 
 @dataclass
 class QAConfig:
-    """Answer selection: fusion, candidates per engine, answers, neighbours, confidence.
+    """Answer selection: fusion, candidates per engine, answers, neighbours (docs/qa.md).
 
-    ``fusion`` is ``linear`` (cosine + ``bm25_weight`` x normalised BM25; the weight was chosen
-    on half of PubMedQA) or ``rrf`` (reciprocal rank fusion with constant ``rrf_k``).
-
-    The confidence is ``sigmoid(conf_bias + conf_w_cosine * cosine + conf_w_both * found_by_both)``,
-    fitted on PubMedQA by ``benchmarks/qa.py`` (see docs/qa.md).
+    ``fusion`` is ``linear`` (cosine + the model's BM25 weight x normalised BM25) or ``rrf``
+    (reciprocal rank fusion with constant ``rrf_k``). ``model`` names the folder holding the
+    fitted numbers, the BM25 weight and the answer confidence (``default``: the shipped one,
+    fitted on PubMedQA; or another folder with the same layout).
     """
 
+    model: str = "default"
     fusion: str = "linear"
-    bm25_weight: float = 0.3
     rrf_k: int = 60
     candidates: int = 100
     top_k: int = 3
     neighbours: int = 1
-    conf_bias: float = 1.428
-    conf_w_cosine: float = 1.36
-    conf_w_both: float = 0.834
 
     def __post_init__(self) -> None:
+        if not self.model.strip():
+            raise ConfigError("qa.model must be 'default' or a model folder")
         if self.fusion not in ("linear", "rrf"):
             raise ConfigError(f"qa.fusion must be 'linear' or 'rrf', got {self.fusion!r}")
         if self.rrf_k < 1 or self.candidates < 1 or self.top_k < 1 or self.neighbours < 0:
@@ -170,22 +169,20 @@ class QAConfig:
 class LinkConfig:
     """News <-> paper linking: the paper finder and cross-document coreference (docs/linking.md).
 
-    Paper finder: ``p(story is about paper) = sigmoid(find_bias + find_w_bm25 * bm25 +
-    find_w_cosine * cosine + find_w_align * align + metadata)``, where ``metadata`` adds
-    ``find_w_doi``, ``find_w_title``, ``find_w_author``, ``find_w_venue`` and ``find_w_date`` times
-    their evidence (0..1). The first four numbers are fitted on CD²CR train; the metadata
-    weights are set by hand (CD²CR stories carry no DOIs, titles or bylines).
+    Paper finder: ``p(story is about paper) = sigmoid(b + w · [bm25, cosine, align] + metadata)``.
+    ``b`` and ``w`` are fitted on CD²CR train and live in the model folder ``finder_model``
+    (``default``: the shipped one; or a folder from ``sciwire train link``); ``metadata`` adds
+    ``find_w_doi``, ``find_w_title``, ``find_w_author``, ``find_w_venue`` and ``find_w_date``
+    times their evidence (0..1), weights set by hand (CD²CR stories carry no DOIs, titles or
+    bylines).
 
-    Coreference: ``p(two mentions corefer) = sigmoid(coref_bias + Σ coref_w_* · feature)``
-    (fitted on CD²CR train gold mentions); average-link clusters merge while the mean pair
-    probability is >= ``coref_threshold`` (best CoNLL F1 on train).
+    Coreference: ``p(two mentions corefer)`` is the pair scorer of the model folder
+    ``coref_model`` (fitted on CD²CR train gold mentions); average-link clusters merge while the
+    mean pair probability is >= ``coref_threshold`` (0.25 = best CoNLL F1 on train, recorded in
+    the model card).
     """
 
-    # Fitted by benchmarks/linking.py on CD²CR train (logistic regression, no class weights).
-    find_bias: float = -10.629
-    find_w_bm25: float = 4.036
-    find_w_cosine: float = 10.102
-    find_w_align: float = 5.708
+    finder_model: str = "default"
     # Hand-set: a DOI in the story is decisive; names, venue and date are supporting evidence.
     find_w_doi: float = 8.0
     find_w_title: float = 3.0
@@ -193,24 +190,17 @@ class LinkConfig:
     find_w_venue: float = 1.5
     find_w_date: float = 0.5
     find_top_k: int = 5
-    # Fitted by benchmarks/linking.py on CD²CR train gold mentions (logistic regression, no class
-    # weights); threshold = best train CoNLL F1. Small or negative weights are features that the
-    # in-context cosine already covers.
-    coref_bias: float = -2.977
-    coref_w_context: float = 3.699
-    coref_w_head: float = 0.054
-    coref_w_exact: float = -0.569
-    coref_w_overlap: float = 1.268
-    coref_w_alias: float = 1.684
-    coref_w_pronoun: float = -0.173
-    coref_w_same_doc: float = -0.942
-    coref_w_antecedent: float = 0.201
+    coref_model: str = "default"
     coref_threshold: float = 0.25
     #: In ``sciwire analyze``: paper sentences searched for shared entities (abstract first,
     #: then the sentences the story reports, in order), at most this many.
     max_paper_sentences: int = 40
 
     def __post_init__(self) -> None:
+        if not self.finder_model.strip() or not self.coref_model.strip():
+            raise ConfigError(
+                "link.finder_model and link.coref_model must be 'default' or a model folder from `sciwire train link`"
+            )
         if not 0 < self.coref_threshold < 1:
             raise ConfigError(
                 f"link.coref_threshold is a probability and must be in (0, 1), got {self.coref_threshold}"
@@ -368,6 +358,26 @@ class DiscourseConfig:
             raise ConfigError(f"discourse.max_vocab must be >= 1, got {self.max_vocab}")
 
 
+#: The steps ``sciwire analyze`` runs after alignment, in order (``[pipeline] steps``).
+DEFAULT_STEPS = ("discourse", "fidelity", "keyphrases", "newsworthiness", "linking")
+
+
+@dataclass
+class PipelineConfig:
+    """What ``sciwire analyze`` runs: ``steps``, in order, by name (see ``sciwire.registry``).
+
+    The names are checked against the step registry, and their order against the layers each
+    step reads and writes, when the analyzer is built. ``answers`` is added when questions are asked.
+    """
+
+    steps: list[str] = field(default_factory=lambda: list(DEFAULT_STEPS))
+
+    def __post_init__(self) -> None:
+        bad = [s for s in self.steps if not isinstance(s, str) or not s.strip()]
+        if bad:
+            raise ConfigError(f"pipeline.steps must be a list of step names, got {self.steps!r}")
+
+
 @dataclass
 class Config:
     """The whole resolved configuration."""
@@ -383,6 +393,7 @@ class Config:
     keyphrases: KeyphrasesConfig = field(default_factory=KeyphrasesConfig)
     fidelity: FidelityConfig = field(default_factory=FidelityConfig)
     discourse: DiscourseConfig = field(default_factory=DiscourseConfig)
+    pipeline: PipelineConfig = field(default_factory=PipelineConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""
@@ -399,6 +410,8 @@ class Config:
 
 
 def _toml_value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -428,6 +441,12 @@ def _coerce(section: str, key: str, value: Any, expected: Any) -> Any:
             pass
     elif expected is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
+    elif expected == list[str]:
+        if isinstance(value, str):  # --set pipeline.steps=discourse,fidelity
+            return [v.strip() for v in value.split(",") if v.strip()]
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return list(value)
+        raise ConfigError(f'{name} must be a list of names, e.g. ["discourse", "fidelity"], got {value!r}')
     raise ConfigError(f"{name} must be of type {expected.__name__}, got {value!r}")
 
 

@@ -4,10 +4,12 @@ import numpy as np
 import pytest
 
 from sciwire.align import align_story, match_probability
+from sciwire.align.model import load_align_model
 from sciwire.analysis import ALIGNMENT
 from sciwire.config import AlignConfig
 from sciwire.document import Document, Sentence
 from sciwire.errors import DocumentError
+from sciwire.learn import LogisticScorer
 
 
 def doc(kind: str, sentences: list[str]) -> Document:
@@ -25,10 +27,19 @@ def unit(v: list[float]) -> np.ndarray:
 
 
 def test_probability_is_monotone_in_both_features():
-    cfg = AlignConfig()
-    low = match_probability(np.array(0.2), np.array(0.1), cfg)
-    assert match_probability(np.array(0.8), np.array(0.1), cfg) > low
-    assert match_probability(np.array(0.2), np.array(0.9), cfg) > low
+    model = load_align_model()
+    low = match_probability(np.array(0.2), np.array(0.1), model)
+    assert match_probability(np.array(0.8), np.array(0.1), model) > low
+    assert match_probability(np.array(0.2), np.array(0.9), model) > low
+
+
+def test_probability_is_the_shipped_logistic_function_in_float32():
+    cos = np.array([[0.2, 0.7]], dtype=np.float32)
+    lex = np.array([[0.0, 0.5]], dtype=np.float32)
+    prob = match_probability(cos, lex, load_align_model("default"))
+    assert prob.shape == (1, 2) and prob.dtype == np.float32
+    z = -1.898 + 3.321 * cos + 4.944 * lex  # what AlignConfig's weights computed, bit for bit
+    np.testing.assert_array_equal(prob, 1.0 / (1.0 + np.exp(-z)))
 
 
 def test_align_story_matches_and_reports_no_match():
@@ -36,8 +47,9 @@ def test_align_story_matches_and_reports_no_match():
     news = doc("news", ["Fasting cut waking by 23% in mice.", "The weather was nice today."])
     paper_vecs = np.stack([unit([1, 0, 0]), unit([0, 1, 0]), unit([0, 0, 1])])
     news_vecs = np.stack([unit([0.95, 0.1, 0]), unit([0.3, 0.3, 0.3])])
-    cfg = AlignConfig(w_cosine=10, w_lexical=5, bias=-8, threshold=0.5, top_k=2)
-    out = align_story(news, paper, news_vecs, paper_vecs, cfg)
+    cfg = AlignConfig(threshold=0.5, top_k=2)
+    model = LogisticScorer.from_weights({"cosine": 10.0, "lexical": 5.0}, -8.0)
+    out = align_story(news, paper, news_vecs, paper_vecs, cfg, model=model)
     spans = out.layer(ALIGNMENT)
     assert [s.label for s in spans] == ["reports", "no_match"]
     assert spans[0].attrs["paper_sentences"] == [0]

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 
-from sciwire.config import LinkConfig
 from sciwire.errors import InputError
+from sciwire.learn import LogisticScorer
 from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster, is_acronym, pair_features
 from sciwire.linking.mentions import Mention
 
@@ -53,18 +54,20 @@ def test_scorer_contract():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, len(FEATURES)))
     y = (x[:, 0] + 0.1 * rng.normal(size=200) > 0).astype(int)
-    with pytest.raises(InputError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="PairScorer is not fitted yet"):
         PairScorer().predict_proba(x)
     scorer = PairScorer(class_weight=None)
+    assert isinstance(scorer, LogisticScorer) and scorer.get_params()["feature_names"] == FEATURES
     assert scorer.fit(x, y) is scorer
     proba = scorer.predict_proba(x)
     assert proba.shape == (200, 2) and np.allclose(proba.sum(axis=1), 1)
     assert (scorer.predict(x) == y).mean() > 0.9
-    weights = scorer.weights()
-    names = ("context", "head", "exact", "overlap", "alias", "pronoun", "same_doc", "antecedent")
-    assert set(weights) == {"coref_bias", *(f"coref_w_{k}" for k in names)}
-    shipped = PairScorer.from_config(LinkConfig(**weights))
-    assert np.allclose(shipped.predict_proba(x), proba, atol=1e-2)
+    assert list(scorer.weights()) == list(FEATURES)
+    stored = scorer.rounded(3)
+    assert isinstance(stored, PairScorer)
+    assert np.allclose(stored.predict_proba(x), proba, atol=1e-2)
+    # pair features are float32; the scorer still computes in float64
+    assert scorer.decision_function(x.astype(np.float32)).dtype == np.float64
 
 
 def test_average_link_clustering():

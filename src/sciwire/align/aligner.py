@@ -2,8 +2,9 @@
 
 Evidence per (news sentence, paper sentence) pair: the cosine similarity of their
 embeddings and the IDF-weighted lexical overlap (:mod:`sciwire.align.lexical`). A logistic
-function of both, fitted on CD²CR (see ``benchmarks/alignment.py`` and docs/alignment.md),
-turns them into a match probability; below ``threshold`` the news sentence gets "no_match".
+function of both (:mod:`sciwire.align.model`, the model folder ``align.model``, fitted on
+CD²CR by ``sciwire train align``; see docs/alignment.md) turns them into a match
+probability; below ``align.threshold`` the news sentence gets "no_match".
 
 Reads: sentences of both documents and their embeddings.
 Writes: the ``alignment`` layer on the news document, one span per news sentence:
@@ -19,16 +20,23 @@ from collections.abc import Sequence
 import numpy as np
 
 from sciwire.align.lexical import content_terms, idf_weights, lexical_overlap
+from sciwire.align.model import load_align_model
 from sciwire.analysis import ALIGNMENT
-from sciwire.config import AlignConfig
+from sciwire.config import AlignConfig, load_config
 from sciwire.document import Document, Sentence, Span
 from sciwire.errors import DocumentError
+from sciwire.learn import LogisticScorer
 
 
-def match_probability(cosine: np.ndarray, lexical: np.ndarray, cfg: AlignConfig) -> np.ndarray:
-    """The calibrated probability that a news sentence reports a paper sentence."""
-    z = cfg.bias + cfg.w_cosine * np.asarray(cosine) + cfg.w_lexical * np.asarray(lexical)
-    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+def match_probability(cosine: np.ndarray, lexical: np.ndarray, model: LogisticScorer) -> np.ndarray:
+    """The calibrated probability that a news sentence reports a paper sentence (same shape as ``cosine``).
+
+    Args:
+        cosine: Cosine similarities (any shape; float32 stays float32).
+        lexical: Lexical overlaps, the same shape.
+        model: The aligner's scorer (:func:`sciwire.align.model.load_align_model`).
+    """
+    return model.probability(np.stack([np.asarray(cosine), np.asarray(lexical)], axis=-1))
 
 
 def pair_features(
@@ -57,6 +65,7 @@ def align_story(
     paper_vecs: np.ndarray,
     cfg: AlignConfig | None = None,
     paper_sentences: Sequence[Sentence] | None = None,
+    model: LogisticScorer | None = None,
 ) -> Document:
     """Add the ``alignment`` layer to ``news``.
 
@@ -65,16 +74,19 @@ def align_story(
         paper: The paper with sentences.
         news_vecs: One normalised embedding per news sentence, in order.
         paper_vecs: One embedding per sentence of ``paper_sentences``, in order.
-        cfg: Weights, threshold and top-k; defaults to :class:`AlignConfig`.
+        cfg: Model folder, threshold and top-k; defaults to the resolved config's ``align``.
         paper_sentences: The paper sentences to align to (default: all outside the references).
+        model: The scorer to use (default: the one in the folder ``cfg.model`` names).
 
     Returns:
         A copy of ``news`` with the layer.
 
     Raises:
         DocumentError: When the embeddings do not match the sentences.
+        ModelLoadError: When the model folder is missing or damaged.
     """
-    cfg = cfg or AlignConfig()
+    cfg = cfg or load_config().align
+    model = model or load_align_model(cfg.model)
     targets = list(paper.iter_sentences()) if paper_sentences is None else list(paper_sentences)
     if len(news_vecs) != len(news.sentences) or len(paper_vecs) != len(targets):
         raise DocumentError(
@@ -86,7 +98,7 @@ def align_story(
         cosine, lexical = pair_features(
             news.sentence_texts(), [paper.span_text(s) for s in targets], news_vecs, paper_vecs
         )
-        prob = match_probability(cosine, lexical, cfg)
+        prob = match_probability(cosine, lexical, model)
         for row, sent in enumerate(news.sentences):
             order = np.argsort(-prob[row], kind="stable")[: cfg.top_k]
             candidates = [

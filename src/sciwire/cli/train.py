@@ -214,6 +214,106 @@ def train_discourse_cli(
     run_safely(body)
 
 
+@train_app.command("align")
+def train_align_cli(
+    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, card and receipt.")] = Path(
+        "sciwire-align-model"
+    ),
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Fit the sentence aligner's match probability on CD²CR train (use it with --set align.model=OUT)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import shlex
+        import sys
+
+        from sciwire.align.train import train_align
+
+        cfg = build_config(config, set_)
+        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        with progress_bars() as progress:
+            progress.start("Embedding CD²CR sentences", 0)
+            result = train_align(data or cfg.paths.data_dir, out, cfg, command=command, on_progress=progress.advance)
+        m = result.metrics
+        typer.echo(
+            f"weights {m['weights']}, intercept {m['intercept']}; best train threshold {m['threshold']}", err=True
+        )
+        typer.echo(str(result.folder))
+
+    run_safely(body)
+
+
+@train_app.command("link")
+def train_link_cli(
+    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the model (--part both: OUT/finder and OUT/coref).")
+    ] = Path("sciwire-link-models"),
+    part: Annotated[str, typer.Option("--part", help="finder, coref or both.")] = "both",
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Fit the paper finder and/or the coreference pair scorer on CD²CR train
+    (use them with --set link.finder_model=... / link.coref_model=...)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import shlex
+        import sys
+
+        from sciwire.linking.train import train_link
+
+        cfg = build_config(config, set_)
+        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        with progress_bars() as progress:
+            progress.start("CD²CR train stories and topics", 0)
+            result = train_link(data or cfg.paths.data_dir, out, cfg, part=part, command=command,
+                                on_progress=progress.advance)  # fmt: skip
+        for name, m in result.metrics.items():
+            extra = f"; best train threshold {m['threshold']}" if "threshold" in m else ""
+            typer.echo(f"{name}: weights {m['weights']}, intercept {m['intercept']}{extra}", err=True)
+        typer.echo(str(result.folder))
+
+    run_safely(body)
+
+
+@train_app.command("answers")
+def train_answers_cli(
+    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, card and receipt.")] = Path(
+        "sciwire-answer-model"
+    ),
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Refit answer selection's BM25 weight and confidence on PubMedQA (use it with --set qa.model=OUT)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import shlex
+        import sys
+
+        from sciwire.qa.train import train_answer_model
+
+        cfg = build_config(config, set_)
+        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        with progress_bars() as progress:
+            progress.start("BM25 weights tried", 0)
+            result = train_answer_model(data or cfg.paths.data_dir, out, cfg, command=command,
+                                        on_progress=progress.advance)  # fmt: skip
+        m = result.metrics
+        typer.echo(f"bm25_weight {m['bm25_weight']}; confidence {m['confidence']}", err=True)
+        typer.echo(str(result.folder))
+
+    run_safely(body)
+
+
 @train_app.command("lexicon")
 def train_lexicon_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for lexicon.json.gz, card and receipt.")] = Path(

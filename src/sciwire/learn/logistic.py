@@ -58,6 +58,8 @@ class LogisticScorer(ClassifierMixin, BaseEstimator):
         folder: The model folder the scorer was loaded from (None when fitted in memory).
     """
 
+    folder: Path | None = None
+
     def __init__(
         self,
         feature_names: Sequence[str] | None = None,
@@ -69,8 +71,6 @@ class LogisticScorer(ClassifierMixin, BaseEstimator):
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
-
-    folder: Path | None = None
 
     # ---- fitting ------------------------------------------------------------------------
     def fit(self, X: ArrayLike, y: ArrayLike) -> Self:

@@ -13,10 +13,10 @@ can join its antecedent's cluster) gets the features in :data:`FEATURES`:
 
 A pronoun is compared through its antecedent (its text, head and lemmas), except for the
 in-context vector, which is its own. The pair probability is
-``sigmoid(bias + Σ w_f · f)`` (:class:`PairScorer`, fitted on CD²CR train by
-``benchmarks/linking.py``; the weights are shipped as numbers in :class:`LinkConfig`), and
-mentions are grouped by average-link clustering: two clusters merge while the mean pair
-probability between them is at least the threshold.
+``sigmoid(bias + Σ w_f · f)`` (:class:`PairScorer`, fitted on CD²CR train by ``sciwire train
+link``; the shipped weights are the model folder ``sciwire/models/link_coref_default``, see
+:mod:`sciwire.linking.model`), and mentions are grouped by average-link clustering: two
+clusters merge while the mean pair probability between them is at least the threshold.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from sciwire.config import LinkConfig
 from sciwire.errors import InputError
+from sciwire.learn import LogisticScorer
 from sciwire.linking.mentions import Mention
 
 FEATURES: tuple[str, ...] = (
@@ -41,17 +42,6 @@ FEATURES: tuple[str, ...] = (
     "same_document",
     "antecedent",
 )
-#: The config field holding each feature's weight.
-CONFIG_FIELDS: dict[str, str] = {
-    "context_cosine": "coref_w_context",
-    "head_match": "coref_w_head",
-    "exact_match": "coref_w_exact",
-    "lemma_overlap": "coref_w_overlap",
-    "alias": "coref_w_alias",
-    "pronoun": "coref_w_pronoun",
-    "same_document": "coref_w_same_doc",
-    "antecedent": "coref_w_antecedent",
-}
 AUTHOR_NOUNS = frozenset({"researcher", "scientist", "author", "team", "investigator", "group", "we"})
 _WORDS = re.compile(r"[A-Za-z][a-z]*|\d+")
 
@@ -137,68 +127,38 @@ def pair_features(ms: MentionSet) -> np.ndarray:
     return feats
 
 
-class PairScorer:
+class PairScorer(LogisticScorer):
     """Logistic regression over :data:`FEATURES`: the probability that two mentions corefer.
 
-    Follows the scikit-learn contract (``fit`` returns self, ``coef_``, ``intercept_``,
-    ``classes_``, ``predict_proba`` columns in ``classes_`` order).
+    A :class:`~sciwire.learn.LogisticScorer` (scikit-learn's contract: ``fit`` returns self,
+    ``coef_``, ``intercept_``, ``classes_``, ``predict_proba`` columns in ``classes_`` order)
+    whose features are the pair features, saved as a model folder.
 
     Args:
         C: Inverse L2 regularisation strength.
-        class_weight: Passed to scikit-learn (``"balanced"`` by default: positives are rare).
+        class_weight: Passed to scikit-learn (``"balanced"`` by default: positives are rare;
+            the shipped scorer uses None, so its probabilities keep the train prior).
+        feature_names: The pair features (:data:`FEATURES`).
+        max_iter: Iterations of the solver.
 
     Example:
-        >>> scorer = PairScorer.from_config(LinkConfig())
+        >>> scorer = PairScorer(class_weight=None).fit(np.eye(len(FEATURES))[[0, 1, 0, 1]], [1, 0, 1, 0])
         >>> scorer.predict_proba(np.zeros((1, len(FEATURES)))).shape
         (1, 2)
     """
 
-    def __init__(self, C: float = 1.0, class_weight: str | None = "balanced") -> None:
-        self.C = C
-        self.class_weight = class_weight
+    def __init__(
+        self,
+        C: float = 1.0,
+        class_weight: str | None = "balanced",
+        feature_names: Sequence[str] | None = FEATURES,
+        max_iter: int = 1000,
+    ) -> None:
+        super().__init__(feature_names=feature_names, C=C, class_weight=class_weight, max_iter=max_iter)
 
-    def fit(self, X: np.ndarray, y: np.ndarray) -> PairScorer:
-        """Fit on pair features ``X`` (n, len(FEATURES)) and 0/1 labels ``y``."""
-        from sklearn.linear_model import LogisticRegression
-
-        model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=1000).fit(X, y)
-        self.coef_ = model.coef_[0].copy()
-        self.intercept_ = float(model.intercept_[0])
-        self.classes_ = np.array([0, 1])
-        return self
-
-    @classmethod
-    def from_config(cls, cfg: LinkConfig) -> PairScorer:
-        """A fitted scorer whose weights are the numbers in ``cfg`` (what ships)."""
-        scorer = cls()
-        scorer.coef_ = np.array([getattr(cfg, CONFIG_FIELDS[f]) for f in FEATURES], dtype=float)
-        scorer.intercept_ = cfg.coref_bias
-        scorer.classes_ = np.array([0, 1])
-        return scorer
-
-    def weights(self) -> dict[str, float]:
-        """Config field -> fitted weight (rounded), plus ``coref_bias``: what to copy into LinkConfig."""
-        self._check()
-        out = {CONFIG_FIELDS[f]: round(float(w), 3) for f, w in zip(FEATURES, self.coef_, strict=True)}
-        return {"coref_bias": round(self.intercept_, 3), **out}
-
-    def _check(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise InputError("PairScorer is not fitted; call fit(X, y) or use PairScorer.from_config(config)")
-
-    def decision_function(self, X: np.ndarray) -> np.ndarray:
-        """The logit of each row."""
-        self._check()
-        return np.asarray(X, dtype=float) @ self.coef_ + self.intercept_
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Rows ``[p(not coreferent), p(coreferent)]``."""
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
-        return np.stack([1 - p, p], axis=-1)
-
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """1 where the probability is at least 0.5."""
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
+        """The logit of each pair, computed in float64 (pair features are float32)."""
+        return super().decision_function(np.asarray(X, dtype=np.float64))
 
 
 def pair_probabilities(ms: MentionSet, scorer: PairScorer) -> np.ndarray:

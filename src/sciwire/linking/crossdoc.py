@@ -20,10 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from sciwire.config import Config
+from sciwire.config import Config, load_config
 from sciwire.document import Document
 from sciwire.linking.coref import MentionSet, PairScorer, cluster, pair_probabilities
 from sciwire.linking.mentions import Mention, detect_mentions, parse_sentences
+from sciwire.linking.model import load_coref_model
 
 #: Sentences whose parse and token vectors the linker keeps (a paper's, shared by its stories).
 MEMO_SENTENCES = 2000
@@ -92,12 +93,17 @@ class EntityLinker:
     """Find the entities a story shares with a paper.
 
     Args:
-        config: Models (``models.spacy`` must have a parser), weights and threshold (``config.link``).
+        config: Models (``models.spacy`` must have a parser), the pair scorer's folder and the
+            threshold (``config.link``); default: the resolved config.
+        scorer: The pair scorer (default: the one in the folder ``link.coref_model`` names).
+
+    Attributes:
+        scorer: The pair scorer; ``scorer.folder`` is the folder it came from.
     """
 
-    def __init__(self, config: Config | None = None) -> None:
-        self.config = config or Config()
-        self.scorer = PairScorer.from_config(self.config.link)
+    def __init__(self, config: Config | None = None, scorer: PairScorer | None = None) -> None:
+        self.config = config or load_config()
+        self.scorer = scorer or load_coref_model(self.config.link.coref_model)
 
     def warm_up(self) -> None:
         """Load the parser pipeline and the encoder (once per process)."""

@@ -13,8 +13,10 @@ Evidence for each (story, paper) pair, all in [0, 1]:
   (share of the title's word pairs in the story), ``author`` (authors' surnames named),
   ``venue`` (the journal named), ``date`` (story published 0-30 days after the paper).
 
-``probability = sigmoid(find_bias + Σ weight · evidence)`` with the weights of
-:class:`~sciwire.config.LinkConfig`; papers are ranked by it, and each match carries the
+``probability = sigmoid(b + w · [bm25, cosine, align] + Σ metadata weight · evidence)``: ``b``
+and ``w`` are the fitted scorer of the model folder ``link.finder_model``
+(:func:`sciwire.linking.model.load_finder_model`), the metadata weights are the hand-set
+``link.find_w_*`` settings. Papers are ranked by it, and each match carries the
 human-readable reasons.
 """
 
@@ -31,14 +33,18 @@ import numpy as np
 
 from sciwire.align.aligner import match_probability, pair_features
 from sciwire.align.lexical import WORD, stem
+from sciwire.align.model import load_align_model
+from sciwire.analysis import Encoder
 from sciwire.backends.embeddings import Embedder
-from sciwire.config import Config
+from sciwire.config import Config, load_config
 from sciwire.document import Document
 from sciwire.errors import InputError
+from sciwire.learn import LogisticScorer, sigmoid
 from sciwire.linking.bm25 import BM25Index
+from sciwire.linking.model import FINDER_FEATURES, load_finder_model
 from sciwire.linking.papers import empty_collection_error
 
-CONTENT_FEATURES: tuple[str, ...] = ("bm25", "cosine", "align")
+CONTENT_FEATURES: tuple[str, ...] = FINDER_FEATURES
 METADATA_FEATURES: tuple[str, ...] = ("doi", "title", "author", "venue", "date")
 #: Below this many papers, BM25's IDF comes from the papers' sentences instead.
 MIN_IDF_DOCS = 20
@@ -138,8 +144,14 @@ class PaperFinder:
     """Rank papers for news stories (index the collection once, then :meth:`rank` each story).
 
     Args:
-        config: Weights (``config.link``), alignment settings and models.
+        config: Model folders and hand-set weights (``config.link``), alignment settings and
+            models (default: the resolved config, so ``$SCIWIRE_CONFIG`` applies).
         embedder: A (warm) sentence embedder to reuse.
+        model: The fitted content scorer (default: the folder ``link.finder_model`` names).
+        align_model: The aligner's scorer (default: the folder ``align.model`` names).
+
+    Attributes:
+        model: The content scorer; ``model.folder`` is the folder it came from.
 
     Example:
         >>> finder = PaperFinder().index(papers)          # doctest: +SKIP
@@ -147,10 +159,18 @@ class PaperFinder:
         'p1'
     """
 
-    def __init__(self, config: Config | None = None, embedder: Embedder | None = None) -> None:
-        self.config = config or Config()
+    def __init__(
+        self,
+        config: Config | None = None,
+        embedder: Encoder | None = None,
+        model: LogisticScorer | None = None,
+        align_model: LogisticScorer | None = None,
+    ) -> None:
+        self.config = config or load_config()
         cfg = self.config
         self.embedder = embedder or Embedder.from_config(cfg)
+        self.model = model or load_finder_model(cfg.link.finder_model)
+        self.align_model = align_model or load_align_model(cfg.align.model)
 
     def index(
         self, papers: Sequence[Document], sentence_vectors: Mapping[str, np.ndarray] | None = None
@@ -204,18 +224,18 @@ class PaperFinder:
             align = 0.0
             if texts and self.sentences_[i]:
                 cos, lex = pair_features(texts, self.sentences_[i], vecs, self.vectors_[i])
-                align = float(match_probability(cos, lex, self.config.align).max(axis=1).mean())
+                align = float(match_probability(cos, lex, self.align_model).max(axis=1).mean())
             ev = {"bm25": float(min(bm25[i], 1.0)), "cosine": float(max(cosine[i], 0.0)), "align": align}
             meta, _ = metadata_evidence(story, paper)
             out.append({**ev, **meta})
         return out
 
     def probability(self, evidence: Mapping[str, float]) -> float:
-        """The logistic combination of one paper's evidence."""
+        """The logistic combination of one paper's evidence: fitted content scorer plus hand-set metadata weights."""
         c = self.config.link
-        z = c.find_bias + sum(getattr(c, f"find_w_{name}") * evidence.get(name, 0.0) for name in CONTENT_FEATURES)
+        z = float(self.model.decision_function(self.model.features_of([evidence]))[0])
         z += sum(getattr(c, f"find_w_{name}") * evidence.get(name, 0.0) for name in METADATA_FEATURES)
-        return float(1.0 / (1.0 + np.exp(-z)))
+        return float(sigmoid(z))
 
     def rank(
         self, story: Document, story_vectors: np.ndarray | None = None, top_k: int | None = None
@@ -254,5 +274,5 @@ def _with_sentences(docs: Sequence[Document], config: Config) -> list[Document]:
 def find_papers(
     story: Document, papers: Sequence[Document], config: Config | None = None, embedder: Embedder | None = None
 ) -> list[PaperMatch]:
-    """Rank ``papers`` for ``story`` (see :class:`PaperFinder`)."""
+    """Rank ``papers`` for ``story`` (see :class:`PaperFinder`; ``config`` defaults to the resolved config)."""
     return PaperFinder(config, embedder).index(papers).rank(story)

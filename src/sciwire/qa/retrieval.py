@@ -3,7 +3,9 @@
 On scientific text BM25 is as strong as small dense models (BEIR SciFact), and the two make
 different mistakes, so fusing them beats either alone. Two fusions: ``linear`` (the
 default: cosine + ``bm25_weight`` x BM25 score divided by the query's best BM25 score) and
-``rrf`` (reciprocal rank fusion, Cormack et al. 2009); benchmarks/qa.py compares them.
+``rrf`` (reciprocal rank fusion, Cormack et al. 2009); benchmarks/qa.py compares them. The
+BM25 weight and the confidence are fitted numbers, read from the model folder ``qa.model``
+(:mod:`sciwire.qa.model`).
 The answer is a sentence, returned with its neighbours, section, discourse role (when the
 document has a ``discourse`` layer) and a confidence.
 """
@@ -17,11 +19,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sciwire.analysis import DISCOURSE
-from sciwire.backends.embeddings import Embedder
-from sciwire.config import QAConfig
+from sciwire.analysis import DISCOURSE, Encoder
+from sciwire.config import QAConfig, load_config
 from sciwire.document import Document
 from sciwire.errors import InputError, UnsupportedLanguageError
+from sciwire.qa.model import AnswerModel, load_answer_model
 from sciwire.readers._checks import FUNCTION_WORDS, words
 from sciwire.store.base import Store
 
@@ -109,13 +111,21 @@ class Retriever:
     Args:
         store: The corpus store (``sciwire add`` fills it).
         embedder: Must be the model the store's vectors were made with.
-        config: Fusion constant, candidate depth, neighbours and confidence weights.
+        config: Fusion, candidate depth, neighbours and the model folder (default: the
+            resolved config's ``qa``).
+        model: The BM25 weight and confidence scorer (default: the folder ``config.model`` names).
+
+    Attributes:
+        model: The fitted numbers in use; ``model.folder`` is the folder they came from.
     """
 
-    def __init__(self, store: Store, embedder: Embedder, config: QAConfig | None = None) -> None:
+    def __init__(
+        self, store: Store, embedder: Encoder, config: QAConfig | None = None, model: AnswerModel | None = None
+    ) -> None:
         self.store = store
         self.embedder = embedder
-        self.config = config or QAConfig()
+        self.config = config or load_config().qa
+        self.model = model or load_answer_model(self.config.model)
         self._docs: dict[str, Document] = {}
 
     def _doc(self, doc_id: str) -> Document:
@@ -155,18 +165,15 @@ class Retriever:
         elif self.config.fusion == "rrf":
             fused = reciprocal_rank_fusion([bm25, dense], self.config.rrf_k)  # type: ignore[assignment]
         else:
-            fused = {k: c + self.config.bm25_weight * bm25_norm.get(k, 0.0) for k, c in cosine.items()}
+            fused = {k: c + self.model.bm25_weight * bm25_norm.get(k, 0.0) for k, c in cosine.items()}
         bm25_rank = {k: r for r, k in enumerate(bm25, start=1)}
         dense_rank = {k: r for r, k in enumerate(dense, start=1)}
         ordered = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
         return [Ranked(k, v, cosine.get(k, 0.0), bm25_rank.get(k), dense_rank.get(k)) for k, v in ordered]
 
     def confidence(self, cosine: float, bm25_rank: int | None, dense_rank: int | None) -> float:
-        """P(the sentence's paper answers the question), a logistic function fitted on PubMedQA."""
-        c = self.config
-        z = c.conf_bias + c.conf_w_cosine * cosine
-        z += c.conf_w_both if bm25_rank is not None and dense_rank is not None else 0.0
-        return float(1.0 / (1.0 + np.exp(-z)))
+        """P(the sentence's paper answers the question): the model's logistic function of the evidence."""
+        return self.model.confidence_of(cosine, found_by_both=bm25_rank is not None and dense_rank is not None)
 
     def ask(
         self, question: str, top_k: int | None = None, mode: str = "hybrid", doc_ids: Sequence[str] | None = None
