@@ -258,8 +258,7 @@ def train_link_cli(
     set_: SetOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Fit the paper finder and/or the coreference pair scorer on CD²CR train
-    (use them with --set link.finder_model=... / link.coref_model=...)."""
+    """Fit the paper finder and/or the coreference scorer on CD²CR train (--set link.finder_model / coref_model)."""
     setup_logging(verbose)
 
     def body() -> None:
