@@ -121,12 +121,13 @@ def test_bad_settings_are_config_errors():
 
 def test_an_extractor_without_settings_takes_them_from_sciwire_config(tmp_path, monkeypatch):
     toml = tmp_path / "kp.toml"
-    toml.write_text('[keyphrases]\nmethod = "graph"\ntop = 2\n[models]\nmax_tokens = 64\n[input]\nmin_english_ratio = 0.5\n')
+    settings = '[keyphrases]\nmethod = "graph"\ntop = 2\n[models]\nmax_tokens = 64\n[input]\nmin_english_ratio = 0.5\n'
+    toml.write_text(settings)
     monkeypatch.setenv("SCIWIRE_CONFIG", str(toml))
     ex = KeyphraseExtractor()
     assert (ex.config.method, ex.config.top, ex.min_english_ratio) == ("graph", 2, 0.5)
     assert ex.embedding_scorer.embedder.max_tokens == 64, "the configured encoder, not a bare MiniLM"
     assert KeyphraseExtractor(KeyphrasesConfig(method="fast")).config.method == "fast", "given settings win"
     toml.write_text('[keyphrases]\nmethod = "magic"\n')
-    with pytest.raises(ConfigError, match="keyphrases.method must be one of"):
+    with pytest.raises(ConfigError, match=r"keyphrases\.method must be one of"):
         KeyphraseExtractor()
