@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sciwire.analysis import Encoder
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config, KeyphrasesConfig, load_config
 from sciwire.errors import ConfigError, InputError, UnsupportedLanguageError
@@ -95,7 +96,7 @@ class KeyphraseExtractor:
         self,
         config: KeyphrasesConfig | None = None,
         spacy_model: str | None = None,
-        embedder: Embedder | None = None,
+        embedder: Encoder | None = None,
         min_english_ratio: float | None = None,
     ) -> None:
         if config is None or spacy_model is None or min_english_ratio is None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sciwire.backends.embeddings import Embedder
+from sciwire.analysis import Encoder
 from sciwire.newsworthiness.news_values import NewsValueScorer
 from sciwire.newsworthiness.papers import Paper, normalise_abstract
 from sciwire.newsworthiness.text_stats import _SENTENCE_END, availability, jargon, readability
@@ -157,7 +157,7 @@ class Featurizer:
         ['words', 'words_per_sentence', 'syllables_per_word']
     """
 
-    def __init__(self, embedder: Embedder, embed_words: int = 96, use_claim_strength: bool = True) -> None:
+    def __init__(self, embedder: Encoder, embed_words: int = 96, use_claim_strength: bool = True) -> None:
         self.embedder = embedder
         self.embed_words = embed_words
         self.use_claim_strength = use_claim_strength

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from sciwire.backends.embeddings import Embedder
+from sciwire.analysis import Encoder
 
 #: The news values of the study (name -> descriptions).
 NEWS_VALUES: dict[str, tuple[str, ...]] = {
@@ -129,7 +129,7 @@ class NewsValueScorer:
 
     def __init__(
         self,
-        embedder: Embedder,
+        embedder: Encoder,
         values: Mapping[str, Sequence[str]] = NEWS_VALUES,
         topics: Mapping[str, Sequence[str]] = TOPICS,
     ) -> None:

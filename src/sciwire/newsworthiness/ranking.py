@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from sciwire.analysis import Encoder
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config
 from sciwire.errors import ModelLoadError
@@ -116,7 +117,7 @@ class Ranker:
     """
 
     def __init__(
-        self, config: Config, embedder: Embedder | None = None, model: NewsworthinessModel | None = None
+        self, config: Config, embedder: Encoder | None = None, model: NewsworthinessModel | None = None
     ) -> None:
         self.config = config
         self.embedder = embedder or Embedder.from_config(config)

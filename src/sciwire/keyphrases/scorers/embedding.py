@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sciwire.backends.embeddings import Embedder
+from sciwire.analysis import Encoder
 from sciwire.keyphrases.candidates import CandidateSet
 
 
@@ -69,7 +69,7 @@ class EmbeddingScorer:
 
     name = "embedding"
 
-    def __init__(self, embedder: Embedder, chunk_chars: int = 1000, doc_chunks: int = 4) -> None:
+    def __init__(self, embedder: Encoder, chunk_chars: int = 1000, doc_chunks: int = 4) -> None:
         self.embedder = embedder
         self.chunk_chars = chunk_chars
         self.doc_chunks = doc_chunks
