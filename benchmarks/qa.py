@@ -36,8 +36,9 @@ from sciwire.config import QAConfig, load_config
 from sciwire.datasets.pubmedqa import PubMedQAItem, load_pubmedqa
 from sciwire.learn import expected_calibration_error
 from sciwire.qa import Retriever
+from sciwire.qa.evaluate import paper_ranking
 from sciwire.qa.model import AnswerModel
-from sciwire.qa.train import choose_bm25_weight, fit_confidence, paper_ranking, pubmedqa_store
+from sciwire.qa.train import choose_bm25_weight, fit_confidence, pubmedqa_store
 from sciwire.store import SQLiteStore
 
 

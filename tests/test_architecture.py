@@ -161,3 +161,14 @@ def test_the_worked_example_of_the_architecture_doc_runs(cache_dir, monkeypatch)
     assert set(summary) == {"story-faithful", "story-overstated"}
     assert summary["story-faithful"] >= 1, "the faithful story hedges ('may', 'suggest')"
     assert [s.name for s in analysis.steps] == ["discourse", "hedges"]
+
+
+CAPABILITIES = ("discourse", "fidelity", "keyphrases", "linking", "newsworthiness", "qa")
+SHAPE = ("api.py", "step.py", "report.py", "model.py", "train.py", "evaluate.py")
+
+
+@pytest.mark.parametrize("capability", CAPABILITIES)
+def test_every_capability_has_the_same_shape(capability):
+    missing = [name for name in SHAPE if not (SRC / capability / name).is_file()]
+    assert not missing, f"sciwire/{capability} lacks {missing} (docs/architecture.md: one shape per capability)"
+    assert f"`{capability}`" in DOC.read_text("utf-8")

@@ -8,7 +8,8 @@ import pytest
 from sciwire.config import load_config
 from sciwire.document import Document
 from sciwire.errors import InputError
-from sciwire.qa.train import fit_answer_model, fit_confidence, reciprocal_rank, train_answer_model
+from sciwire.qa.evaluate import reciprocal_rank
+from sciwire.qa.train import fit_answer_model, fit_confidence, train_answer_model
 from sciwire.store import SQLiteStore
 from tests.linking.conftest import DECOYS
 

@@ -101,3 +101,27 @@ def evaluate_discourse_cli(
         typer.echo(json.dumps(result, indent=2))
 
     run_safely(body)
+
+
+@evaluate_app.command("qa")
+def evaluate_qa_cli(
+    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    config: ConfigOpt = None,
+    set_: SetOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """MRR@10, top-1, top-5 of BM25, dense and hybrid retrieval on PubMedQA, and the confidence's ECE (JSON)."""
+    setup_logging(verbose)
+
+    def body() -> None:
+        import json
+
+        from sciwire.qa.evaluate import evaluate_pubmedqa
+
+        cfg = build_config(config, set_)
+        with progress_bars() as progress:
+            progress.start("Asking PubMedQA's questions (3 modes)", 0)
+            metrics = evaluate_pubmedqa(data, cfg, on_progress=progress.advance)
+        typer.echo(json.dumps(metrics, indent=2))
+
+    run_safely(body)

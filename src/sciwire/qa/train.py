@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sciwire.analysis import Encoder
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config, QAConfig, load_config
 from sciwire.errors import ConfigError, InputError
@@ -45,8 +46,9 @@ from sciwire.learn import (
     expected_calibration_error,
     write_model_card,
 )
+from sciwire.qa.evaluate import paper_ranking, reciprocal_rank
 from sciwire.qa.model import CONFIDENCE_FEATURES, AnswerModel
-from sciwire.qa.retrieval import Ranked, Retriever
+from sciwire.qa.retrieval import Retriever
 
 if TYPE_CHECKING:
     from sciwire.datasets.pubmedqa import PubMedQAItem
@@ -207,7 +209,7 @@ def finetune(
 
 # ---- the answer model ----------------------------------------------------------------------
 def pubmedqa_store(
-    items: Sequence[PubMedQAItem], embedder: Embedder, nlp: Any, path: str = ":memory:", suffix: str = ""
+    items: Sequence[PubMedQAItem], embedder: Encoder, nlp: Any, path: str = ":memory:", suffix: str = ""
 ) -> SQLiteStore:
     """A corpus store of the items' abstracts (CONTEXTS, split by sciwire's pipeline), ids ``<pmid><suffix>``."""
     from sciwire.document import Document
@@ -224,18 +226,6 @@ def pubmedqa_store(
         store.add(doc, vecs[pos : pos + n], f"{doc.id}-hash", embedder.model_key)
         pos += n
     return store
-
-
-def paper_ranking(retriever: Retriever, question: str, mode: str = "hybrid") -> tuple[list[str], list[Ranked]]:
-    """Papers in the order of their best sentence for ``question``, and the ranked sentences."""
-    ranked = retriever.rank(question, mode)
-    return list(dict.fromkeys(r.key[0] for r in ranked)), ranked
-
-
-def reciprocal_rank(papers: Sequence[str], gold: str, cutoff: int = 10) -> float:
-    """1 / rank of ``gold`` among ``papers`` when within ``cutoff``, else 0."""
-    rank = papers.index(gold) + 1 if gold in papers else None
-    return 1.0 / rank if rank and rank <= cutoff else 0.0
 
 
 def answer_features(
