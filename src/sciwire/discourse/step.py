@@ -29,7 +29,7 @@ from sciwire.analysis import (
     StepContext,
     folder_label,
 )
-from sciwire.config import Config, DiscourseConfig
+from sciwire.config import Config, DiscourseConfig, load_config
 from sciwire.discourse import report
 from sciwire.discourse.features import document_sequence
 from sciwire.discourse.model import DiscourseModel, load_cached, model_folder
@@ -70,7 +70,7 @@ def label_document(
         vectors: Their embeddings, in order.
         config: Settings (models, explanation size).
     """
-    cfg = (config or Config()).discourse
+    cfg = (config or load_config()).discourse
     coresc = load_cached(cfg.coresc_model, "coresc")
     doc = doc.with_layer(DISCOURSE, role_spans(coresc, doc, sentences, vectors, cfg))
     in_abstract = [

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sciwire.analysis import ABSTRACT_ROLES, ALIGNMENT, DISCOURSE, FIDELITY, FINDINGS
-from sciwire.config import FidelityConfig
+from sciwire.config import FidelityConfig, load_config
 from sciwire.document import Document, Sentence, Span
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.checks import run_checks
@@ -117,7 +117,7 @@ def assess(
     paper: Document, stories: Sequence[Document], models: FidelityModels, cfg: FidelityConfig | None = None
 ) -> tuple[Document, list[Document]]:
     """Add ``findings`` to the paper and ``fidelity`` to every story (see the module docstring)."""
-    cfg = cfg or FidelityConfig()
+    cfg = cfg or load_config().fidelity
     pairs = aligned_pairs(stories)
     options = [pair.candidates[: cfg.candidates] for pair in pairs]
     findings, finding_p = find_findings(paper, models, cfg, extra=[i for opts in options for i in opts])

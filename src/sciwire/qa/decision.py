@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Sequence
 
@@ -23,7 +24,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from sciwire.backends.embeddings import Embedder
-from sciwire.config import DEFAULT_EMBEDDING_MODEL
+from sciwire.config import DEFAULT_EMBEDDING_MODEL, load_config
 from sciwire.errors import InputError
 
 NEGATION = re.compile(
@@ -45,7 +46,14 @@ def decision_cues(answer: str) -> list[float]:
 
 @functools.lru_cache(maxsize=4)
 def _embedder(model: str, cache_dir: str | None) -> Embedder:
-    return Embedder(model, cache_dir=cache_dir)
+    """The configured encoder (device, backend, token limit) with this estimator's model and cache."""
+    settings = [
+        f"models.embedding={json.dumps(model)}",
+        f"runtime.embedding_cache={str(cache_dir is not None).lower()}",
+    ]
+    if cache_dir is not None:
+        settings.append(f"paths.cache_dir={json.dumps(cache_dir)}")
+    return Embedder.from_config(load_config(overrides=settings))
 
 
 class DecisionClassifier(ClassifierMixin, BaseEstimator):
