@@ -12,6 +12,7 @@ import functools
 import inspect
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,9 +41,15 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show log mess
 GpuOpt = Annotated[bool, typer.Option("--gpu", help="Use a CUDA GPU when present; says so when it falls back to CPU.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 JsonTableOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")]
 StoreOpt = Annotated[
     Path | None, typer.Option("--store", help="The store file (default: paths.store / SCIWIRE_STORE).")
 ]
+
+
+def command_line() -> str:
+    """The command as the user typed it (``sciwire train ...``), for receipts."""
+    return "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
 def setup_logging(verbose: bool) -> None:

@@ -10,12 +10,13 @@ from typing import Annotated
 
 import typer
 
-from sciwire.cli.common import ConfigOpt, SetOpt, VerboseOpt, build_config, progress_bars, run_safely, setup_logging
+from sciwire.cli.common import Common, DataOpt, command, command_line, progress_bars
 
 train_app = typer.Typer(help="Train or fine-tune a model from your own data; writes the model, a receipt and a card.")
 
 
 @train_app.command("qa")
+@command()
 def train_qa_cli(
     pairs: Annotated[Path, typer.Option("--pairs", help='JSONL: one {"question": ..., "answer": ...} per line.')],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the fine-tuned model.")] = Path(
@@ -26,28 +27,23 @@ def train_qa_cli(
     ] = "mnrl",
     epochs: Annotated[int, typer.Option("--epochs", min=1, max=50)] = 2,
     batch_size: Annotated[int, typer.Option("--batch-size", min=2, max=512)] = 16,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Fine-tune the sentence encoder on question/answer pairs (use it with --set models.embedding=OUT)."""
-    setup_logging(verbose)
+    from sciwire.qa.train import FinetuneConfig, finetune, read_pairs
 
-    def body() -> None:
-        from sciwire.qa.train import FinetuneConfig, finetune, read_pairs
-
-        cfg = build_config(config, set_)
-        data = read_pairs(pairs)
-        settings = FinetuneConfig(loss=loss, epochs=epochs, batch_size=batch_size)
-        with progress_bars() as progress:
-            progress.start("Fine-tuning", len(data) * epochs)
-            result = finetune(data, out, cfg.models.embedding, settings, progress.advance, data_files=[pairs])
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    data = read_pairs(pairs)
+    settings = FinetuneConfig(loss=loss, epochs=epochs, batch_size=batch_size)
+    with progress_bars() as progress:
+        progress.start("Fine-tuning", len(data) * epochs)
+        result = finetune(data, out, cfg.models.embedding, settings, progress.advance, data_files=[pairs])
+    typer.echo(str(result.folder))
 
 
 @train_app.command("newsworthiness")
+@command()
 def train_newsworthiness_cli(
     ratings: Annotated[
         Path,
@@ -63,36 +59,28 @@ def train_newsworthiness_cli(
     kind: Annotated[
         str, typer.Option("--kind", help="extra_trees (the study's) or logistic (baseline).")
     ] = "extra_trees",
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Train a calibrated newsworthiness model on news-value ratings (use it with `sciwire rank --model OUT`)."""
-    setup_logging(verbose)
+    from sciwire.newsworthiness.train import train_newsworthiness
 
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.newsworthiness.train import train_newsworthiness
-
-        cfg = build_config(config, set_)
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        result = train_newsworthiness(ratings, papers, out, cfg, kind=kind, command=command)
-        m = result.metrics
-        for name in ("extra_trees", "logistic"):
-            s = m[name]
-            typer.echo(
-                f"{name}: AUC {s['auc']:.3f}  P@10 {s['p@10']:.2f}  P@15 {s['p@15']:.2f}  "
-                f"ECE {s['ece_raw']:.3f} -> {s['ece_calibrated']:.3f} (out-of-fold)",
-                err=True,
-            )
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    command = command_line()
+    result = train_newsworthiness(ratings, papers, out, cfg, kind=kind, command=command)
+    m = result.metrics
+    for name in ("extra_trees", "logistic"):
+        s = m[name]
+        typer.echo(
+            f"{name}: AUC {s['auc']:.3f}  P@10 {s['p@10']:.2f}  P@15 {s['p@15']:.2f}  "
+            f"ECE {s['ece_raw']:.3f} -> {s['ece_calibrated']:.3f} (out-of-fold)",
+            err=True,
+        )
+    typer.echo(str(result.folder))
 
 
 @train_app.command("keyphrases")
+@command()
 def train_keyphrases_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, receipt and card.")] = Path(
         "sciwire-keyphrase-weights"
@@ -100,38 +88,33 @@ def train_keyphrases_cli(
     datasets: Annotated[
         str, typer.Option("--datasets", help="Comma-separated: inspec, semeval2017, semeval2010 (train splits).")
     ] = "inspec,semeval2017",
-    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    data: DataOpt = None,
+    *,
+    common: Common,
 ) -> None:
     """Learn the combined keyphrase ranker's weights (use them with --set keyphrases.weights_file=OUT/weights.json)."""
-    setup_logging(verbose)
+    from sciwire.datasets.keyphrase import KEYPHRASE_SPLITS
+    from sciwire.errors import InputError
+    from sciwire.keyphrases.train import train_keyphrase_ranker
 
-    def body() -> None:
-        from sciwire.datasets.keyphrase import KEYPHRASE_SPLITS
-        from sciwire.errors import InputError
-        from sciwire.keyphrases.train import train_keyphrase_ranker
-
-        cfg = build_config(config, set_)
-        names = [d.strip() for d in datasets.split(",") if d.strip()]
-        unknown = [d for d in names if d not in KEYPHRASE_SPLITS]
-        if not names or unknown:
-            raise InputError(f"--datasets must name some of {', '.join(KEYPHRASE_SPLITS)}; got {datasets!r}")
-        with progress_bars() as progress:
-            progress.start("Keyphrase training documents", 0)
-            result = train_keyphrase_ranker(data or cfg.paths.data_dir, names, out, cfg, progress.advance)
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    names = [d.strip() for d in datasets.split(",") if d.strip()]
+    unknown = [d for d in names if d not in KEYPHRASE_SPLITS]
+    if not names or unknown:
+        raise InputError(f"--datasets must name some of {', '.join(KEYPHRASE_SPLITS)}; got {datasets!r}")
+    with progress_bars() as progress:
+        progress.start("Keyphrase training documents", 0)
+        result = train_keyphrase_ranker(data or cfg.paths.data_dir, names, out, cfg, progress.advance)
+    typer.echo(str(result.folder))
 
 
 @train_app.command("fidelity")
+@command()
 def train_fidelity_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the models, receipts and cards.")] = Path(
         "sciwire-fidelity-models"
     ),
-    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    data: DataOpt = None,
     parts: Annotated[str, typer.Option("--parts", help="Comma-separated: strength, certainty, conclusion.")] = (
         "strength,certainty,conclusion"
     ),
@@ -139,41 +122,31 @@ def train_fidelity_cli(
     epochs: Annotated[int, typer.Option("--epochs", min=1, max=50)] = 5,
     layers: Annotated[int, typer.Option("--layers", min=1, max=6, help="Top MiniLM layers to adapt.")] = 3,
     rank: Annotated[int, typer.Option("--rank", min=0, max=64, help="LoRA rank (0: tune the layers fully).")] = 8,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Train the fidelity models (use them with --set fidelity.model_dir=OUT; --verbose shows each stage)."""
-    setup_logging(verbose)
+    from sciwire.errors import InputError
+    from sciwire.fidelity.encoder import EncoderSettings
+    from sciwire.fidelity.train import PARTS, train_fidelity
 
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.errors import InputError
-        from sciwire.fidelity.encoder import EncoderSettings
-        from sciwire.fidelity.train import PARTS, train_fidelity
-
-        cfg = build_config(config, set_)
-        chosen = tuple(p.strip() for p in parts.split(",") if p.strip())
-        if not chosen or set(chosen) - set(PARTS):
-            raise InputError(f"--parts must name some of {', '.join(PARTS)}; got {parts!r}")
-        settings = EncoderSettings(layers=layers, rank=rank, epochs=epochs)
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        with progress_bars() as progress:
-            progress.start("Training fidelity models (fits, evaluation)", 0)
-            result = train_fidelity(data or cfg.paths.data_dir, out, settings, folds, chosen, command, progress.advance)
-        cv = result.metrics.get("strength_cv")
-        if cv:
-            typer.echo(
-                f"claim strength CV macro-F1: paper {cv['macro_f1_paper']}, press {cv['macro_f1_press']}", err=True
-            )
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    chosen = tuple(p.strip() for p in parts.split(",") if p.strip())
+    if not chosen or set(chosen) - set(PARTS):
+        raise InputError(f"--parts must name some of {', '.join(PARTS)}; got {parts!r}")
+    settings = EncoderSettings(layers=layers, rank=rank, epochs=epochs)
+    command = command_line()
+    with progress_bars() as progress:
+        progress.start("Training fidelity models (fits, evaluation)", 0)
+        result = train_fidelity(data or cfg.paths.data_dir, out, settings, folds, chosen, command, progress.advance)
+    cv = result.metrics.get("strength_cv")
+    if cv:
+        typer.echo(f"claim strength CV macro-F1: paper {cv['macro_f1_paper']}, press {cv['macro_f1_press']}", err=True)
+    typer.echo(str(result.folder))
 
 
 @train_app.command("discourse")
+@command()
 def train_discourse_cli(
     data: Annotated[
         Path,
@@ -188,157 +161,114 @@ def train_discourse_cli(
         str | None, typer.Option("--task", help="For a JSONL file: coresc, abstract or your own task name.")
     ] = None,
     cv: Annotated[int, typer.Option("--cv", min=0, max=20, help="Grouped cross-validation folds to run first.")] = 0,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Train a discourse-role tagger (use it with --set discourse.coresc_model=OUT or abstract_model=OUT)."""
-    setup_logging(verbose)
+    from sciwire.discourse.train import train_discourse
 
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.discourse.train import train_discourse
-
-        cfg = build_config(config, set_)
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        with progress_bars() as progress:
-            progress.start("Embedding, training", 0)
-            result = train_discourse(data, out, cfg, task=task, cv=cv, command=command, on_progress=progress.advance)
-        for name, rep in result.metrics.get("evaluation", {}).items():
-            line = f"{name}: macro-F1 {rep['macro_f1']:.3f}  accuracy {rep['accuracy']:.3f}  ECE {rep['ece']}"
-            typer.echo(line, err=True)
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    command = command_line()
+    with progress_bars() as progress:
+        progress.start("Embedding, training", 0)
+        result = train_discourse(data, out, cfg, task=task, cv=cv, command=command, on_progress=progress.advance)
+    for name, rep in result.metrics.get("evaluation", {}).items():
+        line = f"{name}: macro-F1 {rep['macro_f1']:.3f}  accuracy {rep['accuracy']:.3f}  ECE {rep['ece']}"
+        typer.echo(line, err=True)
+    typer.echo(str(result.folder))
 
 
 @train_app.command("align")
+@command()
 def train_align_cli(
-    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    data: DataOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, card and receipt.")] = Path(
         "sciwire-align-model"
     ),
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Fit the sentence aligner's match probability on CD²CR train (use it with --set align.model=OUT)."""
-    setup_logging(verbose)
+    from sciwire.align.train import train_align
 
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.align.train import train_align
-
-        cfg = build_config(config, set_)
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        with progress_bars() as progress:
-            progress.start("Embedding CD²CR sentences", 0)
-            result = train_align(data or cfg.paths.data_dir, out, cfg, command=command, on_progress=progress.advance)
-        m = result.metrics
-        typer.echo(
-            f"weights {m['weights']}, intercept {m['intercept']}; best train threshold {m['threshold']}", err=True
-        )
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    command = command_line()
+    with progress_bars() as progress:
+        progress.start("Embedding CD²CR sentences", 0)
+        result = train_align(data or cfg.paths.data_dir, out, cfg, command=command, on_progress=progress.advance)
+    m = result.metrics
+    typer.echo(f"weights {m['weights']}, intercept {m['intercept']}; best train threshold {m['threshold']}", err=True)
+    typer.echo(str(result.folder))
 
 
 @train_app.command("link")
+@command()
 def train_link_cli(
-    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    data: DataOpt = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the model (--part both: OUT/finder and OUT/coref).")
     ] = Path("sciwire-link-models"),
     part: Annotated[str, typer.Option("--part", help="finder, coref or both.")] = "both",
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Fit the paper finder and/or the coreference scorer on CD²CR train (--set link.finder_model / coref_model)."""
-    setup_logging(verbose)
+    from sciwire.linking.train import train_link
 
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.linking.train import train_link
-
-        cfg = build_config(config, set_)
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        with progress_bars() as progress:
-            progress.start("CD²CR train stories and topics", 0)
-            result = train_link(data or cfg.paths.data_dir, out, cfg, part=part, command=command,
-                                on_progress=progress.advance)  # fmt: skip
-        for name, m in result.metrics.items():
-            extra = f"; best train threshold {m['threshold']}" if "threshold" in m else ""
-            typer.echo(f"{name}: weights {m['weights']}, intercept {m['intercept']}{extra}", err=True)
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    command = command_line()
+    with progress_bars() as progress:
+        progress.start("CD²CR train stories and topics", 0)
+        result = train_link(data or cfg.paths.data_dir, out, cfg, part=part, command=command,
+                            on_progress=progress.advance)  # fmt: skip
+    for name, m in result.metrics.items():
+        extra = f"; best train threshold {m['threshold']}" if "threshold" in m else ""
+        typer.echo(f"{name}: weights {m['weights']}, intercept {m['intercept']}{extra}", err=True)
+    typer.echo(str(result.folder))
 
 
 @train_app.command("answers")
+@command()
 def train_answers_cli(
-    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    data: DataOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, card and receipt.")] = Path(
         "sciwire-answer-model"
     ),
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Refit answer selection's BM25 weight and confidence on PubMedQA (use it with --set qa.model=OUT)."""
-    setup_logging(verbose)
+    from sciwire.qa.train import train_answer_model
 
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.qa.train import train_answer_model
-
-        cfg = build_config(config, set_)
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        with progress_bars() as progress:
-            progress.start("BM25 weights tried", 0)
-            result = train_answer_model(data or cfg.paths.data_dir, out, cfg, command=command,
-                                        on_progress=progress.advance)  # fmt: skip
-        m = result.metrics
-        typer.echo(f"bm25_weight {m['bm25_weight']}; confidence {m['confidence']}", err=True)
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    cfg = common.config()
+    command = command_line()
+    with progress_bars() as progress:
+        progress.start("BM25 weights tried", 0)
+        result = train_answer_model(data or cfg.paths.data_dir, out, cfg, command=command,
+                                    on_progress=progress.advance)  # fmt: skip
+    m = result.metrics
+    typer.echo(f"bm25_weight {m['bm25_weight']}; confidence {m['confidence']}", err=True)
+    typer.echo(str(result.folder))
 
 
 @train_app.command("lexicon")
+@command()
 def train_lexicon_cli(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for lexicon.json.gz, card and receipt.")] = Path(
         "sciwire-keyphrase-lexicon"
     ),
-    data: Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")] = None,
+    data: DataOpt = None,
     min_count: Annotated[int, typer.Option("--min-count", min=1, help="Keep words seen at least this often.")] = 2,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Rebuild the fast keyphrase mode's word lexicon with spaCy's tagger (ship it as models/keyphrase_lexicon)."""
-    setup_logging(verbose)
+    from sciwire.keyphrases.lexicon import train_lexicon
 
-    def body() -> None:
-        import shlex
-        import sys
-
-        from sciwire.keyphrases.lexicon import train_lexicon
-
-        command = "sciwire " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-        with progress_bars() as progress:
-            progress.start("Tagging text", 0)
-            result = train_lexicon(out, build_config(config, set_), data_dir=data, min_count=min_count,
-                                   command=command, on_progress=progress.advance)  # fmt: skip
-        typer.echo(f"{result.metrics['words']} words, {result.metrics['suffixes']} endings", err=True)
-        typer.echo(str(result.folder))
-
-    run_safely(body)
+    command = command_line()
+    with progress_bars() as progress:
+        progress.start("Tagging text", 0)
+        result = train_lexicon(out, common.config(), data_dir=data, min_count=min_count,
+                               command=command, on_progress=progress.advance)  # fmt: skip
+    typer.echo(f"{result.metrics['words']} words, {result.metrics['suffixes']} endings", err=True)
+    typer.echo(str(result.folder))
