@@ -7,20 +7,11 @@ from typing import Annotated
 
 import typer
 
-from sciwire.cli.common import (
-    ConfigOpt,
-    GpuOpt,
-    SetOpt,
-    VerboseOpt,
-    build_config,
-    err_console,
-    progress_bars,
-    run_safely,
-    setup_logging,
-)
+from sciwire.cli.common import Common, command, err_console, progress_bars
 from sciwire.config import Config
 
 
+@command(gpu=True)
 def analyze_cli(
     paper: Annotated[Path, typer.Argument(help="The paper: PDF, JATS XML, Markdown/text or a Document JSON.")],
     news: Annotated[
@@ -41,19 +32,17 @@ def analyze_cli(
             "e.g. discourse,fidelity.",
         ),
     ] = None,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    gpu: GpuOpt = False,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Analyse a paper and the news stories about it; write report.json and report.html."""
-    setup_logging(verbose)
-    run_safely(lambda: _analyze(paper, news or [], out, build_config(config, set_, gpu), question or [], steps))
+    analyze_files_cli(paper, news or [], out, common.config(), question or [], steps)
 
 
-def _analyze(
+def analyze_files_cli(
     paper: Path, news: list[Path], out: Path, cfg: Config, questions: list[str], steps: str | None = None
 ) -> None:
+    """Analyse, write the report, and say on stderr what was analysed (also ``sciwire demo``)."""
     from sciwire.report import analyze_to_folder, summarize
 
     names = None if steps is None else [s.strip() for s in steps.split(",") if s.strip()]

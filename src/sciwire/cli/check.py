@@ -9,54 +9,39 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from sciwire.cli.common import (
-    ConfigOpt,
-    GpuOpt,
-    SetOpt,
-    VerboseOpt,
-    build_config,
-    out_console,
-    run_safely,
-    setup_logging,
-)
+from sciwire.cli.common import Common, JsonOpt, command, out_console
 
 STYLE = {"exaggerates": "bold red", "downplays": "bold blue", "same": "green"}
 SHOWN = {"exaggerates": "OVERSTATED", "downplays": "understated", "same": "faithful"}
 
 
+@command(gpu=True)
 def check_cli(
     stories: Annotated[list[Path], typer.Argument(help="News stories (HTML, text...).")],
     paper: Annotated[Path, typer.Option("--paper", "-p", help="The paper the stories report.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: JsonOpt = False,
     all_claims: Annotated[bool, typer.Option("--all", help="Also list the faithful sentences.")] = False,
-    config: ConfigOpt = None,
-    set_: SetOpt = None,
-    gpu: GpuOpt = False,
-    verbose: VerboseOpt = False,
+    *,
+    common: Common,
 ) -> None:
     """Judge every story sentence that reports a paper sentence: faithful, overstated or understated, and why."""
-    setup_logging(verbose)
+    from sciwire.fidelity.api import check_files
 
-    def body() -> None:
-        from sciwire.fidelity.api import check_files
-
-        results = check_files(stories, paper, build_config(config, set_, gpu))
-        if as_json:
-            typer.echo(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False))
-            return
-        for result in results:
-            out_console.print(f"[bold]{escape(result.title or result.story_id)}[/]: {escape(result.summary['text'])}")
-            for claim in result.claims:
-                if claim.verdict == "same" and not all_claims:
-                    continue
-                style = STYLE.get(claim.verdict, "")
-                out_console.print(
-                    f"  [{style}]{SHOWN.get(claim.verdict, claim.verdict)}[/] {claim.confidence:.2f} "
-                    f"({escape(claim.source)})\n    story: {escape(claim.story_text)}\n"
-                    f"    paper [{claim.paper_sentence}]: {escape(claim.paper_text)}",
-                    highlight=False,
-                )
-                for reason in claim.reasons:
-                    out_console.print(f"    - {escape(reason)}", highlight=False)
-
-    run_safely(body)
+    results = check_files(stories, paper, common.config())
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=1, ensure_ascii=False))
+        return
+    for result in results:
+        out_console.print(f"[bold]{escape(result.title or result.story_id)}[/]: {escape(result.summary['text'])}")
+        for claim in result.claims:
+            if claim.verdict == "same" and not all_claims:
+                continue
+            style = STYLE.get(claim.verdict, "")
+            out_console.print(
+                f"  [{style}]{SHOWN.get(claim.verdict, claim.verdict)}[/] {claim.confidence:.2f} "
+                f"({escape(claim.source)})\n    story: {escape(claim.story_text)}\n"
+                f"    paper [{claim.paper_sentence}]: {escape(claim.paper_text)}",
+                highlight=False,
+            )
+            for reason in claim.reasons:
+                out_console.print(f"    - {escape(reason)}", highlight=False)
