@@ -13,6 +13,7 @@ import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sciwire.datasets.base import data_path
@@ -49,19 +50,22 @@ class CdcrDocument:
         return " ".join(self.sentences)
 
 
-def load_split(data_dir: str | os.PathLike[str], split: str) -> list[CdcrDocument]:
-    """Documents of ``train`` or ``dev``, in file order."""
-    path = data_path(data_dir, "cdcr", f"{split}.conll")
-    tokens: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    topics: dict[str, str] = {}
-    with path.open(encoding="utf-8") as fh:
+def conll_rows(data_dir: str | os.PathLike[str], split: str) -> Iterator[list[str]]:
+    """The token rows of ``{split}.conll`` (topic, subtopic, doc_id, sent_id, token_id, token, ...), in file order."""
+    with data_path(data_dir, "cdcr", f"{split}.conll").open(encoding="utf-8") as fh:
         for line in fh:
             cols = line.rstrip("\n").split("\t")
-            if len(cols) < 6 or line.startswith("#"):
-                continue
-            topic, _, doc_id, sent_id, _, token = cols[:6]
-            tokens[doc_id][int(sent_id)].append(token)
-            topics[doc_id] = topic
+            if len(cols) >= 6 and not line.startswith("#"):
+                yield cols
+
+
+def load_split(data_dir: str | os.PathLike[str], split: str) -> list[CdcrDocument]:
+    """Documents of ``train`` or ``dev``, in file order."""
+    tokens: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    topics: dict[str, str] = {}
+    for topic, _, doc_id, sent_id, _, token, *_ in conll_rows(data_dir, split):
+        tokens[doc_id][int(sent_id)].append(token)
+        topics[doc_id] = topic
     docs = []
     for doc_id, sents in tokens.items():
         _, kind, source_id = doc_id.split("_", 2)

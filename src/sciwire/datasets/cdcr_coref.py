@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sciwire.datasets.base import data_path
+from sciwire.datasets.cdcr import conll_rows
 from sciwire.document import Document, Sentence
 
 
@@ -109,17 +110,11 @@ class ChecklistPair:
 
 def load_tokens(data_dir: str | os.PathLike[str], split: str) -> dict[str, CdcrTokens]:
     """Every document of ``train`` or ``dev`` as tokens, keyed by doc id, in file order."""
-    path = data_path(data_dir, "cdcr", f"{split}.conll")
     sents: dict[str, dict[int, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
     topics: dict[str, str] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) < 6 or line.startswith("#"):
-                continue
-            topic, _, doc_id, sent_id, token_id, token = cols[:6]
-            sents[doc_id][int(sent_id)].append((int(token_id), token))
-            topics[doc_id] = topic
+    for topic, _, doc_id, sent_id, token_id, token, *_ in conll_rows(data_dir, split):
+        sents[doc_id][int(sent_id)].append((int(token_id), token))
+        topics[doc_id] = topic
     out = {}
     for doc_id, by_sent in sents.items():
         _, kind, source_id = doc_id.split("_", 2)

@@ -29,6 +29,7 @@ from sciwire.errors import ModelLoadError
 DEFAULT = "default"
 CARD = "MODEL_CARD.md"
 RECEIPT = "receipt.json"
+WEIGHTS = "weights.json"
 
 
 def bundled_models_dir() -> Path:
@@ -156,3 +157,17 @@ def read_safetensors(
         ) from exc
     require_keys(folder, name, arrays, keys, hint)
     return arrays
+
+
+def write_model_folder(folder: str | os.PathLike[str], weights: dict[str, Any], receipt: Any, card: Any) -> Path:
+    """Write a model folder: ``weights.json`` from ``weights``, then ``receipt.json`` and ``MODEL_CARD.md``.
+
+    ``receipt`` and ``card`` are a :class:`~sciwire.learn.receipts.Receipt` and a
+    :class:`~sciwire.learn.receipts.ModelCard` (anything with ``write(folder)``).
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / WEIGHTS).write_text(json.dumps(weights, indent=2) + "\n", encoding="utf-8")
+    receipt.write(out)
+    card.write(out)
+    return out

@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -29,12 +28,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sciwire.errors import InputError, ModelLoadError
-from sciwire.learn.folders import read_json, resolve_model_folder
+from sciwire.learn.folders import WEIGHTS, read_json, resolve_model_folder, write_model_folder
 from sciwire.learn.probability import sigmoid
 from sciwire.learn.receipts import ModelCard, Receipt
 
 FORMAT = "sciwire-logistic/1"
-WEIGHTS = "weights.json"
 
 
 class LogisticScorer(ClassifierMixin, BaseEstimator):
@@ -211,12 +209,7 @@ class LogisticScorer(ClassifierMixin, BaseEstimator):
 
     def save(self, folder: str | os.PathLike[str], *, receipt: Receipt, card: ModelCard) -> Path:
         """Write the model folder: ``weights.json``, ``receipt.json`` and ``MODEL_CARD.md``."""
-        out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / WEIGHTS).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        receipt.write(out)
-        card.write(out)
-        return out
+        return write_model_folder(folder, self.to_dict(), receipt, card)
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str], *, hint: str = "") -> Self:

@@ -19,7 +19,6 @@ Example:
 from __future__ import annotations
 
 import functools
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,11 +26,11 @@ from typing import Any
 
 from sciwire.errors import ModelLoadError
 from sciwire.learn import LogisticScorer, ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint
+from sciwire.learn.folders import WEIGHTS, write_model_folder
 
 CONFIDENCE_FEATURES: tuple[str, ...] = ("cosine", "found_by_both")
 DEFAULT_FOLDER = "qa_default"
 FORMAT = "sciwire-qa-answer/1"
-WEIGHTS = "weights.json"
 HINT = retrain_hint("sciwire train answers --data DIR --out FOLDER", "qa.model")
 
 
@@ -60,12 +59,7 @@ class AnswerModel:
 
     def save(self, folder: str | os.PathLike[str], *, receipt: Receipt, card: ModelCard) -> Path:
         """Write the model folder: ``weights.json``, ``receipt.json`` and ``MODEL_CARD.md``."""
-        out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / WEIGHTS).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
-        receipt.write(out)
-        card.write(out)
-        return out
+        return write_model_folder(folder, self.to_dict(), receipt, card)
 
     @classmethod
     def load(cls, folder: str | os.PathLike[str]) -> AnswerModel:
