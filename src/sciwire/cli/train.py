@@ -5,14 +5,49 @@ Each capability adds its subcommand to :data:`train_app` (one function per capab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from sciwire.cli.common import Common, DataOpt, command, command_line, progress_bars
 
+if TYPE_CHECKING:
+    from sciwire.config import Config
+    from sciwire.learn import TrainResult
+
+#: ``--out``: where a train command writes the model folder (weights, MODEL_CARD.md, receipt.json).
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the model, its card and its receipt.")]
+
 train_app = typer.Typer(help="Train or fine-tune a model from your own data; writes the model, a receipt and a card.")
+
+
+def run_training(
+    common: Common,
+    label: str,
+    fit: Callable[[Config, str, Callable[[int], None]], TrainResult],
+    lines: Callable[[dict[str, Any]], list[str]] = lambda metrics: [],
+) -> None:
+    """Resolve the config, call ``fit(config, command line, on_progress)`` under a progress bar,
+    print ``lines(metrics)`` on stderr and the model folder on stdout."""
+    cfg = common.config()
+    with progress_bars() as progress:
+        progress.start(label, 0)
+        result = fit(cfg, command_line(), progress.advance)
+    for line in lines(dict(result.metrics)):
+        typer.echo(line, err=True)
+    typer.echo(str(result.folder))
+
+
+def on_data(
+    train: Callable[..., TrainResult], data: Path | None, out: Path, **options: Any
+) -> Callable[[Config, str, Callable[[int], None]], TrainResult]:
+    """The ``fit`` of :func:`run_training` for a ``train(data_dir, out, config, *, command, on_progress)`` function;
+    ``data`` defaults to ``paths.data_dir``."""
+    return lambda cfg, command, advance: train(
+        data or cfg.paths.data_dir, out, cfg, command=command, on_progress=advance, **options
+    )
 
 
 @train_app.command("qa")
@@ -53,9 +88,7 @@ def train_newsworthiness_cli(
         ),
     ],
     papers: Annotated[Path, typer.Option("--papers", help="JSONL of the rated papers: id, title, abstract, metadata.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the model, card and receipt.")] = Path(
-        "sciwire-newsworthiness-model"
-    ),
+    out: OutOpt = Path("sciwire-newsworthiness-model"),
     kind: Annotated[
         str, typer.Option("--kind", help="extra_trees (the study's) or logistic (baseline).")
     ] = "extra_trees",
@@ -82,9 +115,7 @@ def train_newsworthiness_cli(
 @train_app.command("keyphrases")
 @command()
 def train_keyphrases_cli(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, receipt and card.")] = Path(
-        "sciwire-keyphrase-weights"
-    ),
+    out: OutOpt = Path("sciwire-keyphrase-weights"),
     datasets: Annotated[
         str, typer.Option("--datasets", help="Comma-separated: inspec, semeval2017, semeval2010 (train splits).")
     ] = "inspec,semeval2017",
@@ -97,15 +128,15 @@ def train_keyphrases_cli(
     from sciwire.errors import InputError
     from sciwire.keyphrases.train import train_keyphrase_ranker
 
-    cfg = common.config()
     names = [d.strip() for d in datasets.split(",") if d.strip()]
     unknown = [d for d in names if d not in KEYPHRASE_SPLITS]
     if not names or unknown:
         raise InputError(f"--datasets must name some of {', '.join(KEYPHRASE_SPLITS)}; got {datasets!r}")
-    with progress_bars() as progress:
-        progress.start("Keyphrase training documents", 0)
-        result = train_keyphrase_ranker(data or cfg.paths.data_dir, names, out, cfg, progress.advance)
-    typer.echo(str(result.folder))
+    run_training(
+        common,
+        "Keyphrase training documents",
+        lambda cfg, command, advance: train_keyphrase_ranker(data or cfg.paths.data_dir, names, out, cfg, advance),
+    )
 
 
 @train_app.command("fidelity")
@@ -154,9 +185,7 @@ def train_discourse_cli(
             "--data", help="A CoreSC folder, a CSAbstruct folder (train.jsonl [+ dev.jsonl]) or a JSONL file."
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the model, card and receipt.")] = Path(
-        "sciwire-discourse-model"
-    ),
+    out: OutOpt = Path("sciwire-discourse-model"),
     task: Annotated[
         str | None, typer.Option("--task", help="For a JSONL file: coresc, abstract or your own task name.")
     ] = None,
@@ -167,38 +196,33 @@ def train_discourse_cli(
     """Train a discourse-role tagger (use it with --set discourse.coresc_model=OUT or abstract_model=OUT)."""
     from sciwire.discourse.train import train_discourse
 
-    cfg = common.config()
-    command = command_line()
-    with progress_bars() as progress:
-        progress.start("Embedding, training", 0)
-        result = train_discourse(data, out, cfg, task=task, cv=cv, command=command, on_progress=progress.advance)
-    for name, rep in result.metrics.get("evaluation", {}).items():
-        line = f"{name}: macro-F1 {rep['macro_f1']:.3f}  accuracy {rep['accuracy']:.3f}  ECE {rep['ece']}"
-        typer.echo(line, err=True)
-    typer.echo(str(result.folder))
+    run_training(
+        common,
+        "Embedding, training",
+        lambda cfg, command, advance: train_discourse(data, out, cfg, task=task, cv=cv, command=command,
+                                                      on_progress=advance),
+        lambda m: [f"{name}: macro-F1 {r['macro_f1']:.3f}  accuracy {r['accuracy']:.3f}  ECE {r['ece']}"
+                   for name, r in m.get("evaluation", {}).items()],
+    )  # fmt: skip
 
 
 @train_app.command("align")
 @command()
 def train_align_cli(
     data: DataOpt = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, card and receipt.")] = Path(
-        "sciwire-align-model"
-    ),
+    out: OutOpt = Path("sciwire-align-model"),
     *,
     common: Common,
 ) -> None:
     """Fit the sentence aligner's match probability on CD²CR train (use it with --set align.model=OUT)."""
     from sciwire.align.train import train_align
 
-    cfg = common.config()
-    command = command_line()
-    with progress_bars() as progress:
-        progress.start("Embedding CD²CR sentences", 0)
-        result = train_align(data or cfg.paths.data_dir, out, cfg, command=command, on_progress=progress.advance)
-    m = result.metrics
-    typer.echo(f"weights {m['weights']}, intercept {m['intercept']}; best train threshold {m['threshold']}", err=True)
-    typer.echo(str(result.folder))
+    run_training(
+        common,
+        "Embedding CD²CR sentences",
+        on_data(train_align, data, out),
+        lambda m: [f"weights {m['weights']}, intercept {m['intercept']}; best train threshold {m['threshold']}"],
+    )  # fmt: skip
 
 
 @train_app.command("link")
@@ -215,48 +239,41 @@ def train_link_cli(
     """Fit the paper finder and/or the coreference scorer on CD²CR train (--set link.finder_model / coref_model)."""
     from sciwire.linking.train import train_link
 
-    cfg = common.config()
-    command = command_line()
-    with progress_bars() as progress:
-        progress.start("CD²CR train stories and topics", 0)
-        result = train_link(data or cfg.paths.data_dir, out, cfg, part=part, command=command,
-                            on_progress=progress.advance)  # fmt: skip
-    for name, m in result.metrics.items():
-        extra = f"; best train threshold {m['threshold']}" if "threshold" in m else ""
-        typer.echo(f"{name}: weights {m['weights']}, intercept {m['intercept']}{extra}", err=True)
-    typer.echo(str(result.folder))
+    run_training(
+        common,
+        "CD²CR train stories and topics",
+        on_data(train_link, data, out, part=part),
+        lambda metrics: [
+            f"{name}: weights {m['weights']}, intercept {m['intercept']}"
+            + (f"; best train threshold {m['threshold']}" if "threshold" in m else "")
+            for name, m in metrics.items()
+        ],
+    )  # fmt: skip
 
 
 @train_app.command("answers")
 @command()
 def train_answers_cli(
     data: DataOpt = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for weights.json, card and receipt.")] = Path(
-        "sciwire-answer-model"
-    ),
+    out: OutOpt = Path("sciwire-answer-model"),
     *,
     common: Common,
 ) -> None:
     """Refit answer selection's BM25 weight and confidence on PubMedQA (use it with --set qa.model=OUT)."""
     from sciwire.qa.train import train_answer_model
 
-    cfg = common.config()
-    command = command_line()
-    with progress_bars() as progress:
-        progress.start("BM25 weights tried", 0)
-        result = train_answer_model(data or cfg.paths.data_dir, out, cfg, command=command,
-                                    on_progress=progress.advance)  # fmt: skip
-    m = result.metrics
-    typer.echo(f"bm25_weight {m['bm25_weight']}; confidence {m['confidence']}", err=True)
-    typer.echo(str(result.folder))
+    run_training(
+        common,
+        "BM25 weights tried",
+        on_data(train_answer_model, data, out),
+        lambda m: [f"bm25_weight {m['bm25_weight']}; confidence {m['confidence']}"],
+    )  # fmt: skip
 
 
 @train_app.command("lexicon")
 @command()
 def train_lexicon_cli(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for lexicon.json.gz, card and receipt.")] = Path(
-        "sciwire-keyphrase-lexicon"
-    ),
+    out: OutOpt = Path("sciwire-keyphrase-lexicon"),
     data: DataOpt = None,
     min_count: Annotated[int, typer.Option("--min-count", min=1, help="Keep words seen at least this often.")] = 2,
     *,
@@ -265,10 +282,10 @@ def train_lexicon_cli(
     """Rebuild the fast keyphrase mode's word lexicon with spaCy's tagger (ship it as models/keyphrase_lexicon)."""
     from sciwire.keyphrases.lexicon import train_lexicon
 
-    command = command_line()
-    with progress_bars() as progress:
-        progress.start("Tagging text", 0)
-        result = train_lexicon(out, common.config(), data_dir=data, min_count=min_count,
-                               command=command, on_progress=progress.advance)  # fmt: skip
-    typer.echo(f"{result.metrics['words']} words, {result.metrics['suffixes']} endings", err=True)
-    typer.echo(str(result.folder))
+    run_training(
+        common,
+        "Tagging text",
+        lambda cfg, command, advance: train_lexicon(out, cfg, data_dir=data, min_count=min_count, command=command,
+                                                    on_progress=advance),
+        lambda m: [f"{m['words']} words, {m['suffixes']} endings"],
+    )  # fmt: skip

@@ -69,26 +69,24 @@ class KeyphraseStep(BaseStep):
     reads = (SENTENCES, EMBEDDINGS)
     writes = (KEYPHRASES,)
 
-    def __init__(self) -> None:
-        self._extractor: KeyphraseExtractor | None = None
-        self._config: Config | None = None
+    _extractor: KeyphraseExtractor | None = None
 
     def warm_up(self, config: Config) -> None:
         """Load spaCy for keyphrases (the encoder is the pipeline's, loaded already)."""
-        self._config = config
-        self._extractor = None
         from sciwire.keyphrases._nlp import load_keyphrase_nlp
 
         load_keyphrase_nlp(config.models.spacy, tagged=config.keyphrases.method != "fast")
 
     def _get_extractor(self, context: StepContext) -> KeyphraseExtractor:
-        if self._extractor is None or self._config is not context.config:
-            cfg = context.config
-            self._extractor = KeyphraseExtractor(
+        """One extractor per keyphrase settings and encoder (built on first use)."""
+        cfg = context.config
+        extractor = self._extractor
+        if extractor is None or extractor.config is not cfg.keyphrases or extractor.embedder is not context.embedder:
+            extractor = KeyphraseExtractor(
                 cfg.keyphrases, cfg.models.spacy, context.embedder, cfg.input.min_english_ratio
             )
-            self._config = cfg
-        return self._extractor
+            self._extractor = extractor
+        return extractor
 
     def run(
         self, paper: Document, stories: Sequence[Document], context: StepContext

@@ -243,6 +243,12 @@ def answer_features(
     return np.array(X, dtype=np.float64), np.array(y), np.array(rr)
 
 
+def linear_retriever(store: Store, embedder: Encoder, config: QAConfig, bm25_weight: float) -> Retriever:
+    """A retriever with linear fusion at ``bm25_weight`` and no confidence yet (all its weights 0)."""
+    unfitted = LogisticScorer.from_weights(dict.fromkeys(CONFIDENCE_FEATURES, 0.0), 0.0)
+    return Retriever(store, embedder, replace(config, fusion="linear"), AnswerModel(bm25_weight, unfitted))
+
+
 def choose_bm25_weight(
     store: Store,
     embedder: Embedder,
@@ -252,11 +258,10 @@ def choose_bm25_weight(
     on_progress: Progress | None = None,
 ) -> tuple[float, dict[float, float]]:
     """The linear fusion's BM25 weight with the best MRR@10 on ``questions`` (first of equals), and every MRR."""
-    linear = replace(config or load_config().qa, fusion="linear")
-    placeholder = LogisticScorer.from_weights(dict.fromkeys(CONFIDENCE_FEATURES, 0.0), 0.0)
+    config = config or load_config().qa
     mrr = {}
     for w in weights:
-        retriever = Retriever(store, embedder, linear, AnswerModel(float(w), placeholder))
+        retriever = linear_retriever(store, embedder, config, float(w))
         mrr[float(w)] = float(np.mean([reciprocal_rank(paper_ranking(retriever, q)[0], gold) for q, gold in questions]))
         if on_progress is not None:
             on_progress(1)
@@ -279,6 +284,7 @@ def fit_answer_model(
     embedder: Embedder,
     questions: Sequence[tuple[str, str]],
     config: QAConfig | None = None,
+    *,
     weights: Sequence[float] = BM25_WEIGHTS,
     on_progress: Progress | None = None,
 ) -> tuple[AnswerModel, dict[str, Any]]:
@@ -297,8 +303,7 @@ def fit_answer_model(
         raise InputError(f"Fitting the answer model needs at least 4 questions, got {len(questions)}")
     config = config or load_config().qa
     bm25_weight, mrr = choose_bm25_weight(store, embedder, questions[0::2], config, weights, on_progress)
-    placeholder = LogisticScorer.from_weights(dict.fromkeys(CONFIDENCE_FEATURES, 0.0), 0.0)
-    retriever = Retriever(store, embedder, replace(config, fusion="linear"), AnswerModel(bm25_weight, placeholder))
+    retriever = linear_retriever(store, embedder, config, bm25_weight)
     X, y, rr = answer_features(retriever, questions)
     confidence = fit_confidence(X[0::2], y[0::2]).rounded(3)
     metrics = {
