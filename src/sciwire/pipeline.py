@@ -23,6 +23,7 @@ from typing import Protocol
 
 from sciwire.align import align_story
 from sciwire.align.model import DEFAULT_FOLDER as ALIGN_FOLDER
+from sciwire.align.model import load_align_model
 from sciwire.analysis import ANALYZER_WRITES, ANSWERS, Analysis, Step, StepContext, folder_label
 from sciwire.backends.device import prefer_spacy_gpu
 from sciwire.backends.embeddings import Embedder
@@ -118,11 +119,16 @@ class Analyzer:
         self._warm = False
 
     def warm_up(self) -> None:
-        """Load spaCy, the embedding model and every step's models (once)."""
+        """Load spaCy, the aligner, the embedding model and every step's models (once).
+
+        Raises:
+            ModelLoadError: On a model folder that is missing or damaged, before any work is done.
+        """
         if self._warm:
             return
         prefer_spacy_gpu(self.config.runtime.device)
         load_spacy(self.config.models.spacy)
+        load_align_model(self.config.align.model)
         self.embedder.warm_up()
         for step in self.steps:
             step.warm_up(self.config)

@@ -59,3 +59,19 @@ def test_truncated_discourse_weights(tmp_path, env):
     line = error_line(result)
     assert str(folder) in line and "model.safetensors is truncated or not a safetensors file" in line
     assert "sciwire train discourse" in line
+
+
+@pytest.mark.parametrize(
+    ("setting", "steps"),
+    [("align.model", "fidelity"), ("link.finder_model", "linking"), ("qa.model", "answers")],
+)
+def test_analyze_fails_on_a_damaged_folder_before_any_work(tmp_path, env, setting, steps):
+    """Every model folder an analysis needs is read when the models load, not half-way (or never)."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "weights.json").write_text("{not json", encoding="utf-8")
+    out = tmp_path / "report"
+    args = ["analyze", str(paper_path()), "--out", str(out), "--steps", steps, "--set", f"{setting}={bad}"]
+    line = error_line(runner.invoke(app, args, env=env))
+    assert str(bad) in line and "weights.json" in line
+    assert not out.exists()

@@ -36,7 +36,7 @@ from sciwire.learn import resolve_model_folder
 from sciwire.linking import report
 from sciwire.linking.crossdoc import EntityLinker, Linking
 from sciwire.linking.finder import PaperFinder, PaperMatch
-from sciwire.linking.model import COREF_FOLDER, FINDER_FOLDER
+from sciwire.linking.model import COREF_FOLDER, FINDER_FOLDER, load_finder_model
 
 logger = logging.getLogger(__name__)
 LEAD_SENTENCES = 10
@@ -97,7 +97,8 @@ class LinkingStep(BaseStep):
     writes = (PAPER_LINK, SHARED_ENTITIES)
 
     def warm_up(self, config: Config) -> None:
-        """Load the parser pipeline and the span encoder."""
+        """Load the paper finder's scorer, the parser pipeline and the span encoder."""
+        load_finder_model(config.link.finder_model)
         self.linker_ = EntityLinker(config)
         self.linker_.warm_up()
 

@@ -23,7 +23,7 @@ from sciwire.document import Document, Span
 from sciwire.errors import InputError
 from sciwire.learn import resolve_model_folder
 from sciwire.qa import report
-from sciwire.qa.model import DEFAULT_FOLDER
+from sciwire.qa.model import DEFAULT_FOLDER, load_answer_model
 from sciwire.qa.retrieval import Retriever, check_question
 
 MAX_QUESTIONS = 20
@@ -58,6 +58,10 @@ class QuestionStep(BaseStep):
     def check_inputs(self, paper: Document, stories: Sequence[Document], questions: Sequence[str]) -> None:
         """Questions are checked before any model loads (at most 20, non-empty, English)."""
         check_questions(questions)
+
+    def warm_up(self, config: Config) -> None:
+        """Load the answer model (fusion weight and confidence)."""
+        load_answer_model(config.qa.model)
 
     def run(
         self, paper: Document, stories: Sequence[Document], context: StepContext
