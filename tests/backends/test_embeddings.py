@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sciwire.backends.embeddings import Embedder, EmbeddingCache, resolve_model
+from sciwire.backends.embeddings import Embedder, EmbeddingCache, load_sentence_transformer, resolve_model
 from sciwire.errors import ModelLoadError
 
 
@@ -90,3 +90,17 @@ def test_from_config_carries_every_embedding_setting(tmp_path):
     assert str(enc.cache_dir) == str(tmp_path)
     off = load_config(overrides=[f"paths.cache_dir={tmp_path}", "runtime.embedding_cache=false"], environ={})
     assert Embedder.from_config(off).cache_dir is None
+
+
+def test_loading_draws_no_progress_bar_and_leaves_the_setting_as_it_was(tiny_model_dir, capfd):
+    """transformers draws a "Loading weights" bar on stderr; a library call must not."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.enable_progress_bar()
+    try:
+        model = load_sentence_transformer(str(tiny_model_dir))
+        assert model.encode(["a short text"]).shape[0] == 1
+        assert "Loading weights" not in capfd.readouterr().err
+        assert hf_logging.is_progress_bar_enabled()
+    finally:
+        hf_logging.enable_progress_bar()

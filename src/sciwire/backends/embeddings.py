@@ -59,6 +59,24 @@ def resolve_model(spec: str) -> tuple[str, str]:
     return spec, f"hub:{spec}"
 
 
+def load_sentence_transformer(target: str, device: str = "cpu") -> Any:
+    """Load a sentence-transformers model quietly: the library logs, it draws no progress bars.
+
+    transformers decides at import time whether to draw its "Loading weights" bar, so the
+    bars are switched off around the load (and switched back on after, if they were on).
+    """
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        return SentenceTransformer(target, device=device)
+    finally:
+        if was_on:
+            hf_logging.enable_progress_bar()
+
+
 class EmbeddingCache:
     """A small SQLite table of vectors keyed by (model key, SHA-256 of the text)."""
 
@@ -180,13 +198,13 @@ class Embedder:
         if self._st is not None:
             return
         try:
-            from sentence_transformers import SentenceTransformer
+            import sentence_transformers  # noqa: F401
         except ImportError as exc:
             raise MissingDependencyError("sentence-transformers", "Sentence embeddings") from exc
         target, self._key = resolve_model(self.model)
         device = resolve_device(self.device)
         try:
-            self._st = SentenceTransformer(target, device=device)
+            self._st = load_sentence_transformer(target, device=device)
         except (OSError, ValueError, RuntimeError, KeyError) as exc:
             raise ModelLoadError(
                 f"Cannot load the embedding model {self.model!r} ({target}): {exc}. Offline, use the bundled "

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from sciwire.backends.device import resolve_device
-from sciwire.backends.embeddings import resolve_model
+from sciwire.backends.embeddings import load_sentence_transformer, resolve_model
 from sciwire.errors import ModelLoadError
 
 logger = logging.getLogger(__name__)
@@ -25,11 +25,9 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=2)
 def load_token_encoder(model: str, device: str = "cpu") -> Any:
     """The sentence-transformers model ``model`` (same resolution rules as :class:`Embedder`)."""
-    from sentence_transformers import SentenceTransformer
-
     target, _ = resolve_model(model)
     try:
-        return SentenceTransformer(target, device=resolve_device(device))
+        return load_sentence_transformer(target, device=resolve_device(device))
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         raise ModelLoadError(f"Cannot load the encoder {model!r} ({target}) for span vectors: {exc}") from exc
 

@@ -79,16 +79,16 @@ class FrozenBase:
     max_cached = 12_000
 
     def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, max_length: int = 128) -> None:
-        from sciwire.backends.embeddings import resolve_model
+        from sciwire.backends.embeddings import load_sentence_transformer, resolve_model
 
         torch = _torch()
         try:
-            from sentence_transformers import SentenceTransformer
+            import sentence_transformers  # noqa: F401
         except ImportError as exc:  # pragma: no cover
             raise MissingDependencyError("sentence-transformers", "Claim-strength and certainty models") from exc
         target, self.key = resolve_model(model)
         try:
-            st = SentenceTransformer(target, device="cpu")
+            st = load_sentence_transformer(target, device="cpu")
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelLoadError(f"Cannot load the base encoder {model!r} ({target}): {exc}") from exc
         self.tokenizer: Any = st.tokenizer
