@@ -40,6 +40,7 @@ __all__ = [
     "ALIGNMENT",
     "ANALYZER_WRITES",
     "ANSWERS",
+    "RELEVANCE",
     "DISCOURSE",
     "EMBEDDINGS",
     "ENTITIES",
@@ -100,6 +101,9 @@ ABSTRACT_ROLES = "abstract_roles"
 FINDINGS = "findings"
 #: On each story: the verdict of every sentence that reports the paper (:mod:`sciwire.fidelity`).
 FIDELITY = "fidelity"
+#: On each story: one span over the whole story, "reports" or "unrelated": whether the story is
+#: about the paper at all, the gate before any verdict (:mod:`sciwire.fidelity.relevance`).
+RELEVANCE = "relevance"
 #: On the paper and the stories: the paper's keyphrases and their mentions (:mod:`sciwire.keyphrases`).
 KEYPHRASES = "keyphrases"
 #: On the paper: its newsworthiness score and reasons (:mod:`sciwire.newsworthiness`).
