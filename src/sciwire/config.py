@@ -296,6 +296,10 @@ class FidelityConfig:
     on at most ``max_paper_sentences`` sentences. ``candidates``: how many of the paper
     sentences the aligner offers for a story sentence are compared with it; the story sentence
     is called overstated only when it overstates every one of them (1: only the best match).
+    ``relevance_model`` / ``relevance_threshold``: the gate that gives no verdicts on a story
+    that does not appear to report the paper (the threshold is in the gate's model card; 0
+    turns the gate off). ``pair_model``: the learned pair verdict, its abstention threshold and
+    the checks allowed to change a verdict. Both ``default`` (shipped) or a model folder.
     """
 
     model_dir: str = ""
@@ -305,8 +309,13 @@ class FidelityConfig:
     finding_threshold: float = 0.5
     max_paper_sentences: int = 600
     candidates: int = 3
+    relevance_model: str = "default"
+    relevance_threshold: float = 0.4
+    pair_model: str = "default"
 
     def __post_init__(self) -> None:
+        if not 0 <= self.relevance_threshold < 1:
+            raise ConfigError(f"fidelity.relevance_threshold must be in [0, 1), got {self.relevance_threshold}")
         if not 1 <= self.candidates <= 10:
             raise ConfigError(f"fidelity.candidates must be between 1 and 10, got {self.candidates}")
         if not 0 <= self.context_sentences <= 10:

@@ -68,10 +68,16 @@ def test_overstated_claims_are_flagged_with_the_right_reasons(result):
 
 
 def test_the_pipeline_flags_the_main_distortions(result):
-    """With the aligner's own matches (it misplaces the 18% claim), most distortions are still caught."""
+    """With the aligner's own matches (it misplaces the 18% claim), most distortions are still caught.
+
+    "wrecks your sleep" is matched to a paper sentence that itself uses causal language: its dropped
+    hedge is shown as a note, not as the verdict (hedge_dropped's measured precision is below 0.8).
+    """
     judged = verdicts(result.stories[1])
     flagged = [p for p in OVERSTATED if any(p in s and label == "exaggerates" for s, (label, _) in judged.items())]
-    assert len(flagged) >= 4, flagged
+    assert len(flagged) >= 3, flagged
+    wrecks = [sp for sp in result.stories[1].layer(FIDELITY) if "wrecks your sleep" in result.stories[1].span_text(sp)]
+    assert wrecks and any("hedge" in n for n in wrecks[0].attrs["notes"] + wrecks[0].attrs["reasons"])
 
 
 def test_the_faithful_story_has_no_overstated_claim(result):
@@ -91,7 +97,8 @@ def test_spans_follow_the_alignment_and_carry_evidence(result):
         spans = story.layer(FIDELITY)
         assert {s.start for s in spans} == set(aligned)
         for span in spans:
-            assert span.label in ("exaggerates", "same", "downplays") and 0 <= span.score <= 1
+            assert span.label in ("exaggerates", "same", "downplays", "unsure") and 0 <= span.score <= 1
+            assert span.attrs["best_guess"] in ("exaggerates", "same", "downplays")
             assert span.attrs["paper_sentence"] in aligned[span.start].attrs["paper_sentences"]
             assert sum(span.attrs["probabilities"].values()) == pytest.approx(1, abs=1e-3)
             assert 1 <= span.attrs["story_certainty"] <= 6

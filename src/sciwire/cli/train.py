@@ -225,6 +225,49 @@ def train_align_cli(
     )  # fmt: skip
 
 
+@train_app.command("relevance")
+@command()
+def train_relevance_cli(
+    data: DataOpt = None,
+    out: OutOpt = Path("sciwire-relevance-model"),
+    *,
+    common: Common,
+) -> None:
+    """Fit the fidelity relevance gate on CD²CR train (use it with --set fidelity.relevance_model=OUT)."""
+    from sciwire.fidelity.train_verdicts import train_relevance
+
+    run_training(
+        common,
+        "Stories of CD²CR train and dev",
+        on_data(train_relevance, data, out),
+        lambda m: [f"weights {m['weights']}, intercept {m['intercept']}; threshold {m['threshold']}",
+                   f"let through on dev: {m['passed_dev']}"],
+    )  # fmt: skip
+
+
+@train_app.command("pairs")
+@command()
+def train_pairs_cli(
+    data: DataOpt = None,
+    out: OutOpt = Path("sciwire-pairs-model"),
+    checks: Annotated[
+        Path | None, typer.Option("--checks", help="JSONL of labelled pairs (paper, story, label) for the checks.")
+    ] = None,
+    *,
+    common: Common,
+) -> None:
+    """Fit the fidelity pair verdict, its abstention threshold and the checks' precision
+    (use it with --set fidelity.pair_model=OUT)."""
+    from sciwire.fidelity.train_verdicts import train_pairs_on_data
+
+    run_training(
+        common,
+        "Claim-strength sentences",
+        on_data(train_pairs_on_data, data, out, checks=checks),
+        lambda m: [f"abstain below {m['abstain_below']}; checks {m['checks']}"],
+    )  # fmt: skip
+
+
 @train_app.command("link")
 @command()
 def train_link_cli(

@@ -21,19 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from sciwire.analysis import ABSTRACT_ROLES, ALIGNMENT, DISCOURSE, FIDELITY, FINDINGS
+from sciwire.analysis import ABSTRACT_ROLES, ALIGNMENT, DISCOURSE, FIDELITY, FINDINGS, RELEVANCE
 from sciwire.config import FidelityConfig, load_config
 from sciwire.document import Document, Sentence, Span
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.checks import run_checks
 from sciwire.fidelity.numbers import Quantity, extract_quantities
+from sciwire.fidelity.relevance import Relevance
 from sciwire.fidelity.verdict import judge_pair
 
 #: Order in which the verdicts against a story sentence's candidate paper sentences are preferred.
-_SEVERITY = {"same": 0, "downplays": 1, "exaggerates": 2}
+_SEVERITY = {"same": 0, "downplays": 1, "unsure": 2, "exaggerates": 3}
 #: Layers of sciwire.discourse read when present (CoreSC roles, then abstract roles).
 ROLE_LAYERS: tuple[str, ...] = (DISCOURSE, ABSTRACT_ROLES)
 #: Discourse roles that state findings (CoreSC Result/Conclusion/Observation; abstract "result").
@@ -114,11 +116,25 @@ def find_findings(
 
 
 def assess(
-    paper: Document, stories: Sequence[Document], models: FidelityModels, cfg: FidelityConfig | None = None
+    paper: Document,
+    stories: Sequence[Document],
+    models: FidelityModels,
+    cfg: FidelityConfig | None = None,
+    relevance: Sequence[Relevance] | None = None,
+    pair_model: Any = None,
 ) -> tuple[Document, list[Document]]:
-    """Add ``findings`` to the paper and ``fidelity`` to every story (see the module docstring)."""
+    """Add ``findings`` to the paper and ``fidelity`` to every story (see the module docstring).
+
+    Args:
+        relevance: The gate's decision per story (:mod:`sciwire.fidelity.relevance`): an
+            unrelated story gets a ``relevance`` span saying so and no verdicts. None: no gate.
+        pair_model: The learned pair verdict (:class:`sciwire.fidelity.pairs.PairVerdictModel`);
+            None: the strength rule, every check decisive, no abstention.
+    """
     cfg = cfg or load_config().fidelity
-    pairs = aligned_pairs(stories)
+    if relevance is not None and len(relevance) != len(stories):
+        raise ValueError(f"Got {len(relevance)} relevance decisions for {len(stories)} stories")
+    pairs = [p for p in aligned_pairs(stories) if relevance is None or relevance[p.story].related]
     options = [pair.candidates[: cfg.candidates] for pair in pairs]
     findings, finding_p = find_findings(paper, models, cfg, extra=[i for opts in options for i in opts])
     paper_texts = paper.sentence_texts()
@@ -155,6 +171,7 @@ def assess(
                         None
                         if certainty is None
                         else (float(certainty[row[paper_text]]), float(certainty[row[story_text]])),
+                        pair_model,
                     ),
                 )
             )
@@ -173,4 +190,7 @@ def assess(
             Span(sent.start, sent.end, verdict.label, score=round(verdict.confidence, 4), attrs=attrs)
         )
     new_paper = paper.with_layer(FINDINGS, findings)
-    return new_paper, [s.with_layer(FIDELITY, sp) for s, sp in zip(stories, spans, strict=True)]
+    out = [s.with_layer(FIDELITY, sp) for s, sp in zip(stories, spans, strict=True)]
+    if relevance is not None:
+        out = [s.with_layer(RELEVANCE, [r.span(s)]) for s, r in zip(out, relevance, strict=True)]
+    return new_paper, out

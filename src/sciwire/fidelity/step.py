@@ -9,8 +9,10 @@ from sciwire.analysis import (
     ABSTRACT_ROLES,
     ALIGNMENT,
     DISCOURSE,
+    EMBEDDINGS,
     FIDELITY,
     FINDINGS,
+    RELEVANCE,
     SENTENCES,
     BaseStep,
     ReportParts,
@@ -22,6 +24,8 @@ from sciwire.document import Document
 from sciwire.fidelity import report
 from sciwire.fidelity.assess import assess
 from sciwire.fidelity.bundle import CERTAINTY_DIR, CONCLUSION_DIR, STRENGTH_DIR, FidelityModels, bundled_model_dir
+from sciwire.fidelity.pairs import load_pair_model
+from sciwire.fidelity.relevance import load_relevance_model, story_relevance
 
 
 class FidelityStep(BaseStep):
@@ -35,21 +39,23 @@ class FidelityStep(BaseStep):
     Example:
         >>> step = FidelityStep()
         >>> step.name, step.reads, step.writes
-        ('fidelity', ('sentences', 'alignment'), ('findings', 'fidelity'))
+        ('fidelity', ('sentences', 'embeddings', 'alignment'), ('findings', 'fidelity', 'relevance'))
     """
 
     name = FIDELITY
-    reads = (SENTENCES, ALIGNMENT)
+    reads = (SENTENCES, EMBEDDINGS, ALIGNMENT)
     optional_reads = (DISCOURSE, ABSTRACT_ROLES)
-    writes = (FINDINGS, FIDELITY)
+    writes = (FINDINGS, FIDELITY, RELEVANCE)
 
     def __init__(self, models: FidelityModels | None = None) -> None:
         self._models = models
 
     def warm_up(self, config: Config) -> None:
-        """Load the fidelity models (once)."""
+        """Load the fidelity models (once), the relevance gate and the pair verdict."""
         if self._models is None:
             self._models = FidelityModels.load(config.fidelity.model_dir or None)
+        self._gate = load_relevance_model(config.fidelity.relevance_model)
+        self._pairs = load_pair_model(config.fidelity.pair_model)
 
     def run(
         self, paper: Document, stories: Sequence[Document], context: StepContext
@@ -57,7 +63,16 @@ class FidelityStep(BaseStep):
         """Judge every aligned story sentence; returns new documents."""
         self.warm_up(context.config)
         assert self._models is not None
-        return assess(paper, stories, self._models, context.config.fidelity)
+        cfg = context.config.fidelity
+        relevance = None
+        if cfg.relevance_threshold > 0 and stories:
+            from sciwire.linking.finder import PaperFinder
+
+            finder = PaperFinder(context.config, context.embedder).index([paper], {paper.id: context.paper_vectors})
+            relevance = story_relevance(
+                paper, list(stories), self._gate, cfg.relevance_threshold, finder, list(context.story_vectors)
+            )
+        return assess(paper, stories, self._models, cfg, relevance, self._pairs)
 
     def report_parts(self) -> ReportParts:
         """Verdict badges, the side-by-side panel and ``summary["fidelity"]``."""
@@ -67,4 +82,11 @@ class FidelityStep(BaseStep):
         """The claim-strength, conclusion and certainty models' folders."""
         root = Path(config.fidelity.model_dir) if config.fidelity.model_dir else bundled_model_dir()
         parts = {"strength": STRENGTH_DIR, "conclusion": CONCLUSION_DIR, "certainty": CERTAINTY_DIR}
-        return {f"fidelity.{part}": folder_label(root / sub) for part, sub in parts.items()}
+        folders = {f"fidelity.{part}": folder_label(root / sub) for part, sub in parts.items()}
+        for part, folder in (
+            ("relevance", load_relevance_model(config.fidelity.relevance_model).folder),
+            ("pairs", load_pair_model(config.fidelity.pair_model).folder),
+        ):
+            if folder is not None:
+                folders[f"fidelity.{part}"] = folder_label(folder)
+        return folders

@@ -24,7 +24,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +34,8 @@ from sciwire.datasets.fidelity import VERDICT_LABELS
 from sciwire.fidelity.checks import Issue
 from sciwire.fidelity.cues import CUES, hedges, unnegated
 
+#: The verdict when the model is not confident enough to say (see :func:`decide`).
+UNSURE = "unsure"
 #: How each strength level is described in explanations ("the story makes ...").
 STRENGTH_PHRASES = {
     0: "no claim of a relationship",
@@ -88,6 +90,9 @@ class Verdict:
     paper_certainty: float | None = None
     story_certainty: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    best_guess: str = ""
+    decisive: tuple[bool, ...] = ()
 
     def to_attrs(self) -> dict[str, Any]:
         """JSON-compatible attributes for a span of the ``fidelity`` layer."""
@@ -106,10 +111,13 @@ class Verdict:
                     "message": i.message,
                     "story_cues": list(i.story_cues),
                     "paper_cues": list(i.paper_cues),
+                    "decisive": bool(self.decisive[n]) if n < len(self.decisive) else True,
                 }
-                for i in self.issues
+                for n, i in enumerate(self.issues)
             ],
             "reasons": list(self.reasons),
+            "notes": list(self.notes),
+            "best_guess": self.best_guess or self.label,
             **self.extra,
         }
 
@@ -119,23 +127,30 @@ def decide(
     issues: Sequence[Issue],
     alignment_probability: float = 1.0,
     paper_causal: Sequence[str] = (),
+    decisive: Callable[[str], bool] | None = None,
+    abstain_below: float = 0.0,
 ) -> tuple[str, float, str]:
-    """(label, confidence, source) from strength-verdict probabilities and check issues.
+    """(label, confidence, source) from verdict probabilities and check issues.
 
-    ``paper_causal``: causal cue words of the paper sentence ("attributed to"). When only the
-    strength models call the story overstated and the paper itself uses causal language, the
-    verdict is "same" (source ``cue guard``), with confidence P(same) + P(exaggerates): the
-    models disagree with the paper's own words, which is not evidence of an overstatement.
+    ``decisive(kind)``: may a check of that kind change the verdict (its measured precision is
+    at least 0.8, see :mod:`sciwire.fidelity.pairs`)? ``None``: every check may. Checks that may
+    not are shown as notes beside the verdict. ``paper_causal``: causal cue words of the paper
+    sentence ("attributed to"): a model-only "exaggerates" against a paper sentence that itself
+    uses causal language becomes "same" (source ``cue guard``). Below ``abstain_below`` the
+    verdict from the probabilities is "unsure" (source ``abstained``); its confidence stays the
+    best label's probability.
     """
     probs = np.asarray(probabilities, dtype=float)
-    directions = {i.direction for i in issues}
-    if "exaggerates" in directions:
+    allowed = {i.direction for i in issues if decisive is None or decisive(i.kind)}
+    if "exaggerates" in allowed:
         return "exaggerates", float(max(alignment_probability, probs[2])), "checks"
     best = int(probs.argmax())
     if VERDICT_LABELS[best] == "exaggerates" and paper_causal:
         return "same", float(probs[1] + probs[2]), "cue guard"
-    if "downplays" in directions and VERDICT_LABELS[best] == "same":
+    if "downplays" in allowed and VERDICT_LABELS[best] == "same":
         return "downplays", float(max(alignment_probability, probs[0])), "checks"
+    if probs[best] < abstain_below:
+        return UNSURE, float(probs[best]), "abstained"
     return VERDICT_LABELS[best], float(probs[best]), "claim strength"
 
 
@@ -147,6 +162,7 @@ def judge_pair(
     issues: Sequence[Issue] = (),
     alignment_probability: float = 1.0,
     certainty: tuple[float, float] | None = None,
+    pair_model: Any = None,
 ) -> Verdict:
     """The full verdict with reasons for one pair.
 
@@ -158,10 +174,18 @@ def judge_pair(
         issues: What :func:`sciwire.fidelity.checks.run_checks` found.
         alignment_probability: How sure the alignment is that the story reports this sentence.
         certainty: (paper, story) sentence-level certainty on the 1-6 scale, if estimated.
+        pair_model: The learned pair verdict (:class:`sciwire.fidelity.pairs.PairVerdictModel`):
+            its probabilities, abstention threshold and decisive checks. None: the strength rule,
+            every check decisive, no abstention.
     """
-    probs = strength_verdict(paper_probs, story_probs)[0]
+    if pair_model is None:
+        probs = strength_verdict(paper_probs, story_probs)[0]
+        decisive, abstain = None, 0.0
+    else:
+        probs = pair_model.verdict_proba(paper_probs, story_probs)[0]
+        decisive, abstain = pair_model.decisive, pair_model.abstain_below
     paper_causal = unnegated(paper, "causal")
-    label, confidence, source = decide(probs, issues, alignment_probability, paper_causal)
+    label, confidence, source = decide(probs, issues, alignment_probability, paper_causal, decisive, abstain)
     ps, ss = int(np.argmax(paper_probs)), int(np.argmax(story_probs))
     reasons = []
     if ss != ps:
@@ -171,7 +195,12 @@ def judge_pair(
     if source == "cue guard":
         words = ", ".join(repr(w) for w in dict.fromkeys(paper_causal))
         reasons.append(f"but the paper itself uses causal language ({words}), so this is not called an overstatement")
-    reasons.extend(i.message for i in issues)
+    counted = [i for i in issues if decisive is None or decisive(i.kind)]
+    notes = tuple(i.message for i in issues if i not in counted)
+    reasons.extend(i.message for i in counted)
+    if label == UNSURE:
+        best = VERDICT_LABELS[int(np.argmax(probs))]
+        reasons.append(f"not confident enough to say (best guess: {best}, p={float(np.max(probs)):.2f})")
     if certainty is not None:
         reasons.append(f"certainty (1-6): paper {certainty[0]:.1f}, story {certainty[1]:.1f}")
     return Verdict(
@@ -183,6 +212,9 @@ def judge_pair(
         story_strength=ss,
         issues=tuple(issues),
         reasons=tuple(reasons),
+        notes=notes,
+        best_guess=VERDICT_LABELS[int(np.argmax(probs))],
+        decisive=tuple(decisive is None or decisive(i.kind) for i in issues),
         paper_certainty=None if certainty is None else float(certainty[0]),
         story_certainty=None if certainty is None else float(certainty[1]),
     )
