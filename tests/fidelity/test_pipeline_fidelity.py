@@ -81,7 +81,7 @@ def test_the_pipeline_flags_the_main_distortions(result):
 
 
 def test_the_faithful_story_has_no_overstated_claim(result):
-    """Its two sentences the strength models misread are kept by the cue guard, with the reason."""
+    """Its sentences the strength models misread are held back by the cue guard ("unsure"), with the reason."""
     judged = verdicts(result.stories[0])
     assert len(judged) >= 8
     assert [s for s, (label, _) in judged.items() if label == "exaggerates"] == []

@@ -39,9 +39,9 @@ def test_the_cue_guard_keeps_a_strength_only_overstatement_when_the_paper_says_c
     assert decide(up, [issue], 0.8, paper_causal=["attributed to"])[0] == "exaggerates", "checks still win"
     paper = "These differences can be attributed to the feeding schedule."
     verdict = judge_pair(paper, "Feeding time caused the change.", CORR, CAUSE)
-    assert verdict.label == "same" and verdict.source == "cue guard"
+    assert verdict.label == "unsure" and verdict.source == "cue guard" and verdict.best_guess == "exaggerates"
     assert verdict.reasons[1] == (
-        "but the paper itself uses causal language ('attributed to'), so this is not called an overstatement"
+        "but the paper itself uses causal language ('attributed to'), so this is not called an overstatement (unsure)"
     )
     negated = judge_pair("Feeding time was not attributed to the change.", "Feeding time caused it.", CORR, CAUSE)
     assert negated.label == "exaggerates", "a negated cause is no causal language"

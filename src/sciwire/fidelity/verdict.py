@@ -136,7 +136,9 @@ def decide(
     at least 0.8, see :mod:`sciwire.fidelity.pairs`)? ``None``: every check may. Checks that may
     not are shown as notes beside the verdict. ``paper_causal``: causal cue words of the paper
     sentence ("attributed to"): a model-only "exaggerates" against a paper sentence that itself
-    uses causal language becomes "same" (source ``cue guard``). Below ``abstain_below`` the
+    uses causal language becomes "same" (source ``cue guard``; :func:`judge_pair` shows it as
+    "unsure": the evidence conflicts, and the guard's measured precision as a "same" verdict is
+    0.25, docs/fidelity.md, so it neither accuses nor clears the story). Below ``abstain_below`` the
     verdict from the probabilities is "unsure" (source ``abstained``); its confidence stays the
     best label's probability.
     """
@@ -186,6 +188,8 @@ def judge_pair(
         decisive, abstain = pair_model.decisive, pair_model.abstain_below
     paper_causal = unnegated(paper, "causal")
     label, confidence, source = decide(probs, issues, alignment_probability, paper_causal, decisive, abstain)
+    if source == "cue guard":
+        label, confidence = UNSURE, float(probs[2])
     ps, ss = int(np.argmax(paper_probs)), int(np.argmax(story_probs))
     reasons = []
     if ss != ps:
@@ -194,11 +198,13 @@ def judge_pair(
         )
     if source == "cue guard":
         words = ", ".join(repr(w) for w in dict.fromkeys(paper_causal))
-        reasons.append(f"but the paper itself uses causal language ({words}), so this is not called an overstatement")
+        reasons.append(
+            f"but the paper itself uses causal language ({words}), so this is not called an overstatement (unsure)"
+        )
     counted = [i for i in issues if decisive is None or decisive(i.kind)]
     notes = tuple(i.message for i in issues if i not in counted)
     reasons.extend(i.message for i in counted)
-    if label == UNSURE:
+    if source == "abstained":
         best = VERDICT_LABELS[int(np.argmax(probs))]
         reasons.append(f"not confident enough to say (best guess: {best}, p={float(np.max(probs)):.2f})")
     if certainty is not None:
