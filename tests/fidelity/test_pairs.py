@@ -97,3 +97,22 @@ def test_abstention_trades_coverage_for_accuracy():
     assert curve[0.3]["coverage"] == 1.0 and curve[0.3]["accuracy"] == 0.5
     assert curve[0.75]["coverage"] == 0.5 and curve[0.75]["accuracy"] == 1.0
     assert abstain_threshold(np.tile(probs, (10, 1)), np.tile(y, 10), target=0.9) == 0.41
+
+
+def test_train_pairs_writes_a_folder_and_picks_abstention_on_the_real_pairs(tmp_path):
+    from sciwire.fidelity.train_verdicts import train_pairs
+
+    y = np.repeat(np.arange(4), 50)
+    sources = np.array(["paper", "press"] * 100)
+    probs = 0.6 * EYE[y] + 0.4 * np.random.default_rng(1).dirichlet(np.ones(4), len(y))
+    real_y = np.array([0, 1, 2] * 10)
+    paper = EYE[[2, 1, 0] * 10] * 0.7 + 0.075
+    story = EYE[[0, 1, 2] * 10] * 0.7 + 0.075
+    labelled = [{"paper": "Mice fed late slept less.", "story": "Eating late ruins sleep.", "label": "exaggerates"}]
+    result = train_pairs(probs, y, sources, tmp_path / "pairs", labelled, real=(paper, story, real_y))
+    assert result.metrics["real_pairs"] == 30 and result.metrics["abstain_chosen_on"].startswith("30 real pairs")
+    model = PairVerdictModel.load(result.folder)
+    assert model.abstain_below == result.metrics["abstain_below"]
+    assert model.checks["model_dropped"]["decisive"]
+    card = (result.folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "GPL-3.0" in card and "unsure" in card

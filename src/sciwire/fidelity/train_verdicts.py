@@ -237,42 +237,86 @@ def fit_pair_model(paper_probs: np.ndarray, story_probs: np.ndarray, y: np.ndarr
     return PairVerdictModel(C=C).fit(pair_features(paper_probs, story_probs), y)
 
 
+#: How many times each real labelled pair counts next to the synthetic ones when fitting.
+REAL_WEIGHT = 20
+
+
+def fit_with_real_pairs(
+    synthetic: tuple[np.ndarray, np.ndarray, np.ndarray], real: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+) -> PairVerdictModel:
+    """The pair model fitted on synthetic pairs ``(paper probs, story probs, labels)`` plus, when given, real
+    labelled pairs of the same form (each counted :data:`REAL_WEIGHT` times)."""
+    X, y = pair_features(synthetic[0], synthetic[1]), synthetic[2]
+    if real is not None and len(real[2]):
+        X = np.vstack([X, np.repeat(pair_features(real[0], real[1]), REAL_WEIGHT, axis=0)])
+        y = np.concatenate([y, np.repeat(real[2], REAL_WEIGHT)])
+    return PairVerdictModel().fit(X, y)
+
+
+def cross_validated_real(
+    synthetic: tuple[np.ndarray, np.ndarray, np.ndarray],
+    real: tuple[np.ndarray, np.ndarray, np.ndarray],
+    folds: int = 5,
+) -> np.ndarray:
+    """Out-of-fold verdict probabilities of the real pairs: each fold's model sees the synthetic pairs and the
+    other folds' real pairs (stratified, seed 0)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    paper, story, y = real
+    probs = np.zeros((len(y), 3))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(paper, y):
+        model = fit_with_real_pairs(synthetic, (paper[train], story[train], y[train]))
+        probs[test] = model.predict_proba(pair_features(paper[test], story[test]))
+    return probs
+
+
 def train_pairs(
     oof_probs: np.ndarray,
     y: np.ndarray,
     sources: np.ndarray,
     out: str | os.PathLike[str],
-    labelled_pairs: Sequence[Mapping[str, str]],
+    labelled_pairs: Sequence[Mapping[str, Any]],
     *,
+    real: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     command: str = "sciwire train pairs",
     data: Mapping[str, str] | None = None,
     extra_metrics: Mapping[str, Any] | None = None,
 ) -> TrainResult:
-    """Fit the pair verdict on synthetic pairs of the claim-strength sentences and write the folder ``out``.
+    """Fit the pair verdict and write the folder ``out``.
 
     Args:
         oof_probs: Out-of-fold strength probabilities (n, 4) of the claim-strength sentences.
         y: Their gold strengths; ``sources``: "paper" or "press".
         out: The model folder to write.
         labelled_pairs: Pairs with a verdict label for the checks' precision (dicts: paper, story, label).
+        real: Real labelled pairs as (paper strength probs, story strength probs, label 0/1/2), from the
+            strength model that will run with this pair model. They join the fitting pairs, and the
+            abstention threshold is chosen on their cross-validated probabilities (the synthetic pairs
+            are easier: random pairs differ more in strength). None: synthetic pairs only.
         command: The command line, for the receipt and the card.
         data: Data hashes for the receipt.
         extra_metrics: Measures to keep in the receipt and card (e.g. the test on real pairs).
     """
     paper, story, labels = synthetic_pairs(y, sources)
-    model = fit_pair_model(oof_probs[paper], oof_probs[story], labels)
-    probs = model.predict_proba(pair_features(oof_probs[paper], oof_probs[story]))
-    model.abstain_below = abstain_threshold(probs, labels)
+    synthetic = (oof_probs[paper], oof_probs[story], labels)
+    model = fit_with_real_pairs(synthetic, real)
+    if real is not None and len(real[2]):
+        model.abstain_below = abstain_threshold(cross_validated_real(synthetic, real), real[2])
+        abstain_on = f"{len(real[2])} real pairs, cross-validated"
+    else:
+        model.abstain_below = abstain_threshold(model.predict_proba(pair_features(synthetic[0], synthetic[1])), labels)
+        abstain_on = "the synthetic pairs"
     model.checks = check_precision(labelled_pairs)
     metrics: dict[str, Any] = {
         "synthetic_pairs": len(labels),
+        "real_pairs": 0 if real is None else len(real[2]),
         "abstain_below": model.abstain_below,
+        "abstain_chosen_on": abstain_on,
         "checks": model.checks,
         **(extra_metrics or {}),
     }
-    receipt = Receipt(
-        command=command, config={"C": model.C, "pairs": SYNTHETIC_PAIRS}, data=dict(data or {}), metrics=metrics
-    )
+    config = {"C": model.C, "pairs": SYNTHETIC_PAIRS, "real_weight": REAL_WEIGHT}
+    receipt = Receipt(command=command, config=config, data=dict(data or {}), metrics=metrics)
     folder = model.save(out, receipt=receipt, card=pairs_card(metrics, command))
     return TrainResult(folder, metrics)
 
@@ -286,6 +330,7 @@ def pairs_card(metrics: Mapping[str, Any], command: str) -> ModelCard:
     test = metrics.get("test", {})
     tested = ", ".join(f"{k} {v}" for k, v in test.items()) if test else "not measured in this run"
     learned, rule = test.get("macro_f1_learned"), test.get("macro_f1_strength_rule")
+    protocol = "5-fold CV: each fold fitted without its pairs" if metrics.get("real_pairs") else "never fitted on"
     if learned is not None and rule is not None and learned < rule + 0.03:
         tested += (
             f". **It does not clearly beat the strength rule** ({learned} vs {rule}, within the bootstrap interval "
@@ -296,20 +341,22 @@ def pairs_card(metrics: Mapping[str, Any], command: str) -> ModelCard:
         summary=(
             "A multinomial logistic regression over the two sentences' claim-strength distributions (the strength "
             f"rule's probabilities, their logs and the expected strength gap). Verdicts with confidence below "
-            f"**{metrics['abstain_below']}** are 'unsure' (the lowest confidence at which the fitting pairs' verdicts "
-            f"are right >= {ABSTAIN_ACCURACY:.0%} of the time). A deterministic check changes a verdict only when "
+            f"**{metrics['abstain_below']}** are 'unsure' (the lowest confidence at which the verdicts are right >= "
+            f"{ABSTAIN_ACCURACY:.0%} of the time, on {metrics.get('abstain_chosen_on', 'the fitting pairs')}). "
+            "A deterministic check changes a verdict only when "
             f"its measured precision is >= {DECISIVE_PRECISION}; otherwise it is shown as a note."
         ),
         data=(
             f"{metrics['synthetic_pairs']} pairs of claim-strength sentences (Yu et al. 2019/2020): a press sentence "
             "as the story, a paper sentence as the paper, labelled by the sign of their gold strength difference "
-            "(how Wright & Augenstein 2021 define the labels); out-of-fold strength probabilities. The checks' "
+            "(how Wright & Augenstein 2021 define the labels); out-of-fold strength probabilities; plus "
+            f"{metrics.get('real_pairs', 0)} real InSciOut pairs, each counted {REAL_WEIGHT} times. The checks' "
             "precision: 40 pairs written by us (benchmarks/data/fidelity_check_pairs.jsonl), plus, for the "
             "claim-strength checks (hedge dropped, correlation as cause), the 100 InSciOut pairs."
         ),
         licence="GPL-3.0 (the claim-strength and InSciOut data are GPL-3.0)",
         metrics_markdown=(
-            f"On the 100 InSciOut pairs (never used for fitting): {tested}.\n\n"
+            f"On the 100 InSciOut pairs ({protocol}): {tested}.\n\n"
             "| check | firings | precision | effect |\n|---|---|---|---|\n" + rows
         ),
         command=command,
@@ -376,6 +423,17 @@ def train_pairs_on_data(
         if not all({"paper", "story", "label"} <= set(x) for x in extra):
             raise InputError(f"Every line of {path} needs 'paper', 'story' and 'label'")
         labelled += extra
+    from sciwire.datasets.fidelity import VERDICT_LABELS
+    from sciwire.fidelity.bundle import FidelityModels
+
+    pairs = load_exaggeration_pairs(data_dir)
+    strength = FidelityModels.load((config or load_config()).fidelity.model_dir or None)
+    real = (
+        strength.strength_proba([p.paper for p in pairs]),
+        strength.strength_proba([p.story for p in pairs]),
+        np.array([VERDICT_LABELS.index(p.label) for p in pairs]),
+    )
     files = fidelity_files(data_dir, "claim_strength", "exaggeration")
-    return train_pairs(probs, y, sources, out, labelled, command=command, data={"fidelity": data_hash(files)},
+    return train_pairs(probs, y, sources, out, labelled, real=real, command=command,
+                       data={"fidelity": data_hash(files)},
                        extra_metrics={"oof_strength": "TF-IDF + LR (out of fold)"})  # fmt: skip
