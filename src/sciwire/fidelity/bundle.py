@@ -2,8 +2,9 @@
 
 Shipped under ``sciwire/models/`` (each folder has its MODEL_CARD.md and receipt.json):
 
-- ``fidelity_strength/`` — claim strength 0-3 (:class:`TunedClassifier`; **GPL-3.0**, fitted
-  on the claim-strength data);
+- ``fidelity_strength/`` — claim strength 0-3 (:class:`TfidfClassifier`, :class:`TunedClassifier`
+  or :class:`StackedClassifier`, whichever won the grouped CV, see its model card; **GPL-3.0**,
+  fitted on the claim-strength data);
 - ``fidelity_conclusion/`` — does a paper sentence state a conclusion (:class:`TunedClassifier`;
   **GPL-3.0**, fitted on the exaggeration data set's conclusion-detection sentences);
 - ``fidelity_certainty/sentence`` and ``fidelity_certainty/aspects`` — certainty 1-6 and six
@@ -26,12 +27,43 @@ import numpy as np
 
 from sciwire.datasets.fidelity import ASPECTS
 from sciwire.errors import ModelLoadError
-from sciwire.fidelity.model import TunedClassifier, TunedMultiClassifier, TunedRegressor
+from sciwire.fidelity.model import (
+    StackedClassifier,
+    TfidfClassifier,
+    TunedClassifier,
+    TunedMultiClassifier,
+    TunedRegressor,
+)
 
 logger = logging.getLogger(__name__)
 STRENGTH_DIR = "fidelity_strength"
 CONCLUSION_DIR = "fidelity_conclusion"
 CERTAINTY_DIR = "fidelity_certainty"
+#: What the claim-strength folder may hold (``type`` in its ``model.json``).
+StrengthModel = TfidfClassifier | TunedClassifier | StackedClassifier
+STRENGTH_TYPES: dict[str, type[TfidfClassifier] | type[TunedClassifier] | type[StackedClassifier]] = {
+    "TfidfClassifier": TfidfClassifier,
+    "TunedClassifier": TunedClassifier,
+    "StackedClassifier": StackedClassifier,
+}
+
+
+def load_strength(folder: str | os.PathLike[str]) -> StrengthModel:
+    """The claim-strength model in ``folder``, of the type its ``model.json`` names.
+
+    Raises:
+        ModelLoadError: When the folder is missing or damaged, or names an unknown type (one line).
+    """
+    from sciwire.learn import read_json
+
+    hint = "retrain it with `sciwire train fidelity --out DIR` and set fidelity.model_dir=DIR"
+    kind = read_json(folder, "model.json", keys=("type",), hint=hint)["type"]
+    if kind not in STRENGTH_TYPES:
+        raise ModelLoadError(
+            f"Cannot load the model in {folder}: model.json names type {kind!r}, expected one of "
+            f"{', '.join(STRENGTH_TYPES)}; {hint}"
+        )
+    return STRENGTH_TYPES[kind].load(folder)
 
 
 def bundled_model_dir() -> Path:
@@ -43,7 +75,7 @@ def bundled_model_dir() -> Path:
 class FidelityModels:
     """Loaded fidelity models; only ``strength`` is required."""
 
-    strength: TunedClassifier
+    strength: StrengthModel
     conclusion: TunedClassifier | None = None
     certainty: TunedRegressor | None = None
     aspects: TunedMultiClassifier | None = None
@@ -70,7 +102,7 @@ class FidelityModels:
             return kind.load(path)  # type: ignore[attr-defined]
 
         return cls(
-            strength=TunedClassifier.load(root / STRENGTH_DIR),
+            strength=load_strength(root / STRENGTH_DIR),
             conclusion=optional(CONCLUSION_DIR, TunedClassifier),  # type: ignore[arg-type]
             certainty=optional(f"{CERTAINTY_DIR}/sentence", TunedRegressor),  # type: ignore[arg-type]
             aspects=optional(f"{CERTAINTY_DIR}/aspects", TunedMultiClassifier),  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """Protocols and metrics for the fidelity models: CV folds, baselines, held-out evaluations.
 
 - Claim strength: stratified 5-fold CV grouped by paper (press sentences of one PMID stay in
-  one fold; duplicate paper sentences too), stratified on source x label; macro-F1 per source.
+  one fold) and by near-duplicate text (:func:`near_duplicate_groups`), stratified on
+  source x label; macro-F1 per source.
 - Certainty: the data set's ``val`` split (Pearson r, MAE; macro-F1 per aspect).
 - Conclusion detection: the ``dev`` split minus sentences also in ``train``.
 - Pair verdict: the 100 InSciOut pairs, whose sentences the strength model never saw.
@@ -62,11 +63,76 @@ def grouped_folds(
     return list(splitter.split(np.zeros(len(strata_arr)), strata_arr, np.asarray(groups)))
 
 
+def near_duplicate_groups(texts: Sequence[str], groups: ArrayLike, threshold: float = 0.5) -> np.ndarray:
+    """Merge ``groups`` so that sentences with TF-IDF cosine >= ``threshold`` share one group.
+
+    Paper sentences carry no paper id, so two conclusion sentences of one abstract, a
+    reworded duplicate or a boilerplate template ("Trial registration: NCT...") could land in
+    different folds. Word 1-2 gram TF-IDF (fitted on the texts only, no labels) links them;
+    the groups are the connected components of those links and of the given groups.
+    Returns one integer group id per sentence.
+    """
+    from scipy.sparse import coo_matrix, triu
+    from scipy.sparse.csgraph import connected_components
+
+    given = np.asarray(groups)
+    n = len(given)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    _, gid = np.unique(given, return_inverse=True)
+    X = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(list(texts))
+    sims = triu(X @ X.T, k=1).tocoo()
+    keep = sims.data >= threshold
+    rows = np.r_[sims.row[keep], np.arange(n)]
+    cols = np.r_[sims.col[keep], n + gid]
+    size = n + int(gid.max()) + 1
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
+    return np.asarray(connected_components(graph, directed=False)[1][:n])
+
+
+def strength_folds(
+    texts: Sequence[str], y: np.ndarray, sources: np.ndarray, groups: np.ndarray, n_splits: int = 5, seed: int = 0
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The claim-strength CV folds: stratified on source x label, grouped by paper and near-duplicates."""
+    strata = [f"{s}{label}" for s, label in zip(sources, y, strict=True)]
+    return grouped_folds(strata, near_duplicate_groups(texts, groups), n_splits, seed)
+
+
 def cross_fitted_probs(logits: np.ndarray, y: np.ndarray, folds: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """Out-of-fold probabilities whose temperature was fitted on the *other* folds' logits."""
     probs = np.zeros_like(logits, dtype=float)
     for train, test in folds:
         probs[test] = softmax(np.asarray(logits[test], dtype=np.float64), fit_temperature(logits[train], y[train]))
+    return probs
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    return np.asarray(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+
+
+def stacked_probs(
+    inner: dict[str, Sequence[np.ndarray]],
+    outer: dict[str, np.ndarray],
+    y: np.ndarray,
+    folds: Sequence[tuple[np.ndarray, np.ndarray]],
+    C: float = 1.0,
+) -> np.ndarray:
+    """Out-of-fold probabilities of a stack: a logistic regression on the base models' log-probabilities.
+
+    Nested, so nothing leaks: for outer fold ``k`` the stacker is fitted on ``inner[m][k]``,
+    base model ``m``'s held-out or out-of-fold logits *inside* that fold's training rows
+    (``folds[k][0]`` order; rows of NaN, never held out, are skipped), and applied to
+    ``outer[m]``'s test rows, whose base models saw the whole training fold.
+    """
+    probs = np.zeros((len(y), 4))
+    for k, (train, test) in enumerate(folds):
+        X_train = np.hstack([_log_softmax(inner[m][k]) for m in outer])
+        keep = np.isfinite(X_train).all(axis=1)
+        X_test = np.hstack([_log_softmax(outer[m][test]) for m in outer])
+        meta = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(X_train[keep], y[train][keep])
+        probs[np.ix_(test, meta.classes_)] = meta.predict_proba(X_test)
     return probs
 
 

@@ -284,3 +284,303 @@ class TunedMultiClassifier(_Tuned):
     def _restore(self, extra: dict[str, Any]) -> None:
         self.classes_ = [np.asarray(c) for c in extra["classes"]]
         self.temperatures_ = [float(t) for t in extra["temperatures"]]
+
+
+# ---- the lexical model: TF-IDF + logistic regression ------------------------------------------
+TFIDF_WEIGHTS = "tfidf.safetensors"
+
+
+class TfidfClassifier(ClassifierMixin, BaseEstimator):
+    """Word 1-2 gram TF-IDF + class-balanced multinomial logistic regression, C tuned by inner CV.
+
+    ``fit(X, y, groups=None)`` picks ``C`` from ``Cs`` by grouped ``inner_folds``-fold CV
+    macro-F1 on the data it is given (``groups`` default: the normalised text), unless ``C``
+    is set. It stores the vocabulary, idf and coefficients (``vocabulary_``, ``idf_``,
+    ``coef_``, ``intercept_``, ``C_``); ``save`` writes them as safetensors + JSON, no pickle.
+    Probabilities are the logistic regression's softmax, temperature-scaled
+    (``temperature_`` is 1 after ``fit``; set it from held-out logits).
+
+    Example:
+        >>> TfidfClassifier(C=3.0).get_params()["C"]
+        3.0
+    """
+
+    folder: Path | None = None
+
+    def __init__(
+        self,
+        C: float | None = None,
+        Cs: tuple[float, ...] = (1.0, 3.0, 10.0, 30.0),
+        inner_folds: int = 3,
+        min_df: int = 2,
+        seed: int = 0,
+    ) -> None:
+        self.C = C
+        self.Cs = Cs
+        self.inner_folds = inner_folds
+        self.min_df = min_df
+        self.seed = seed
+
+    def _pipeline(self, C: float) -> Any:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        return make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), min_df=self.min_df, sublinear_tf=True),
+            LogisticRegression(C=C, max_iter=3000, class_weight="balanced"),
+        )
+
+    def _tune(self, texts: list[str], y: np.ndarray, groups: np.ndarray) -> float:
+        from sklearn.metrics import f1_score
+        from sklearn.model_selection import StratifiedGroupKFold
+
+        splits = list(
+            StratifiedGroupKFold(self.inner_folds, shuffle=True, random_state=self.seed).split(texts, y, groups)
+        )
+        scores = []
+        for C in self.Cs:
+            pred = np.empty_like(y)
+            for train, test in splits:
+                model = self._pipeline(C).fit([texts[i] for i in train], y[train])
+                pred[test] = model.predict([texts[i] for i in test])
+            scores.append(f1_score(y, pred, average="macro"))
+        logger.info("TF-IDF C by inner CV: %s", dict(zip(self.Cs, np.round(scores, 3), strict=True)))
+        return float(self.Cs[int(np.argmax(scores))])
+
+    def fit(self, X: Sequence[str], y: ArrayLike, groups: ArrayLike | None = None) -> TfidfClassifier:
+        from sciwire.datasets.fidelity import normalise
+
+        texts, y_arr = _texts(X), np.asarray(y)
+        if len(texts) != len(y_arr) or len(texts) < 2:
+            raise InputError(f"fit needs as many labels as sentences (at least 2); got {len(texts)} and {len(y_arr)}")
+        if self.C is None:
+            g = np.asarray(groups) if groups is not None else np.array([normalise(t) for t in texts])
+            self.C_ = self._tune(texts, y_arr, g)
+        else:
+            self.C_ = float(self.C)
+        pipe = self._pipeline(self.C_)
+        pipe.fit(texts, y_arr)
+        vec, lr = pipe.steps[0][1], pipe.steps[1][1]
+        self.vocabulary_ = [t for t, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
+        self.idf_ = np.asarray(vec.idf_, dtype=np.float64)
+        self.classes_ = np.asarray(lr.classes_)
+        coef, intercept = np.asarray(lr.coef_, dtype=np.float64), np.asarray(lr.intercept_, dtype=np.float64)
+        if len(self.classes_) == 2:  # binary LR has one row: make it two softmax logits
+            coef, intercept = np.vstack([-coef / 2, coef / 2]), np.r_[-intercept / 2, intercept / 2]
+        self.coef_, self.intercept_ = coef, intercept
+        self.temperature_ = 1.0
+        self._vectorizer = None
+        return self
+
+    def _vectorize(self, texts: list[str]) -> Any:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        vec: Any = getattr(self, "_vectorizer", None)
+        if vec is None:  # built once from the stored vocabulary and idf
+            vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, vocabulary=self.vocabulary_)
+            vec.idf_ = self.idf_
+            self._vectorizer = vec
+        return vec.transform(texts)
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        """Logits, one column per class of ``classes_``."""
+        check_is_fitted(self, "coef_")
+        return np.asarray(self._vectorize(_texts(X)) @ self.coef_.T + self.intercept_)
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Calibrated class probabilities (rows sum to 1, columns in ``classes_`` order)."""
+        return _probs(self.decision_function(X), self.temperature_)
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        logits = self.decision_function(X)  # checks fitted first
+        return np.asarray(self.classes_[logits.argmax(axis=1)])
+
+    def save(self, folder: str | os.PathLike[str]) -> Path:
+        """Write ``tfidf.safetensors`` (idf, coef, intercept) and ``model.json`` (vocabulary, classes, C)."""
+        from safetensors.numpy import save_file
+
+        check_is_fitted(self, "coef_")
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        arrays = {"idf": self.idf_, "coef": self.coef_, "intercept": self.intercept_}
+        save_file({k: np.ascontiguousarray(v) for k, v in arrays.items()}, str(out / TFIDF_WEIGHTS))
+        meta = {
+            "type": type(self).__name__,
+            "params": {**self.get_params(), "Cs": list(self.Cs)},
+            "C_": self.C_,
+            "classes": self.classes_.tolist(),
+            "temperature": self.temperature_,
+            "weights_sha256": hashlib.sha256((out / TFIDF_WEIGHTS).read_bytes()).hexdigest(),
+            "vocabulary": self.vocabulary_,
+        }
+        (out / META).write_text(json.dumps(meta) + "\n", encoding="utf-8")
+        return out
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str]) -> TfidfClassifier:
+        """Rebuild a saved model.
+
+        Raises:
+            ModelLoadError: On a missing, truncated or altered file, or shapes that do not fit (one line).
+        """
+        path = Path(folder)
+        keys = ("type", "params", "C_", "classes", "temperature", "weights_sha256", "vocabulary")
+        meta = read_json(path, META, keys=keys, hint=HINT)
+        if meta["type"] != cls.__name__:
+            raise ModelLoadError(
+                f"Cannot load the model in {path}: it holds a {meta['type']}, not a {cls.__name__}; {HINT}"
+            )
+        arrays = read_safetensors(path, TFIDF_WEIGHTS, keys=("idf", "coef", "intercept"),
+                                  sha256=str(meta["weights_sha256"]), hint=HINT)  # fmt: skip
+        try:
+            params = dict(meta["params"])
+            params["Cs"] = tuple(float(c) for c in params["Cs"])
+            model = cls(**params)
+            model.vocabulary_ = [str(t) for t in meta["vocabulary"]]
+            model.classes_ = np.asarray(meta["classes"])
+            model.C_, model.temperature_ = float(meta["C_"]), float(meta["temperature"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelLoadError(f"Cannot load the model in {path}: {META} lacks or garbles {exc}; {HINT}") from exc
+        model.idf_, model.coef_, model.intercept_ = arrays["idf"], arrays["coef"], arrays["intercept"]
+        n_terms, n_classes = len(model.vocabulary_), len(model.classes_)
+        if (
+            model.idf_.shape != (n_terms,)
+            or model.coef_.shape != (n_classes, n_terms)
+            or model.intercept_.shape != (n_classes,)
+        ):
+            raise ModelLoadError(
+                f"Cannot load the model in {path}: {TFIDF_WEIGHTS} does not fit the {n_terms} terms and "
+                f"{n_classes} classes in {META}; {HINT}"
+            )
+        model._vectorizer = None
+        model.folder = path
+        return model
+
+
+# ---- the stack: TF-IDF + tuned encoder -> logistic regression ---------------------------------
+def _log_probs(logits: np.ndarray) -> np.ndarray:
+    z = np.asarray(logits, dtype=np.float64)
+    z = z - z.max(axis=1, keepdims=True)
+    return np.asarray(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+
+
+class StackedClassifier(ClassifierMixin, BaseEstimator):
+    """TF-IDF + LR and the LoRA-tuned MiniLM, combined by a logistic regression on their log-probabilities.
+
+    ``fit`` fits TF-IDF + LR on everything (C by inner CV), holds out a grouped 20% of the
+    data, fits both base models on the other 80% (TF-IDF with that C) and the combiner
+    (class-balanced multinomial LR, ``C``) on their scores of the held-out part; then it fits
+    the encoder on everything. The same nested hold-out is what the CV measured. The encoder's
+    parameters are those of :class:`TunedClassifier`. ``save`` writes ``tfidf/``, ``encoder/``
+    and the combiner's weights in ``model.json``.
+
+    Example:
+        >>> StackedClassifier(C=0.5).get_params()["C"]
+        0.5
+    """
+
+    folder: Path | None = None
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        layers: int = 3,
+        rank: int = 8,
+        epochs: int = 5,
+        learning_rate: float = 5e-4,
+        batch_size: int = 32,
+        seed: int = 0,
+    ) -> None:
+        self.C = C
+        self.layers = layers
+        self.rank = rank
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.seed = seed
+
+    def _encoder(self) -> TunedClassifier:
+        return TunedClassifier(self.layers, self.rank, self.epochs, self.learning_rate, self.batch_size, self.seed)
+
+    def _features(self, tfidf: TfidfClassifier, encoder: TunedClassifier, texts: list[str]) -> np.ndarray:
+        return np.hstack([_log_probs(tfidf.decision_function(texts)), _log_probs(encoder.decision_function(texts))])
+
+    def fit(self, X: Sequence[str], y: ArrayLike, groups: ArrayLike | None = None) -> StackedClassifier:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedGroupKFold
+
+        from sciwire.datasets.fidelity import normalise
+
+        texts, y_arr = _texts(X), np.asarray(y)
+        g = np.asarray(groups) if groups is not None else np.array([normalise(t) for t in texts])
+        self.tfidf_ = TfidfClassifier(seed=self.seed).fit(texts, y_arr, groups=g)  # C by inner CV on everything
+        fit_idx, held = next(StratifiedGroupKFold(5, shuffle=True, random_state=self.seed).split(texts, y_arr, g))
+        pick = lambda idx: [texts[i] for i in idx]  # noqa: E731
+        tfidf = TfidfClassifier(C=self.tfidf_.C_, seed=self.seed).fit(pick(fit_idx), y_arr[fit_idx])
+        encoder = self._encoder().fit(pick(fit_idx), y_arr[fit_idx])
+        if set(y_arr[held]) != set(y_arr):
+            raise InputError(
+                f"the held-out 20% for the combiner has classes {sorted(set(y_arr[held].tolist()))} of "
+                f"{sorted(set(y_arr.tolist()))}; give more sentences (or groups) per class"
+            )
+        meta = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced")
+        meta.fit(self._features(tfidf, encoder, pick(held)), y_arr[held])
+        self.encoder_ = self._encoder().fit(texts, y_arr)
+        self.classes_ = np.asarray(meta.classes_)
+        self.coef_, self.intercept_ = np.asarray(meta.coef_, float), np.asarray(meta.intercept_, float)
+        self.temperature_ = 1.0
+        return self
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        """The combiner's logits, one column per class of ``classes_``."""
+        check_is_fitted(self, "coef_")
+        return np.asarray(self._features(self.tfidf_, self.encoder_, _texts(X)) @ self.coef_.T + self.intercept_)
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        """Calibrated class probabilities (rows sum to 1, columns in ``classes_`` order)."""
+        return _probs(self.decision_function(X), self.temperature_)
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        logits = self.decision_function(X)  # checks fitted first
+        return np.asarray(self.classes_[logits.argmax(axis=1)])
+
+    def save(self, folder: str | os.PathLike[str]) -> Path:
+        """Write ``tfidf/``, ``encoder/`` and ``model.json`` (the combiner's weights, classes, temperature)."""
+        check_is_fitted(self, "coef_")
+        out = Path(folder)
+        self.tfidf_.save(out / "tfidf")
+        self.encoder_.save(out / "encoder")
+        meta = {"type": type(self).__name__, "params": self.get_params(), "classes": self.classes_.tolist(),
+                "coef": self.coef_.tolist(), "intercept": self.intercept_.tolist(),
+                "temperature": self.temperature_}  # fmt: skip
+        (out / META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        return out
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str]) -> StackedClassifier:
+        """Rebuild a saved stack (its base models from ``tfidf/`` and ``encoder/``).
+
+        Raises:
+            ModelLoadError: On a missing or damaged file in the folder or its subfolders (one line).
+        """
+        path = Path(folder)
+        meta = read_json(path, META, keys=("type", "params", "classes", "coef", "intercept", "temperature"), hint=HINT)
+        if meta["type"] != cls.__name__:
+            raise ModelLoadError(
+                f"Cannot load the model in {path}: it holds a {meta['type']}, not a {cls.__name__}; {HINT}"
+            )
+        try:
+            model = cls(**meta["params"])
+            model.classes_ = np.asarray(meta["classes"])
+            model.coef_ = np.asarray(meta["coef"], dtype=float)
+            model.intercept_ = np.asarray(meta["intercept"], dtype=float)
+            if model.coef_.shape != (len(model.classes_), 8) or model.intercept_.shape != (len(model.classes_),):
+                raise ValueError(f"combiner weights of shape {model.coef_.shape}")
+            model.temperature_ = float(meta["temperature"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelLoadError(f"Cannot load the model in {path}: {META} lacks or garbles {exc}; {HINT}") from exc
+        model.tfidf_ = TfidfClassifier.load(path / "tfidf")
+        model.encoder_ = TunedClassifier.load(path / "encoder")
+        model.folder = path
+        return model
