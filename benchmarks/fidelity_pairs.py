@@ -268,7 +268,7 @@ def main() -> None:
     a_rows, refit_rows = offtopic_alignment(data_dir, cfg)
 
     body = header(command) + f"- Fitting pairs: {oof_name}; pair sentences: the shipped strength model.\n\n"
-    body += "### Pair verdict on the 100 InSciOut pairs (no model fitted on them)\n\n"
+    body += "### Pair verdict on the 100 InSciOut pairs (rows fitted on real pairs: 5-fold CV)\n\n"
     body += markdown_table(["verdict", "macro-F1", "95% interval", "accuracy"], v_rows) + "\n\n"
     body += "Abstention (shipped protocol, cross-validated probabilities; the rest is 'unsure'):\n\n"
     curve_rows = [[r["threshold"], r["coverage"], r["accuracy"], r["macro_f1"]] for r in curve]
