@@ -1,13 +1,19 @@
 """News fidelity: claim strength (CV), certainty, conclusion detection and pair verdicts.
 
 Usage:
-    python benchmarks/fidelity.py [--write] [--ship] [--folds 5] [--epochs 5]
+    python benchmarks/fidelity.py [--write] [--ship] [--folds 5] [--epochs 5] [--reuse-strength]
+                                  [--parts strength,certainty,conclusion]
 
-- Claim strength: stratified 5-fold CV grouped by paper (PMID for press sentences), on both
-  sources together; baselines (majority, cue lexicon, TF-IDF + LR, MiniLM embedding + cue
-  features + LR) use the same folds. The tuned encoder's out-of-fold logits come from
-  ``train_fidelity``, which also fits the final models (``--ship`` writes them to
-  ``src/sciwire/models``, otherwise to a temporary folder).
+- Claim strength: stratified 5-fold CV grouped by paper (PMID for press sentences) and by
+  near-duplicate text, on both sources together. Every model is scored in the same folds
+  (``sciwire.fidelity.train.compare_strength``): TF-IDF + LR with C tuned inside each training
+  fold, MiniLM with LoRA on its top 3 layers, MiniLM fully fine-tuned, and a nested stack of
+  TF-IDF + LoRA; plus the majority, cue-lexicon and MiniLM-embedding baselines. Their
+  out-of-fold probabilities go to ``~/.cache/sciwire/fidelity_strength_oof.npz`` (per-fold
+  parts next to it, so a run resumes; ``--reuse-strength`` reads the saved comparison). The
+  ship rule picks the strength model ``train_fidelity`` then fits on everything (``--ship``
+  writes the models to ``src/sciwire/models``, otherwise to a temporary folder); ``--parts``
+  limits what is retrained (the other parts are evaluated from the output folder).
 - Certainty: train + ext -> val. Conclusion detection: train -> dev (overlap removed).
 - Pair verdicts: the 100 InSciOut pairs (none of their sentences is in the strength training data).
 """
@@ -41,12 +47,24 @@ from sciwire.fidelity.evaluate import (
     evaluate_models,
     grouped_folds,
     macro_f1,
+    near_duplicate_groups,
     regression_baselines,
     regression_metrics,
     text_baselines,
     tfidf_classifier,
 )
-from sciwire.fidelity.train import StrengthCV, strength_cv_metrics, strength_data, train_fidelity
+from sciwire.fidelity.train import (
+    NAMES,
+    PARTS,
+    SHIP_MARGIN,
+    StrengthComparison,
+    StrengthCV,
+    compare_strength,
+    strength_cv_metrics,
+    strength_data,
+    texts_hash,
+    train_fidelity,
+)
 from sciwire.learn import TrainResult
 
 
@@ -54,27 +72,49 @@ def embed(embedder: Embedder, texts: list[str]) -> np.ndarray:
     return np.hstack([embedder.encode(texts), cue_features(texts)])
 
 
-def strength_rows(data_dir: str, embedder: Embedder, result, seed: int) -> list[list[object]]:
-    texts, y, sources, groups = strength_data(data_dir)
-    cv = result.cv
-    folds = grouped_folds([f"{s}{label}" for s, label in zip(sources, y, strict=True)], groups, len(cv.folds), seed)
-    assert all((a[1] == b[1]).all() for a, b in zip(folds, cv.folds, strict=True)), "baselines must share the folds"
+def strength_rows(data_dir: str, embedder: Embedder, comparison: StrengthComparison) -> list[list[object]]:
+    """One row per method, all in the comparison's folds: macro-F1 paper / press / all, ECE, lead over TF-IDF."""
+    texts, y, sources, _ = strength_data(data_dir)
+    assert texts_hash(texts) == comparison.texts_sha256, "the comparison was run on other data"
+    folds = comparison.folds()
     preds = text_baselines(texts, y, folds)
+    preds["TF-IDF + LR, C=10 fixed (old baseline)"] = preds.pop("TF-IDF + LR")
     X = embed(embedder, texts)
     emb = np.zeros_like(y)
     for train, test in folds:
         emb[test] = embedding_classifier().fit(X[train], y[train]).predict(X[test])
     preds["MiniLM embedding + cues + LR"] = emb
-    preds["tuned MiniLM (LoRA, top 3 layers)"] = cv.logits.argmax(1)
+    metrics = comparison.metrics()
+    reference = metrics["tfidf"]["all"]
     rows = []
     for name, pred in preds.items():
-        row: list[object] = [name]
-        for src in ("paper", "press"):
-            mask = sources == src
-            row.append(macro_f1(y[mask], pred[mask]))
-        row.append(macro_f1(y, pred))
-        rows.append(row)
+        scores = [macro_f1(y[sources == src], pred[sources == src]) for src in ("paper", "press")]
+        all_ = macro_f1(y, pred)
+        rows.append([name, *scores, all_, "", f"{all_ - reference:+.3f}"])
+    for name, m in metrics.items():
+        rows.append([NAMES.get(name, name), m["paper"], m["press"], m["all"], m["ece"], f"{m['all'] - reference:+.3f}"])
     return rows
+
+
+def grouping_note(data_dir: str, seed: int, folds: int) -> str:
+    """TF-IDF + LR (C=10) in folds grouped by paper only vs also by near-duplicate text."""
+    texts, y, sources, groups = strength_data(data_dir)
+    strata = [f"{s}{label}" for s, label in zip(sources, y, strict=True)]
+    scores = []
+    for g in (groups, near_duplicate_groups(texts, groups)):
+        pred = text_baselines(texts, y, grouped_folds(strata, g, folds, seed))["TF-IDF + LR"]
+        scores.append(macro_f1(y, pred))
+    return (f"Grouping check: TF-IDF + LR (C=10) macro-F1 {scores[0]} in folds grouped by paper only, {scores[1]} "
+            "when near-duplicate sentences (TF-IDF cosine >= 0.5) are grouped too.")  # fmt: skip
+
+
+def pet_overlap(data_dir: str) -> str:
+    """'184 of 189': InSciOut pet_cls sentences that are also claim-strength training sentences."""
+    from sciwire.datasets.fidelity import load_strength_pet, normalise
+
+    seen = {normalise(t) for t in strength_data(data_dir)[0]}
+    pet = load_strength_pet(data_dir)
+    return f"{sum(normalise(x.text) in seen for x in pet)} of {len(pet)}"
 
 
 def certainty_rows(data_dir: str, embedder: Embedder, metrics: dict) -> tuple[list, list]:
@@ -165,7 +205,10 @@ def main() -> None:
         default=None,
         help="skip training: evaluate the models in this folder with the CV logits of an earlier run",
     )
+    parser.add_argument("--reuse-strength", action="store_true", help="read the saved claim-strength comparison")
+    parser.add_argument("--parts", default=",".join(PARTS), help="what train_fidelity retrains (comma-separated)")
     args = parser.parse_args()
+    parts = tuple(p for p in args.parts.split(",") if p)
     cfg = load_config()
     data_dir = os.environ.get("SCIWIRE_DATA", str(ROOT.parent / "shared" / "data"))
     embedder = Embedder(cache_dir=cfg.paths.cache_dir)
@@ -173,6 +216,10 @@ def main() -> None:
     command = "python benchmarks/fidelity.py" + "".join(
         f" {flag}" for flag, on in (("--write", args.write), ("--ship", args.ship)) if on
     )
+    if args.reuse_strength:
+        command += " --reuse-strength"
+    if parts != PARTS:
+        command += f" --parts {','.join(parts)}"
     if args.reuse:
         command += f" --reuse {args.reuse}"
     out = ROOT / "src" / "sciwire" / "models" if args.ship else Path(tempfile.mkdtemp(prefix="sciwire-fidelity-"))
@@ -182,15 +229,33 @@ def main() -> None:
     logging.getLogger("sciwire.fidelity").setLevel(logging.INFO)
 
     cv_file = Path(cfg.paths.cache_dir) / "fidelity_strength_cv.npz"  # labels are data: never in the repo
+    oof_file = Path(cfg.paths.cache_dir) / "fidelity_strength_oof.npz"
+    texts = strength_data(data_dir)[0]
+    if (
+        args.reuse_strength
+        and oof_file.is_file()
+        and StrengthComparison.load(oof_file).texts_sha256 == texts_hash(texts)
+    ):
+        comparison = StrengthComparison.load(oof_file)
+    else:
+        parts_dir = Path(cfg.paths.cache_dir) / "fidelity_strength_parts"
+        comparison = compare_strength(data_dir, settings, folds=args.folds, parts_dir=parts_dir)
+        comparison.save(oof_file)
+    compare_s = time.perf_counter() - start
+    winner, lead = comparison.winner()
     if args.reuse:
         out = args.reuse
         result = reuse(out, cv_file, data_dir)
     else:
-        result = train_fidelity(data_dir, out, settings, args.folds, command=command)
-        save_cv(result, cv_file)
-    train_s = time.perf_counter() - start
+        result = train_fidelity(data_dir, out, settings, args.folds, parts, command, strength_model=winner,
+                                comparison=comparison)  # fmt: skip
+        if set(parts) != set(PARTS):  # the parts not retrained: evaluate the models already in `out`
+            result.metrics.update(evaluate_models(FidelityModels.load(out), data_dir))
+        if result.cv is not None:
+            save_cv(result, cv_file)
+    train_s = time.perf_counter() - start - compare_s
     m = result.metrics
-    s_rows = strength_rows(data_dir, embedder, result, args.seed)
+    s_rows = strength_rows(data_dir, embedder, comparison)
     c_rows, a_rows = certainty_rows(data_dir, embedder, m)
     k_rows = conclusion_rows(data_dir, embedder, m)
     v = m["verdict"]
@@ -203,16 +268,25 @@ def main() -> None:
     other = m["strength_other_domain"]
     body = "\n\n".join([
         header(command),
-        (f"- Training and CV time: {train_s / 60:.1f} min on this machine (all models, {args.folds}-fold CV for "
-         f"claim strength, {args.epochs} epochs; LoRA rank {settings.rank} on the top {settings.layers} MiniLM "
-         "layers)." if not args.reuse else f"- Models and CV logits reused from `{args.reuse}` (no training)."),
-        f"### Claim strength: {args.folds}-fold CV macro-F1, grouped by paper, trained on both sources\n\n"
-        "Reference (not comparable folds): BioBERT 0.883 on paper sentences (Yu et al. 2019), 0.892 on "
-        "press-release sentences (Yu et al. 2020).\n\n"
-        + markdown_table(["method", "paper sentences", "press sentences", "all"], s_rows)
-        + f"\n\nTuned model: ECE {cv['ece_raw']} before and {cv['ece_calibrated']} after temperature scaling "
-        f"(temperature fitted on the other folds). Other domain (InSciOut pet_cls sentences, not used for "
-        f"training): macro-F1 abstract {other['paper']}, press {other['press']}.",
+        ("- Claim-strength comparison: " + (f"read from `{oof_file.name}` (saved by an earlier run)"
+         if args.reuse_strength else f"{compare_s / 60:.1f} min") + f"; training of the parts {', '.join(parts)}: "
+         f"{train_s / 60:.1f} min on this machine ({args.folds}-fold CV for claim strength, {args.epochs} epochs; "
+         f"LoRA rank {settings.rank} on the top {settings.layers} MiniLM layers)." if not args.reuse
+         else f"- Models and CV logits reused from `{args.reuse}` (no training)."),
+        f"### Claim strength: {args.folds}-fold CV macro-F1, grouped by paper and near-duplicates, trained on both "
+        "sources\n\n"
+        "Every row uses the same folds; tuning (TF-IDF's C, the stacker) happens inside training folds only. ECE "
+        "of calibrated out-of-fold probabilities (temperature fitted on the other folds; the stack's own logistic "
+        "regression). Reference (not comparable folds): BioBERT 0.883 on paper sentences (Yu et al. 2019), "
+        "0.892 on press-release sentences (Yu et al. 2020).\n\n"
+        + markdown_table(["method", "paper sentences", "press sentences", "all", "ECE", "vs TF-IDF + LR"], s_rows)
+        + f"\n\nShip rule: the best model ships only if it beats TF-IDF + LR (C by inner CV) by >= {SHIP_MARGIN}; "
+        f"shipped: **{NAMES.get(winner, winner)}** (best lead {lead:+.3f}). Target 0.85 "
+        f"{'reached' if max(m['all'] for m in comparison.metrics().values()) >= 0.85 else 'not reached'}. "
+        f"{grouping_note(data_dir, args.seed, args.folds)}\n\n"
+        f"Shipped model: ECE {cv['ece_raw']} before and {cv['ece_calibrated']} after temperature scaling "
+        f"(temperature fitted on the other folds). InSciOut pet_cls sentences: macro-F1 abstract {other['paper']}, "
+        f"press {other['press']}; not a held-out check: {pet_overlap(data_dir)} of them are in the training data.",
         "### Certainty (Pei & Jurgens 2021): train + ext -> val\n\n"
         + markdown_table(["sentence-level model", "Pearson r", "MAE (1-6)"], c_rows)
         + "\n\n" + markdown_table(["aspect (macro-F1)", "majority", "TF-IDF + LR", "tuned MiniLM"], a_rows),

@@ -552,6 +552,9 @@ def write_strength_card(
             f"macro-F1 (all sentences), otherwise TF-IDF + LR ships. Best: {NAMES.get(best, best)}, "
             f"{lead:+.3f} over TF-IDF + LR; shipped: {NAMES.get(kind, kind)}."
         )
+        missing = [NAMES[k] for k in STRENGTH_MODELS if k not in compared]
+        if missing:
+            why += f" Not run in this comparison (CPU time): {', '.join(missing)}."
     table = "| model | macro-F1 paper | macro-F1 press | macro-F1 all | ECE |\n|---|---|---|---|---|\n" + "\n".join(
         rows
     )
