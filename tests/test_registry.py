@@ -13,7 +13,9 @@ from sciwire.analysis import (
     ABSTRACT_ROLES,
     ALIGNMENT,
     DISCOURSE,
+    EMBEDDINGS,
     FIDELITY,
+    RELEVANCE,
     SENTENCES,
     BaseStep,
     Step,
@@ -84,8 +86,9 @@ def test_fidelity_after_discourse_is_fine_and_before_it_is_not():
     ):
         check_step_order([make_step("fidelity"), make_step("discourse")])
     fidelity = make_step("fidelity")
-    assert fidelity.reads == (SENTENCES, ALIGNMENT) and {DISCOURSE, ABSTRACT_ROLES} == set(fidelity.optional_reads)
-    assert FIDELITY in fidelity.writes
+    assert fidelity.reads == (SENTENCES, EMBEDDINGS, ALIGNMENT)
+    assert {DISCOURSE, ABSTRACT_ROLES} == set(fidelity.optional_reads)
+    assert FIDELITY in fidelity.writes and RELEVANCE in fidelity.writes
 
 
 @pytest.fixture
