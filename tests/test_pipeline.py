@@ -152,3 +152,13 @@ def test_top_level_names(tmp_path):
     assert callable(sciwire.analyze) and sciwire.load_config().pipeline.steps == list(DEFAULT_STEPS)
     with pytest.raises(AttributeError, match="module 'sciwire' has no attribute 'nope'"):
         sciwire.nope  # noqa: B018
+
+
+def test_a_story_that_is_the_paper_itself_is_refused_before_any_model_loads(tmp_path):
+    """analyze and check share the check: the same file, or the same text under another name."""
+    with pytest.raises(InputError, match=r"^paper\.md is the paper itself; give a news story about it$"):
+        read_inputs(paper_path(), [paper_path()])
+    copy = tmp_path / "copy.md"
+    copy.write_text(paper_path().read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^copy\.md is the paper itself \(the same text as paper\.md\)"):
+        read_inputs(paper_path(), [story_paths()[0], copy])

@@ -19,6 +19,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
 from sciwire.align import align_story
@@ -228,10 +229,25 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
 def read_inputs(
     paper: Source, stories: Sequence[Source] = (), config: Config | None = None
 ) -> tuple[Document, list[Document]]:
-    """Read the paper and the stories (paths, or Documents kept as they are); story ids made unique."""
+    """Read the paper and the stories (paths, or Documents kept as they are); story ids made unique.
+
+    Raises:
+        InputError: When a story is the paper itself (the same file, checked before reading, or
+            the same text once read): a story cannot report itself.
+    """
     config = config or load_config()
+    if not isinstance(paper, Document):
+        for story in stories:
+            if not isinstance(story, Document) and Path(story).resolve() == Path(paper).resolve():
+                raise InputError(f"{Path(story).name} is the paper itself; give a news story about it")
     paper_doc = paper if isinstance(paper, Document) else read(paper, kind="paper", config=config.input)
     docs = [s if isinstance(s, Document) else read(s, kind="news", config=config.input) for s in stories]
+    flat = " ".join(paper_doc.text.split())
+    for source, doc in zip(stories, docs, strict=True):
+        if flat and " ".join(doc.text.split()) == flat:
+            name = doc.id if isinstance(source, Document) else Path(source).name
+            paper_name = paper_doc.id if isinstance(paper, Document) else Path(paper).name
+            raise InputError(f"{name} is the paper itself (the same text as {paper_name}); give a news story about it")
     seen = {paper_doc.id}
     for i, story in enumerate(docs):
         if story.id in seen:
