@@ -294,6 +294,8 @@ def main() -> None:
         + markdown_table(["method", "F1 (conclusion)", "macro-F1", "ECE"], k_rows),
         f"### Pair verdict on the {v['n']} InSciOut training pairs "
         f"({', '.join(f'{n} {k}' for k, n in v['labels'].items())})\n\n"
+        "The learned pair verdict that ships, the checks' precision, abstention and the relevance gate are "
+        "compared side by side in the section \"Fidelity verdicts\" (`benchmarks/fidelity_pairs.py`). "
         "The strength rule compares the two predicted strength distributions and fits nothing on the pairs; "
         "the combiner is a logistic regression on top of it, scored by 5-fold CV. Checks = the deterministic "
         "checks of `sciwire.fidelity.checks` overriding the rule (they see more than claim strength, which is "
