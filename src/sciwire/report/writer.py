@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,34 +29,69 @@ def _file_mode() -> int:
 
 
 def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path]:
-    """Write every file to a temporary name in ``out_dir`` first, then rename them all.
+    """Write the files as a set: afterwards ``out_dir`` holds all the new ones or all the old ones.
 
-    If rendering or writing fails, no target file is touched and the temporaries are removed.
+    The new files are written (and synced) into a temporary folder inside ``out_dir``, and the
+    files they replace are hard-linked there too; then the new files are renamed into place.
+    If anything fails or is interrupted on the way (an error, Ctrl-C), the renamed files are
+    put back from those links, so the old set stays complete (a file that did not exist before
+    is removed). The temporary folder is removed on every exit.
+
+    Raises:
+        OutputError: When the folder cannot be created or written (the old files are kept).
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".report.", suffix=".tmp", dir=out_dir))
     except OSError as exc:
         raise OutputError(f"Cannot create the output folder {out_dir}: {exc.strerror or exc}") from exc
-    temps: dict[str, str] = {}
     mode = _file_mode()
+    replaced: list[str] = []
     try:
+        (staging / "new").mkdir()
+        (staging / "old").mkdir()
         for name, text in contents.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            temps[name] = tmp
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            new = staging / "new" / name
+            with new.open("w", encoding="utf-8") as fh:
                 fh.write(text)
-            os.chmod(tmp, mode)  # mkstemp makes private files; reports are ordinary files
-        written = []
-        for name, tmp in temps.items():
-            os.replace(tmp, out_dir / name)
-            written.append(out_dir / name)
-        return written
-    except OSError as exc:
-        raise OutputError(f"Cannot write the report to {out_dir}: {exc.strerror or exc}") from exc
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(new, mode)
+            if (out_dir / name).exists():
+                _keep(out_dir / name, staging / "old" / name)
+        for name in contents:
+            os.replace(staging / "new" / name, out_dir / name)
+            replaced.append(name)
+        return [out_dir / name for name in contents]
+    except BaseException as exc:
+        _put_back(out_dir, staging / "old", replaced)
+        if isinstance(exc, OSError):
+            raise OutputError(
+                f"Cannot write the report to {out_dir}: {exc.strerror or exc}; the previous files are kept"
+            ) from exc
+        raise
     finally:
-        for tmp in temps.values():
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep(path: Path, backup: Path) -> None:
+    """Keep the file about to be replaced, to put it back on failure (a hard link, else a copy)."""
+    try:
+        os.link(path, backup)
+    except OSError:
+        shutil.copy2(path, backup)
+
+
+def _put_back(out_dir: Path, old: Path, names: list[str]) -> None:
+    """Undo the renames of ``names``: restore the old file from ``old``, or remove a new one."""
+    for name in reversed(names):
+        try:
+            if (old / name).exists():
+                os.rename(old / name, out_dir / name)
+            else:
+                os.unlink(out_dir / name)
+        except OSError as exc:  # the failure being reported matters more; say what is left
+            logger.error("Could not restore %s after a failed write: %s", out_dir / name, exc)
 
 
 def analyze_to_folder(
