@@ -59,6 +59,34 @@ def test_invalid_overrides(override, message):
         load_config(overrides=[override], environ={})
 
 
+@pytest.mark.parametrize(
+    ("setting", "value", "shown"),
+    [
+        ("input.max_mb", "nan", "nan"),  # nan passed "max_mb <= 0" and switched the size limit off
+        ("input.max_mb", "inf", "inf"),
+        ("input.max_mb", '"-inf"', "-inf"),
+        ("input.max_mb", '"NaN"', "nan"),
+        ("link.find_w_doi", "inf", "inf"),
+        ("link.find_w_title", "nan", "nan"),
+        ("fidelity.number_tolerance", "nan", "nan"),
+        ("keyphrases.diversity", "-inf", "-inf"),
+        ("align.threshold", "1" + "0" * 400, "inf"),
+    ],
+)
+def test_non_finite_floats_are_rejected_naming_the_key(setting, value, shown):
+    with pytest.raises(ConfigError, match=rf"^{setting} must be a finite number, got {shown}$"):
+        load_config(overrides=[f"{setting}={value}"], environ={})
+
+
+def test_non_finite_floats_are_rejected_in_files_and_mappings(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[input]\nmax_mb = nan\n")
+    with pytest.raises(ConfigError, match=r"^input.max_mb must be a finite number, got nan$"):
+        load_config(path, environ={})
+    with pytest.raises(ConfigError, match=r"^qa.rrf_k must be of type int, got nan$"):
+        load_config(overrides={"qa": {"rrf_k": float("nan")}}, environ={})
+
+
 def test_bad_files(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "missing.toml", environ={})

@@ -14,7 +14,9 @@ Environment variables: ``SCIWIRE_CONFIG`` (a TOML file), ``SCIWIRE_DATA`` (data 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -442,12 +444,18 @@ def _coerce(section: str, key: str, value: Any, expected: Any) -> Any:
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value)
     elif expected is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            pass
+        number: float | None = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = float(value) if abs(value) < 2**1023 else math.inf
+        elif isinstance(value, float):
+            number = value
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                number = float(value)
+        if number is not None:
+            if not math.isfinite(number):  # nan would pass every range check; inf would switch limits off
+                raise ConfigError(f"{name} must be a finite number, got {number}")
+            return number
     elif expected is str and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     elif expected == list[str]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sciwire.analysis import Analysis
 from sciwire.config import Config
@@ -135,13 +137,43 @@ def write_report(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[Pa
         The paths written.
 
     Raises:
-        OutputError: When the folder cannot be created or written.
+        OutputError: When the folder cannot be created or written, or report.json would hold a
+            NaN or infinity (nothing is written then).
     """
     contents = {
-        "report.json": json.dumps(report_dict(analysis), ensure_ascii=False, indent=1),
+        "report.json": _report_json(report_dict(analysis)),
         "report.html": render_html(analysis),
         "config.toml": analysis.config.to_toml(),
     }
     paths = write_files_atomically(Path(out_dir), contents)
     logger.info("Wrote %s", ", ".join(str(p) for p in paths))
     return paths
+
+
+def _report_json(data: dict[str, Any]) -> str:
+    """``data`` as JSON; a NaN or infinity (which would make the file invalid JSON) is an error."""
+    try:
+        return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False)
+    except ValueError as exc:
+        raise OutputError(
+            "report.json would hold a number that is not finite (NaN or infinity) at "
+            f"{_non_finite_key(data, 'report') or 'some key'}, which is not valid JSON; nothing was written. "
+            "Please report this as a bug"
+        ) from exc
+
+
+def _non_finite_key(value: Any, where: str) -> str | None:
+    """The dotted path of the first NaN or infinity in ``value``, or None."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else where
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite_key(item, f"{where}.{key}")
+        if found is not None:
+            return found
+    return None
