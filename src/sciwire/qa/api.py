@@ -86,13 +86,19 @@ def ask(
         mode: ``hybrid``, ``bm25`` or ``dense``.
 
     Raises:
-        InputError: On an empty or non-English question, both a paper and a store, an empty
-            corpus or an unreadable paper.
+        InputError: On an empty or non-English question, both a paper and a store, a folder as
+            the paper, an empty corpus or an unreadable paper.
     """
     config = config or load_config()
     check_question(question)
     if paper is not None and store is not None:
         raise InputError("Give either a paper or a store to answer from, not both")
+    if paper is not None and os.path.isdir(paper):
+        raise InputError(
+            f"{os.fspath(paper)} is a folder, but a question is answered from one paper file; "
+            f"give one file, or add the folder's papers to the corpus store (sciwire add {os.fspath(paper)}) "
+            "and ask the store"
+        )
     embedder = make_embedder(config)
     with ExitStack() as stack:
         if paper is not None:
