@@ -8,13 +8,14 @@ what was expected, what came in and what to try. The order readers follow is:
    (from ``os.stat``, *before* a single byte is read);
 2. :func:`read_bytes` -- reads it and rejects a 0-byte file;
 3. :func:`decode_text` -- for text formats: rejects binary data (NUL bytes, control
-   characters, invalid UTF-8) and decodes;
+   characters, invalid UTF-8) and decodes (UTF-8, or UTF-16/32 with a byte order mark);
 4. :func:`normalize_text` on the extracted text, then :func:`check_text`: not empty, at
    least ``min_words`` words, and English enough (:func:`english_ratio`).
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -48,6 +49,11 @@ MAX_HIGH_SHARE = 0.3
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FORMAT_CHARS = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+#: Bidirectional controls (LRM, RLM, ALM, embeddings, overrides such as U+202E, isolates): they
+#: reorder how text is shown, so a report or terminal could show what the text does not say.
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Control characters except newline and tab (carriage return included), bidi controls and invisible format characters.
+_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]|{_BIDI.pattern}|{_FORMAT_CHARS.pattern}")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -128,8 +134,9 @@ def _binary_error(name: str, why: str) -> InputError:
 def decode_text(data: bytes, name: str) -> str:
     """Decode the bytes of a text format (text, Markdown, XML, HTML, JSON).
 
-    UTF-8 (with or without BOM) first; then a ``charset=`` / ``encoding=`` declaration in the
-    first 2 kB; then Windows-1252 when the data is mostly ASCII (Latin-1 text).
+    UTF-16 or UTF-32 when the data starts with their byte order mark; else UTF-8 (with or
+    without BOM) first; then a ``charset=`` / ``encoding=`` declaration in the first 2 kB;
+    then Windows-1252 when the data is mostly ASCII (Latin-1 text).
 
     Args:
         data: The raw bytes.
@@ -142,16 +149,34 @@ def decode_text(data: bytes, name: str) -> str:
         InputError: When the data contains NUL bytes or many control characters, or is neither
             UTF-8 nor mostly ASCII.
     """
-    if b"\x00" in data:
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)  # the codec reads the BOM and drops it
+        except UnicodeDecodeError as exc:
+            raise _binary_error(
+                name, f"it starts with a {wide.upper()} byte order mark but is not {wide.upper()}"
+            ) from exc
+    elif b"\x00" in data:
         raise _binary_error(name, f"{data.count(0)} NUL bytes")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = _decode_fallback(data, name)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = _decode_fallback(data, name)
     controls = len(_CONTROL.findall(text))
     if controls > MAX_JUNK_SHARE * len(text):
         raise _binary_error(name, f"{controls / len(text):.0%} control characters")
     return text
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``"utf-32"`` or ``"utf-16"`` when ``data`` starts with that encoding's byte order mark."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00 starts with FF FE
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
 
 
 def _decode_fallback(data: bytes, name: str) -> str:
@@ -168,13 +193,27 @@ def _decode_fallback(data: bytes, name: str) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (except ``\\n`` and ``\\t``), bidi controls and invisible format characters.
+
+    What a reader or a terminal must never pass on: escape sequences (``ESC [``), bell,
+    carriage return, right-to-left overrides (U+202E), zero-width characters.
+
+    Example:
+        >>> strip_controls("Mice\\x1b[31m \\u202eslept\\u202c\\tlonger\\n")
+        'Mice[31m slept\\tlonger\\n'
+    """
+    return _UNSAFE.sub("", text)
+
+
 def normalize_text(text: str) -> str:
     """Normalise extracted text the same way for every reader.
 
     Unicode NFC; ``\\r\\n`` and ``\\r`` become ``\\n``; control characters except ``\\n``
-    and ``\\t`` and invisible format characters (soft hyphen, zero-width space, BOM) are
-    removed; runs of spaces and tabs become one space; lines are stripped; at most one
-    blank line separates paragraphs; the result has no leading or trailing whitespace.
+    and ``\\t``, bidi controls (U+202E...) and invisible format characters (soft hyphen,
+    zero-width space, BOM) are removed (:func:`strip_controls`); runs of spaces and tabs become
+    one space; lines are stripped; at most one blank line separates paragraphs; the result has
+    no leading or trailing whitespace.
 
     Args:
         text: Any text.
@@ -187,7 +226,7 @@ def normalize_text(text: str) -> str:
         'Mice\\n\\nsleep well.'
     """
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _FORMAT_CHARS.sub("", _CONTROL.sub("", text))
+    text = strip_controls(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

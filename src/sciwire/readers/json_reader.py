@@ -6,11 +6,12 @@ The text goes through the same checks as every other input (not empty, long enou
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
-from sciwire.document import Document
+from sciwire.document import Document, Metadata
 from sciwire.errors import DocumentError, InputError
-from sciwire.readers._checks import check_text
+from sciwire.readers._checks import check_text, strip_controls
 from sciwire.readers.base import RawFile
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ def read_json(raw: RawFile) -> Document:
         The Document stored in the JSON.
 
     Raises:
-        InputError: When the bytes are not JSON, or not a valid sciwire Document.
+        InputError: When the bytes are not JSON (nesting too deep included), not a valid sciwire
+            Document, or its text holds control or bidi characters (title and metadata are cleaned).
     """
     name = raw.name
     try:
@@ -38,6 +40,12 @@ def read_json(raw: RawFile) -> Document:
             f"{name} is not a valid sciwire Document JSON: {exc}. "
             "Expected a file written by 'sciwire read' or Document.to_json()"
         ) from exc
+    except RecursionError as exc:  # json.loads recurses once per nested list or object
+        raise InputError(
+            f"{name} is not a valid sciwire Document JSON: its lists or objects are nested too deeply to read. "
+            "Expected a file written by 'sciwire read' or Document.to_json()"
+        ) from exc
+    doc = _without_controls(doc, name)
     if raw.kind is not None and raw.kind != doc.kind:
         logger.info("%s: kind %s replaced by %s", name, doc.kind, raw.kind)
         try:
@@ -46,3 +54,22 @@ def read_json(raw: RawFile) -> Document:
             raise InputError(f"{name}: {exc}") from exc
     check_text(doc.text, name, raw.config)
     return doc
+
+
+def _without_controls(doc: Document, name: str) -> Document:
+    """``doc`` with control and bidi characters removed from its title and metadata.
+
+    Raises:
+        InputError: When its text holds any: removing them would move every offset after them.
+    """
+    if strip_controls(doc.text) != doc.text:
+        at = next(i for i, char in enumerate(doc.text) if not strip_controls(char))
+        raise InputError(
+            f"{name} holds a control or bidi character (U+{ord(doc.text[at]):04X} at offset {at}) in its text; "
+            "sciwire's readers remove them, so read the original file again with 'sciwire read'"
+        )
+    meta = doc.metadata
+    fields = {f.name: getattr(meta, f.name) for f in dataclasses.fields(Metadata)}
+    clean = {k: v if v is None else strip_controls(v) for k, v in fields.items() if k != "authors"}
+    authors = tuple(strip_controls(a) for a in meta.authors)
+    return doc.replace(title=strip_controls(doc.title), metadata=Metadata(**clean, authors=authors))
