@@ -84,3 +84,40 @@ def test_annotate_sections_headings_references_and_entities(nlp):
     assert ("Oxford", "GPE") in labels
     assert all(e.end <= ref for e in out.layer("entities")), "no NER inside the reference list"
     assert doc.sentences == (), "the input document is not modified"
+
+
+def test_list_items_are_lists_and_headings_are_not():
+    from sciwire.nlp.sentences import list_items
+
+    text = "Coffee cuts risk by 30 percent\nTwo cups a day protect the heart"
+    assert [text[a:b] for a, b in list_items(text, 0, len(text))] == [
+        "Coffee cuts risk by 30 percent",
+        "Two cups a day protect the heart",
+    ]
+    bullets = "- Drinking coffee cuts the risk of heart disease by 30 percent"
+    assert [bullets[a:b] for a, b in list_items(bullets, 0, len(bullets))] == [bullets[2:]]
+    for heading in ("2.1 Animals and housing", "Results", "1. Introduction", "3. Results 4. Discussion"):
+        assert list_items(heading, 0, len(heading)) is None, heading
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        # a bulleted claim without final punctuation used to look like a heading and vanish
+        ("Study finds\n\nThe key findings were clear:\n\n"
+         "- Drinking coffee cuts the risk of heart disease by 30 percent\n\n- Two cups a day are enough",
+         ["Drinking coffee cuts the risk of heart disease by 30 percent", "Two cups a day are enough"]),
+        # two list lines used to become one sentence
+        ("Study finds\n\nIntro sentence here.\n\n"
+         "Coffee cuts heart disease risk by 30 percent\nTwo cups a day protect the heart",
+         ["Coffee cuts heart disease risk by 30 percent", "Two cups a day protect the heart"]),
+        # an inline enumeration used to be taken as a heading and dropped
+        ("Study finds\n\nIntro sentence here.\n\n1. The first item 2. The second item",
+         ["The first item", "The second item"]),
+    ],
+)  # fmt: skip
+def test_list_claims_are_sentences_of_their_own(nlp, text, claims):
+    doc = annotate(Document("story", "news", "", text), nlp)
+    sentences = doc.sentence_texts()
+    for claim in claims:
+        assert claim in sentences, (claim, sentences)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from sciwire.analysis import ENTITIES
 from sciwire.document import Document, Section, Sentence, Span
-from sciwire.nlp.sentences import looks_like_heading, paragraphs, repair_boundaries
+from sciwire.nlp.sentences import list_items, looks_like_heading, paragraphs, repair_boundaries
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -66,9 +66,14 @@ def _plan(doc_index: int, doc: Document) -> tuple[list[_Unit], list[Sentence]]:
                         lead = len(line) - len(line.lstrip())
                         refs.append(Sentence(0, a + lead, a + len(line.rstrip()), sec_index))
                 continue
-            if not is_title and (
-                (section is not None and para.strip() == section.heading.strip()) or looks_like_heading(para)
-            ):
+            if section is not None and para.strip() == section.heading.strip() and not is_title:
+                continue
+            items = None if is_title else list_items(doc.text, p_start, p_end)
+            if items is not None:  # list items are sentences of their own, never headings
+                for i_start, i_end in items:
+                    units.extend(_Unit(doc_index, a, b, sec_index) for a, b in _chunks(doc.text, i_start, i_end))
+                continue
+            if not is_title and looks_like_heading(para):
                 continue
             units.extend(_Unit(doc_index, a, b, sec_index) for a, b in _chunks(doc.text, p_start, p_end))
     return units, refs

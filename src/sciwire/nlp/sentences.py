@@ -115,3 +115,50 @@ def looks_like_heading(text: str) -> bool:
     """A short line without final punctuation, e.g. "2.1 Animals and housing"."""
     stripped = text.strip()
     return "\n" not in stripped and len(stripped.split()) <= 12 and not re.search(r"[.!?:;,]$", stripped)
+
+
+#: A bullet at the start of a line: "- ", "* ", "• ", "– "...
+BULLET = re.compile(r"[ \t]*[-*\u2022\u2013\u00b7\u25aa\u25e6\u2023][ \t]+")
+#: An enumerator inside a paragraph: "1. ", "2) " before a capitalised word.
+ENUMERATOR = re.compile(r"(?:(?<=^)|(?<=\s))(\d{1,2})[.)][ \t]+(?=[A-Z\"'(])")
+
+
+def list_items(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The items of ``text[start:end]`` when that paragraph is a list, else None.
+
+    A list is a paragraph of several lines (readers keep line breaks inside a paragraph only
+    for list items), a paragraph that starts with a bullet ("- ", "• "), or an inline
+    enumeration "1. The first item 2. The second item" (numbers 1, 2, ... in order). Each item
+    is one range, without its bullet or number; items are never headings, so list claims are never lost.
+
+    Example:
+        >>> t = "1. The first item 2. The second item"
+        >>> [t[a:b] for a, b in list_items(t, 0, len(t))]
+        ['The first item', 'The second item']
+        >>> t = "- Coffee cuts heart disease risk by 30 percent"
+        >>> [t[a:b] for a, b in list_items(t, 0, len(t))]
+        ['Coffee cuts heart disease risk by 30 percent']
+        >>> list_items("2.1 Animals and housing", 0, 23) is None
+        True
+    """
+    para = text[start:end]
+    if "\n" in para.strip():
+        items = []
+        pos = start
+        for line in para.split("\n"):
+            a = pos
+            pos += len(line) + 1
+            bullet = BULLET.match(line)
+            a += bullet.end() if bullet else 0
+            if text[a : a + len(line)].strip():
+                items.append(_strip(text, a, pos - 1))
+        return [i for i in items if i[1] > i[0]]
+    bullet = BULLET.match(para)
+    if bullet:
+        return [_strip(text, start + bullet.end(), end)]
+    marks = list(ENUMERATOR.finditer(para))
+    numbers = [int(m.group(1)) for m in marks]
+    if len(marks) >= 2 and numbers == list(range(1, len(marks) + 1)) and marks[0].start() == 0:
+        ends = [start + m.start() for m in marks[1:]] + [end]
+        return [_strip(text, start + m.end(), b) for m, b in zip(marks, ends, strict=True)]
+    return None
