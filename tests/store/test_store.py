@@ -158,7 +158,7 @@ def test_list_and_remove_the_configured_store(tmp_path):
         store.add(make_doc("p1"), vecs(4), "h1", "m")
         store.add(make_doc("p2"), vecs(4), "h2", "m")
     assert [d.id for d in list_documents(cfg)] == ["p1", "p2"]
-    with pytest.raises(InputError, match=r"Not in the store: nope; see 'sciwire list'"):
+    with pytest.raises(InputError, match=r"Not in the store: nope; nothing was removed"):
         remove_documents(["p1", "nope"], cfg)
     assert [d.id for d in list_documents(cfg)] == ["p1", "p2"], "nothing is removed when an id is missing"
     assert remove_documents(["p1", "p1"], cfg) == 1

@@ -72,6 +72,10 @@ class Store(ABC):
     def remove(self, doc_id: str) -> bool:
         """Delete a document; False when there was none."""
 
+    def remove_many(self, doc_ids: Sequence[str]) -> int:
+        """Delete documents; how many were there. Implementations should make this one transaction."""
+        return sum(self.remove(d) for d in dict.fromkeys(doc_ids))
+
     @abstractmethod
     def documents(self) -> list[StoredDocument]:
         """Every stored document, oldest first."""

@@ -49,10 +49,13 @@ def remove_documents(doc_ids: Sequence[str], config: Config, path: str | os.Path
 
     Raises:
         InputError: When an id is not in the store (then nothing is removed).
+        OutputError: When the store is read-only or the disk is full (then nothing is removed).
     """
     with open_store(config, path) as store:
         stored = {row.id for row in store.documents()}
         missing = [d for d in doc_ids if d not in stored]
         if missing:
-            raise InputError(f"Not in the store: {', '.join(missing)}; see 'sciwire list'")
-        return sum(store.remove(d) for d in dict.fromkeys(doc_ids))
+            raise InputError(
+                f"Not in the store: {', '.join(missing)}; nothing was removed. See 'sciwire list' for the ids"
+            )
+        return store.remove_many(doc_ids)

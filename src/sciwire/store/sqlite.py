@@ -72,29 +72,51 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words)
 
 
+def _read_only(file: str) -> bool:
+    """Whether to open the store read-only: its file, or the folder SQLite keeps its journal in, is not writable."""
+    path = Path(file)
+    if path.exists():
+        return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    parent = next((p for p in path.parents if p.exists()), None)
+    if parent is not None and not os.access(parent, os.W_OK):
+        raise OutputError(f"Cannot open the corpus store {file}: it does not exist and {parent} is not writable")
+    return False
+
+
 class SQLiteStore(Store):
     """A corpus store in one SQLite file (``":memory:"`` for a temporary one).
+
+    A store whose file or folder is not writable is opened read-only (``read_only``): it can be
+    listed and searched, and every write raises :class:`~sciwire.errors.OutputError`.
 
     Args:
         path: The database file; its folder is created when needed.
 
     Raises:
-        OutputError: When the file cannot be created or is not a sciwire store.
+        OutputError: When the file cannot be created or is not a sciwire store; on a write, when
+            the disk is full or the store is read-only (nothing of that write is kept).
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
+        file = os.path.expanduser(self.path)
+        self.read_only = self.path != ":memory:" and _read_only(file)
         try:
-            if self.path != ":memory:":
-                Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                os.path.expanduser(self.path), timeout=30, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.executescript(_SCHEMA)
-            self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            if self.read_only:  # list and ask still work; writes say the store is read-only
+                # a folder nobody may write to cannot have changed under us, nor take SQLite's WAL index
+                folder_writable = os.access(Path(file).parent, os.W_OK)
+                uri = Path(file).resolve().as_uri() + ("?mode=ro" if folder_writable else "?immutable=1")
+                self._conn = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+                self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            else:
+                if self.path != ":memory:":
+                    Path(file).parent.mkdir(parents=True, exist_ok=True)
+                self._conn = sqlite3.connect(file, timeout=30, isolation_level=None, check_same_thread=False)
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                if self.path != ":memory:":
+                    self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.executescript(_SCHEMA)
+                self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         except (sqlite3.DatabaseError, OSError) as exc:
             raise OutputError(f"Cannot open the corpus store {self.path}: {exc}; is it a sciwire store?") from exc
         self._vector_cache: dict[str, tuple[list[tuple[str, int]], np.ndarray]] = {}
@@ -150,21 +172,48 @@ class SQLiteStore(Store):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        self._conn.execute("BEGIN IMMEDIATE")
+        """One write transaction; SQLite's write errors (disk full, read-only) become OutputError."""
+        if self.read_only:
+            raise OutputError(self._read_only_message())
         try:
-            yield
-            self._conn.execute("COMMIT")
-        except BaseException:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc):
+                raise OutputError(self._read_only_message()) from exc
+            raise OutputError(
+                f"Cannot write to the corpus store {self.path}: {exc}; nothing of this change was written. "
+                "Free some disk space (or check the disk) and try again"
+            ) from exc
+
+    def _read_only_message(self) -> str:
+        return (
+            f"The corpus store {self.path} is read-only: it can be listed and asked, but not changed. "
+            "Make it (and its folder) writable, or use another store with --store"
+        )
 
     def remove(self, doc_id: str) -> bool:
+        return self.remove_many([doc_id]) == 1
+
+    def remove_many(self, doc_ids: Sequence[str]) -> int:
+        """Delete documents in one transaction: all of them or, on any failure, none.
+
+        Returns:
+            How many were deleted (ids not in the store are skipped).
+        """
+        deleted = 0
         with self._transaction():
-            deleted = self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
-            self._conn.execute("DELETE FROM sentences_fts WHERE doc_id = ?", (doc_id,))
+            for doc_id in dict.fromkeys(doc_ids):
+                deleted += self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,)).rowcount
+                self._conn.execute("DELETE FROM sentences_fts WHERE doc_id = ?", (doc_id,))
         self._vector_cache.clear()
-        return bool(deleted)
+        return deleted
 
     # ---- reading ------------------------------------------------------------------------
     def has_hash(self, content_hash: str) -> str | None:
