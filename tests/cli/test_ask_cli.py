@@ -17,3 +17,16 @@ def test_ask_with_a_folder_as_the_paper_is_one_line(tmp_path):
     assert "is a folder, but a question is answered from one paper file" in result.output
     assert isinstance(result.exception, SystemExit)  # not the ValueError it was
     assert len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_ask_prints_stored_text_without_escape_sequences(monkeypatch):
+    import sciwire.qa.api
+    from sciwire.qa.retrieval import Answer
+
+    hostile = "Mice \x1b[31mslept\x1b[0m \u202elonger [bold]x[/]."
+    answer = Answer("p\x1b]0;t\x071", 0, hostile, 1.0, 0.9, 0.8, 1, 1, section="results", before=("\x1b[2J",))
+    monkeypatch.setattr(sciwire.qa.api, "ask", lambda *args, **kwargs: [answer])
+    result = runner.invoke(app, ["ask", "How long did the mice sleep?"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert not any(c in result.output for c in ("\x1b", "\x07", "\u202e")), repr(result.output)
+    assert "Mice [31mslept[0m longer [bold]x[/]." in result.output

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from sciwire.cli.common import Common, JsonOpt, StoreOpt, command, out_console
 from sciwire.errors import InputError
+from sciwire.readers._checks import strip_controls
 
 
 @command()
@@ -37,7 +38,12 @@ def ask_cli(
     for n, a in enumerate(answers, start=1):
         where = ", ".join(x for x in (a.section, a.role) if x)
         out_console.print(
-            f"[bold]{n}. {escape(a.doc_id)}[/] ({escape(where) or 'no section'}) confidence {a.confidence:.2f}"
+            f"[bold]{n}. {_safe(a.doc_id)}[/] ({_safe(where) or 'no section'}) confidence {a.confidence:.2f}"
         )
-        before, after = escape(" ".join(a.before)), escape(" ".join(a.after))
-        out_console.print(f"   [dim]{before}[/] [yellow]{escape(a.text)}[/] [dim]{after}[/]")
+        before, after = _safe(" ".join(a.before)), _safe(" ".join(a.after))
+        out_console.print(f"   [dim]{before}[/] [yellow]{_safe(a.text)}[/] [dim]{after}[/]")
+
+
+def _safe(text: str) -> str:
+    """Stored text for the terminal: no rich markup, no escape sequences or bidi controls."""
+    return escape(strip_controls(text))

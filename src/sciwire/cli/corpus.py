@@ -8,8 +8,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sciwire.cli.common import Common, JsonTableOpt, StoreOpt, command, err_console, out_console, progress_bars
+from sciwire.readers._checks import strip_controls
 
 
 @command()
@@ -26,7 +28,8 @@ def add_cli(
         progress.start("Adding papers")
         results = add_papers(files, common.config(), store, on_progress=progress.advance)
     for r in results:
-        typer.echo(f"{r.status:9} {r.doc_id or '-':30} {r.path}" + (f"  ({r.message})" if r.message else ""))
+        line = f"{r.status:9} {r.doc_id or '-':30} {r.path}" + (f"  ({r.message})" if r.message else "")
+        typer.echo(strip_controls(line))
     failed = [r for r in results if r.status == "failed"]
     if failed:
         err_console.print(f"[red]{len(failed)} of {len(results)} files could not be added[/]")
@@ -44,8 +47,9 @@ def list_cli(store: StoreOpt = None, as_json: JsonTableOpt = False, *, common: C
         typer.echo(json.dumps([d.__dict__ for d in docs], indent=1))
         return
     table = Table("id", "kind", "sentences", "added", "title")
-    for d in docs:
-        table.add_row(d.id, d.kind, str(d.sentences), d.added, d.title[:60])
+    for d in docs:  # stored titles are untrusted: no rich markup, no escape sequences
+        cells = (d.id, d.kind, str(d.sentences), d.added, d.title[:60])
+        table.add_row(*(Text(strip_controls(c)) for c in cells))
     out_console.print(table)
     err_console.print(f"{len(docs)} documents in {store_path(cfg, store)}")
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sciwire.cli.common import Common, command, err_console, out_console, progress_bars
+from sciwire.readers._checks import strip_controls
 
 if TYPE_CHECKING:
     from sciwire.newsworthiness.ranking import Ranking
@@ -45,7 +46,8 @@ def rank_cli(
 
 def _table(ranking: Ranking) -> Table:
     trained = ranking.trained_on_judgements
-    table = Table(title=Text(f"Newsworthiness ({ranking.model_name})"), caption=Text(ranking.note))
+    title = Text(strip_controls(f"Newsworthiness ({ranking.model_name})"))
+    table = Table(title=title, caption=Text(strip_controls(ranking.note)))
     table.add_column("#", justify="right")
     table.add_column("paper", overflow="fold", max_width=48)
     table.add_column("score", justify="right")
@@ -61,5 +63,6 @@ def _table(ranking: Ranking) -> Table:
                 "—" if row.vote_share is None else f"{100 * row.vote_share:.0f}%",
             ]
         cells.append("\n".join(str(r) for r in row.reasons))
-        table.add_row(*(Text(c) for c in cells))  # Text: titles are untrusted, never rich markup
+        # Text: titles are untrusted, never rich markup; strip_controls: nor escape sequences
+        table.add_row(*(Text(strip_controls(c)) for c in cells))
     return table
