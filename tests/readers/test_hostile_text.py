@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from sciwire.errors import InputError
 from sciwire.readers import read, read_text
 from sciwire.readers._checks import decode_text, normalize_text, strip_controls
-from tests.readers.conftest import ENGLISH
+from tests.readers.conftest import ENGLISH, PAPER_PAGES, build_pdf
 
 NESTED = 100_000
 
@@ -88,3 +89,17 @@ def test_document_json_title_is_cleaned_and_its_text_refused(tmp_path: Path):
         r"readers remove them, so read the original file again with 'sciwire read'$",
     ):
         read(path)
+
+
+def test_pypdf_repair_warnings_are_silent_without_verbose(tmp_path: Path):
+    data = build_pdf(tmp_path / "ok.pdf", PAPER_PAGES).read_bytes()
+    at = data.rindex(b"startxref")
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(data[:at] + b"startxref\n999\n%%EOF\n")  # pypdf warns "incorrect startxref pointer"
+    from sciwire.cli.main import app
+
+    quiet = CliRunner().invoke(app, ["read", str(path)])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr == ""
+    loud = CliRunner().invoke(app, ["read", str(path), "--verbose"])
+    assert "incorrect startxref pointer" in loud.stderr

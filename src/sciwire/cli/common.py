@@ -63,7 +63,8 @@ def setup_logging(verbose: bool) -> None:
     logging.getLogger("sciwire").setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:  # transformers' "Loading weights" bars are noise for CLI users
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    for noisy in ("transformers", "sentence_transformers", "huggingface_hub", "urllib3", "filelock", "trafilatura"):
+    noisy_loggers = ("transformers", "sentence_transformers", "huggingface_hub", "urllib3", "filelock")
+    for noisy in (*noisy_loggers, "trafilatura", "pypdf"):  # pypdf: thousands of repair warnings per bad PDF
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.ERROR)
 
 
