@@ -4,7 +4,10 @@ Reads: ``Document.text`` and ``Document.sections``.
 Writes: ``Document.sentences`` and the ``entities`` layer (spaCy NER labels).
 
 Text is processed paragraph by paragraph (sentences never cross a blank line). Headings
-are not sentences. The reference list is split one reference per line, without NER.
+are not sentences. List items (a bullet, one item per line, or "1. ... 2. ...") are
+sentences of their own and never headings (:func:`sciwire.nlp.sentences.list_items`), so a
+claim in a bulleted list is judged like any other. The reference list is split one
+reference per line, without NER.
 """
 
 from __future__ import annotations
