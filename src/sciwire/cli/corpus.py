@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +17,31 @@ from sciwire.cli.common import Common, JsonTableOpt, StoreOpt, command, err_cons
 from sciwire.readers._checks import strip_controls
 
 
+class _CommitEcho(logging.Handler):
+    """Prints ``added <id>`` on stderr as each paper is committed (the store logs each commit)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        doc_id = getattr(record, "sciwire_added", None)
+        if doc_id is not None:
+            err_console.print(Text(strip_controls(f"added {doc_id}")), highlight=False)
+
+
+@contextmanager
+def _echo_commits() -> Iterator[None]:
+    """Show every commit of ``add`` as it happens, once (also with --verbose), while the body runs."""
+    log = logging.getLogger("sciwire.store.ingest")
+    handler, level, propagate = _CommitEcho(), log.level, log.propagate
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+        log.propagate = propagate
+
+
 @command()
 def add_cli(
     files: Annotated[list[Path], typer.Argument(help="Papers (files or folders) to add.")],
@@ -23,10 +51,15 @@ def add_cli(
 ) -> None:
     """Add papers to the corpus store; unchanged files are skipped."""
     from sciwire.qa.api import add_papers
+    from sciwire.store import AddInterrupted
 
-    with progress_bars() as progress:
-        progress.start("Adding papers")
-        results = add_papers(files, common.config(), store, on_progress=progress.advance)
+    try:
+        with progress_bars() as progress, _echo_commits():
+            progress.start("Adding papers")
+            results = add_papers(files, common.config(), store, on_progress=progress.advance)
+    except AddInterrupted as exc:
+        err_console.print(Text(strip_controls(str(exc)), style="yellow"))
+        raise typer.Exit(130) from None
     for r in results:
         line = f"{r.status:9} {r.doc_id or '-':30} {r.path}" + (f"  ({r.message})" if r.message else "")
         typer.echo(strip_controls(line))

@@ -2,10 +2,11 @@
 
 from sciwire.store.base import SentenceHit, Store, StoredDocument
 from sciwire.store.corpus import list_documents, open_store, remove_documents, store_path
-from sciwire.store.ingest import AddResult, add_files
+from sciwire.store.ingest import AddInterrupted, AddResult, add_files
 from sciwire.store.sqlite import SQLiteStore, is_store_file
 
 __all__ = [
+    "AddInterrupted",
     "AddResult",
     "SQLiteStore",
     "SentenceHit",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from sciwire.document import Document
 
 logger = logging.getLogger(__name__)
-BATCH = 16
+BATCH = 1  # papers are long (nothing to gain from batching them), and each is committed as soon as it is ready
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,25 @@ class AddResult:
     status: str
     doc_id: str | None = None
     message: str = ""
+
+
+class AddInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`add_files`, saying which papers were committed before it.
+
+    Attributes:
+        added: The files that were stored (``added`` or ``embedded``), in order.
+        total: How many files were to be added.
+    """
+
+    def __init__(self, added: list[AddResult], total: int) -> None:
+        self.added = added
+        self.total = total
+        if added:
+            ids = ", ".join(r.doc_id or r.path for r in added)
+            message = f"Interrupted after {len(added)} of {total} papers were added: {ids}; nothing else was written."
+        else:
+            message = f"Interrupted before any of the {total} papers was added; nothing was written."
+        super().__init__(message)
 
 
 def _hash(path: Path) -> str:
@@ -73,11 +92,39 @@ def add_files(
 
     Returns:
         One :class:`AddResult` per file, in order.
+
+    Raises:
+        AddInterrupted: On Ctrl-C, with the papers committed before it (each is one
+            transaction: a paper being stored when Ctrl-C came is either complete or absent).
     """
     config = config or load_config()
     embedder = embedder or Embedder.from_config(config)
     files = collection_files(paths, records=False)
     results: dict[int, AddResult] = {}
+    hashes: dict[int, str] = {}  # of the files not stored before
+    try:
+        _add_all(store, files, config, embedder, results, hashes, on_progress, enrich)
+    except KeyboardInterrupt:
+        for i, digest in hashes.items():  # the store says what was committed, also just before Ctrl-C
+            doc_id = store.has_hash(digest) if digest else None
+            if i not in results and doc_id:
+                results[i] = AddResult(str(files[i]), "added", doc_id)
+        written = {r.doc_id: r for i, r in sorted(results.items()) if r.status in ("added", "embedded")}
+        raise AddInterrupted(list(written.values()), len(files)) from None
+    return [results[i] for i in range(len(files))]
+
+
+def _add_all(
+    store: Store,
+    files: list[Path],
+    config: Config,
+    embedder: Embedder,
+    results: dict[int, AddResult],
+    hashes: dict[int, str],
+    on_progress: Callable[[int], None] | None,
+    enrich: Callable[[Document, np.ndarray], Document] | None,
+) -> None:
+    """The body of :func:`add_files`: fills ``results`` (and ``hashes``) file by file."""
     todo: list[tuple[int, Path, str]] = []
     for i, path in enumerate(files):
         try:
@@ -97,6 +144,7 @@ def add_files(
                 on_progress(1)
         else:
             todo.append((i, path, digest))
+            hashes[i] = digest
     nlp = load_spacy(config.models.spacy) if todo else None
     for start in range(0, len(todo), BATCH):
         batch, docs = [], []
@@ -124,7 +172,8 @@ def add_files(
                 added = store.add(doc, vectors[pos : pos + n], digest, embedder.model_key)
                 doc_id = store.has_hash(digest)
                 results[i] = AddResult(str(path), "added" if added else "unchanged", doc_id)
+                if added:
+                    logger.info("added %s (%s)", doc_id, path, extra={"sciwire_added": doc_id})
             pos += n
             if on_progress:
                 on_progress(1)
-    return [results[i] for i in range(len(files))]
