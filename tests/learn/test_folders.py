@@ -68,3 +68,13 @@ def test_read_safetensors_checks_truncation_keys_and_hash(tmp_path):
     assert "\n" not in str(err.value)
     with pytest.raises(ModelLoadError, match=r"none\.safetensors is missing"):
         read_safetensors(tmp_path, "none.safetensors")
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_read_json_refuses_non_finite_numbers(tmp_path, constant):
+    (tmp_path / "weights.json").write_text(f'{{"format": "x", "bm25_weight": {constant}}}', encoding="utf-8")
+    with pytest.raises(ModelLoadError) as err:
+        read_json(tmp_path, "weights.json", hint="retrain it")
+    message = str(err.value)
+    assert "\n" not in message and "weights.json is not valid JSON" in message
+    assert f"it holds {constant}, which is not a finite number" in message and message.endswith("retrain it")

@@ -92,6 +92,11 @@ def require_keys(
         )
 
 
+def _no_constant(name: str) -> float:
+    """``NaN`` and ``Infinity`` are not JSON numbers: a model file holding them is damaged."""
+    raise ValueError(f"it holds {name}, which is not a finite number")
+
+
 def read_json(folder: str | os.PathLike[str], name: str, *, keys: Iterable[str] = (), hint: str = "") -> dict[str, Any]:
     """The JSON object in ``folder/name``, checked to hold ``keys``.
 
@@ -100,8 +105,8 @@ def read_json(folder: str | os.PathLike[str], name: str, *, keys: Iterable[str] 
     """
     path = model_file(folder, name, hint=hint)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelLoadError(
             f"Cannot load the model in {folder}: {name} is not valid JSON ({detail}){_then(hint)}"
