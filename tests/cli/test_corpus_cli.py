@@ -26,7 +26,8 @@ def run(args, env):
 def test_add_list_ask_remove(env, tmp_path):
     result = run(["add", str(paper_path()), str(story_paths()[0])], env)
     assert result.exit_code == 0, result.output
-    assert result.output.count("added") == 2
+    assert result.stdout.count("added") == 2
+    assert result.stderr.splitlines()[:2] == ["added paper", "added story-faithful"], "each commit as it happens"
     assert "unchanged" in run(["add", str(paper_path())], env).output
     listed = json.loads(run(["list", "--json"], env).stdout)
     assert [d["id"] for d in listed] == ["paper", "story-faithful"]
