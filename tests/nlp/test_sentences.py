@@ -15,6 +15,9 @@ TRICKY = [
     ("Dr. Jones disagreed with Eq. 3 and Table 1. She said so twice.", 2),
     ("Sleep improved (see Figs. 2 and 3). Mice ate the same amount. Nothing else changed.", 3),
     ("The window was more than 12 h. Participants slept 6.5 h. Mice slept for 4.7 min (range 2 h. to 3 h.).", 3),
+    # a measurement is not cut after its number (issue 16: "+284.1 | Da after reaction")
+    ("The peptide mass increased by +284.1 Da after reaction with the probe, confirming covalent labelling.", 1),
+    ("A mass shift of +284.1 Da. After reaction the adduct was stable.", 2),
 ]
 
 

@@ -27,6 +27,12 @@ MAX_SENTENCE_CHARS = 2000
 UNIT_END = re.compile(r"\d\s?(?:h|min|s|d|wk|mo|yr|y|mg|kg|g|ml|mL|cm|mm|m|km|Hz|kHz)\.(?=\s+[A-Z][a-z])")
 
 
+#: A unit right after a number ("+284.1 | Da after"): the splitter cut a measurement in two.
+UNIT_START = re.compile(
+    r"^(?:k?Da|[kmµnp]?(?:g|M|L|l|mol)|mm|cm|km|nm|µm|Hz|kHz|MHz|°C|°F|K|kb|bp|ppm|mV|kcal|kJ)(?![\w-])"
+)
+
+
 def _unbalanced(text: str) -> bool:
     return text.count("(") > text.count(")") or text.count("[") > text.count("]")
 
@@ -36,6 +42,8 @@ def _should_merge(prev: str, nxt: str) -> bool:
     if not prev or not nxt:
         return True
     if CITATION_ONLY.match(nxt) or not any(c.isalpha() for c in nxt):
+        return True
+    if prev[-1].isdigit() and UNIT_START.match(nxt):
         return True
     if nxt.count(")") > nxt.count("(") or nxt.count("]") > nxt.count("["):
         return True
