@@ -103,3 +103,17 @@ def test_html_declared_charset_is_used():
     page += "</body></html>"
     doc = read_html(RawFile(page.encode("latin-1"), "x", "x.html"))
     assert "âgées" in doc.text
+
+
+def test_a_repeated_headline_is_kept_once():
+    """phys.org repeats the headline above the story; it was the first two sentences."""
+    headline = "Tiny robots learn to swim through thick mucus in the lab"
+    body = " ".join(["Engineers built robots smaller than a grain of sand that move through mucus."] * 4)
+    page = (
+        f"<html><head><title>{headline}</title></head><body><article><h1>{headline}</h1>"
+        f"<p>March 3, 2024 report</p><p>{headline}</p><p>{body}</p>"
+        f"<p>{headline} is also the name of the talk they gave.</p></article></body></html>"
+    )
+    doc = read_html(RawFile(page.encode(), "robots", "robots.html"))
+    assert doc.text.count(headline) == 2, doc.text  # the headline once, and the later sentence that starts with it
+    assert doc.text.startswith(headline + "\n\n")

@@ -44,11 +44,12 @@ def _extract(html: str, name: str) -> dict[str, Any]:
     return result if isinstance(result, dict) else result.as_dict()
 
 
-def _same(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return re.sub(r"\W+", " ", s).strip().lower()
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().lower()
 
-    a, b = norm(a), norm(b)
+
+def _same(a: str, b: str) -> bool:
+    a, b = _norm(a), _norm(b)
     return bool(a) and bool(b) and (a == b or a.startswith(b) or b.startswith(a))
 
 
@@ -79,6 +80,9 @@ def read_html(raw: RawFile) -> Document:
     if title and not _same(paragraphs[0], title):
         paragraphs.insert(0, title)
     headline = paragraphs[0] if len(paragraphs) > 1 and len(paragraphs[0].split()) <= 40 else ""
+    if headline:  # pages often repeat the headline (above a photo, in a share box): keep it once
+        repeated = [i for i, p in enumerate(paragraphs[1:6], start=1) if _norm(p) == _norm(headline)]
+        paragraphs = [p for i, p in enumerate(paragraphs) if i not in repeated]
     text = "\n\n".join(paragraphs)
     sections: tuple[Section, ...]
     if headline:
