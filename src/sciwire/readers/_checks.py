@@ -206,14 +206,20 @@ def strip_controls(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
+#: Typographic ligatures (U+FB00-FB06) as the letters they stand for ("ﬁ" -> "fi").
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})  # fmt: skip
+
+
 def normalize_text(text: str) -> str:
     """Normalise extracted text the same way for every reader.
 
-    Unicode NFC; ``\\r\\n`` and ``\\r`` become ``\\n``; control characters except ``\\n``
-    and ``\\t``, bidi controls (U+202E...) and invisible format characters (soft hyphen,
-    zero-width space, BOM) are removed (:func:`strip_controls`); runs of spaces and tabs become
-    one space; lines are stripped; at most one blank line separates paragraphs; the result has
-    no leading or trailing whitespace.
+    Typographic ligatures become letters ("ﬁ" -> "fi", PDFs keep them); Unicode NFC;
+    ``\\r\\n`` and ``\\r`` become ``\\n``; control characters except ``\\n`` and ``\\t``,
+    bidi controls (U+202E...) and invisible format characters (soft hyphen, zero-width space,
+    BOM) are removed (:func:`strip_controls`); runs of spaces and tabs become one space; lines
+    are stripped; at most one blank line separates paragraphs; the result has no leading or
+    trailing whitespace.
 
     Args:
         text: Any text.
@@ -224,8 +230,10 @@ def normalize_text(text: str) -> str:
     Example:
         >>> normalize_text("Mice\\r\\n\\r\\n\\r\\n  sleep \\t well\\x07.")
         'Mice\\n\\nsleep well.'
+        >>> normalize_text("Simpli\\ufb01ed \\ufb02ow")
+        'Simplified flow'
     """
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text.translate(LIGATURES)).replace("\r\n", "\n").replace("\r", "\n")
     text = strip_controls(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
