@@ -95,7 +95,7 @@ def test_jats_article(tmp_path: Path):
     refs = doc.span_text(doc.sections[-1]).split("\n\n", 1)[1].split("\n")
     assert refs == [
         "[1] Smith J. Sleep across the lifespan. J Fake Sleep Res. 2019;12:1-10.",
-        "Lee K. Meal timing. Fake Lett. 2020",
+        "Lee K (2020) Meal timing. Fake Lett",
     ]
     for section in doc.sections[1:]:
         assert doc.text[section.start :].startswith(section.heading + "\n\n")

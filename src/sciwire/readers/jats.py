@@ -11,6 +11,15 @@ Reads: the XML bytes. Writes: a ``paper`` Document:
 * metadata: article-title, authors (given names + surname), journal-title -> venue,
   pub-date -> ``YYYY[-MM[-DD]]``, article-id ``pub-id-type="doi"`` -> doi.
 
+Abstracts: the first ``<abstract>`` (its ``<sec>`` titles as headings inside it), then each
+plain-language summary (``abstract-type="summary"``, PLOS's "Author Summary") as a further
+``abstract`` section headed by its title; graphical, teaser and TOC abstracts are left out.
+``boxed-text`` keeps its caption title as a paragraph before its content.
+
+References: a ``mixed-citation`` keeps its own text (a space is put where two elements would
+touch, and PubMed ids are dropped); an ``element-citation`` is written out as
+"Surname GN, Surname GN (year) Title. Source volume(issue): fpage–lpage".
+
 Inline citations (``<xref>``) keep their text ("[3]"); figures, tables, TeX and
 supplementary material are left out. Entity declarations and external references are
 refused (billion laughs, XXE), so hostile XML costs neither memory nor file access.
@@ -63,6 +72,9 @@ _SEC_TYPES = {
     "conclusions": "conclusion",
     "conclusion": "conclusion",
 }
+#: ``abstract-type`` values left out, and those read as a plain-language summary after the abstract.
+_NOT_ABSTRACTS = frozenset({"graphical", "teaser", "toc"})
+_SUMMARIES = frozenset({"summary", "executive-summary"})
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
 
@@ -121,7 +133,12 @@ def _content(children: Iterable[ET.Element], level: int, blocks: list[Block]) ->
             blocks.append(Block(_clean(_inline(child))))
         elif tag == "list":
             blocks.extend(Block(_clean(_inline(item))) for item in child if item.tag == "list-item")
-        elif tag in ("disp-quote", "boxed-text", "app", "glossary", "notes"):
+        elif tag == "boxed-text":
+            box_title = _text_of(child.find("caption/title")) or _text_of(child.find("title"))
+            if box_title:
+                blocks.append(Block(box_title))
+            _content(child, level, blocks)
+        elif tag in ("disp-quote", "app", "glossary", "notes"):
             _content(child, level, blocks)
 
 
@@ -145,6 +162,117 @@ def _mark_start(blocks: list[Block], index: int, name: str) -> None:
         blocks[index] = dataclasses.replace(blocks[index], starts=name)
 
 
+#: Identifiers that journals print nowhere in a reference (PLOS puts PubMed ids in mixed-citation).
+_HIDDEN_IDS = frozenset({"pmid", "pmcid", "medline"})
+
+
+def _person(el: ET.Element) -> str:
+    """ "Surname GN" for a ``<name>``; the text of a ``<string-name>``, ``<collab>`` or ``<etal>``."""
+    if el.tag == "etal":
+        return "et al"
+    if el.tag == "name":
+        return _clean(
+            f"{el.findtext('surname') or ''} {el.findtext('given-names') or ''} {el.findtext('suffix') or ''}"
+        )
+    return _clean(" ".join(el.itertext()))
+
+
+def _mixed(citation: ET.Element) -> str:
+    """A mixed-citation's own text, with a space where two child elements would touch.
+
+    PLOS writes ``<name><surname>Lee</surname><given-names>K</given-names></name>`` and
+    ``</article-title><source>``, which would read "LeeK" and "title?Journal".
+    """
+    text = citation.text or ""
+    for child in citation:
+        hidden_id = child.tag == "pub-id" and (child.get("pub-id-type") or "").lower() in _HIDDEN_IDS
+        if not isinstance(child.tag, str) or child.tag in SKIP or hidden_id:
+            piece = ""
+        elif child.tag == "name":
+            piece = _person(child)
+        else:
+            piece = _inline(child)
+        if piece and re.search(r"[\w.,;:?!)\]]$", text) and re.match(r"[\w(]", piece):
+            text += " "
+        text += piece + (child.tail or "")
+    return _clean(text)
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending with a full stop unless it ends with other final punctuation."""
+    return text if not text or text[-1] in ".?!" else text + "."
+
+
+def _structured(citation: ET.Element) -> str:
+    """Readable text for an element-citation, whose children carry no separators.
+
+    Example: "McShea DW (1996) Metazoan complexity and evolution. Evolution 50: 477–492".
+    """
+    groups: dict[str, list[str]] = {}
+    fields: dict[str, str] = {}
+    extra: list[str] = []
+    for child in citation:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in SKIP or tag == "label":
+            continue
+        if tag == "person-group":
+            kind = child.get("person-group-type") or "author"
+            people = [_person(p) for p in child if isinstance(p.tag, str) and p.tag in _PEOPLE]
+            groups.setdefault(kind, []).extend(p for p in people if p)
+        elif tag in _PEOPLE:
+            groups.setdefault("author", []).append(_person(child))
+        elif tag == "pub-id":
+            if (child.get("pub-id-type") or "").lower() == "doi":
+                fields.setdefault("doi", _text_of(child))
+        elif tag in _FIELDS and tag not in fields:
+            fields[tag] = _text_of(child)
+        else:
+            extra.append(_text_of(child))
+    authors = ", ".join(a for a in groups.pop("author", []) if a)
+    head = " ".join(p for p in (authors, f"({fields['year']})" if fields.get("year") else "") if p)
+    parts = [head]
+    parts.append(_sentence(fields.get("article-title") or fields.get("chapter-title") or ""))
+    editors = ", ".join(a for a in groups.pop("editor", []) if a)
+    if editors:
+        parts.append(f"In: {editors}, editors.")
+    where = " ".join(p for p in (fields.get("source", ""), fields.get("volume", "")) if p)
+    if fields.get("issue"):
+        where += f"({fields['issue']})"
+    pages = fields.get("fpage", "")
+    if pages and fields.get("lpage"):
+        pages += "\u2013" + fields["lpage"]
+    pages = pages or fields.get("elocation-id", "")
+    if pages:
+        where = f"{where}: {pages}" if where else pages
+    parts.append(where)
+    publisher = ": ".join(p for p in (fields.get("publisher-loc", ""), fields.get("publisher-name", "")) if p)
+    if parts[-1] and (publisher or extra or fields.get("doi")):
+        parts[-1] = _sentence(parts[-1])
+    parts.append(_sentence(publisher))
+    parts.extend(p for p in extra if p)
+    if fields.get("doi"):
+        parts.append(f"doi:{fields['doi']}")
+    return _clean(" ".join(p for p in parts if p))
+
+
+_PEOPLE = frozenset({"name", "string-name", "collab", "etal"})
+_FIELDS = frozenset(
+    {
+        "year",
+        "article-title",
+        "chapter-title",
+        "source",
+        "volume",
+        "issue",
+        "fpage",
+        "lpage",
+        "elocation-id",
+        "publisher-loc",
+        "publisher-name",
+    }
+)
+
+
 def _reference(ref: ET.Element) -> str:
     label = ref.find("label")
     prefix = f"[{_text_of(label).strip('[]. ')}] " if label is not None else ""
@@ -152,12 +280,9 @@ def _reference(ref: ET.Element) -> str:
     if citation is None:
         citation = ref.find("citation")
     if citation is not None:
-        return prefix + _clean(_inline(citation))
+        return prefix + _mixed(citation)
     structured = ref.find("element-citation")
-    if structured is None:
-        structured = ref
-    pieces = [_clean(" ".join(child.itertext())) for child in structured if child.tag != "label"]
-    return prefix + ". ".join(p.rstrip(".") for p in pieces if p)
+    return prefix + _structured(ref if structured is None else structured)
 
 
 def _back(back: ET.Element, blocks: list[Block]) -> None:
@@ -263,10 +388,12 @@ def read_jats(raw: RawFile) -> Document:
         )
     title, metadata = _metadata(article, raw.source)
     blocks: list[Block] = [Block(title)] if title else []
-    abstracts = [a for a in article.iter("abstract") if a.get("abstract-type") not in ("graphical", "teaser", "toc")]
-    if abstracts:
-        abstract = abstracts[0]
-        heading = _text_of(abstract.find("title")) or "Abstract"
+    abstracts = [a for a in article.iter("abstract") if a.get("abstract-type") not in _NOT_ABSTRACTS]
+    main = [a for a in abstracts if a.get("abstract-type") not in _SUMMARIES][:1]
+    summaries = [a for a in abstracts if a.get("abstract-type") in _SUMMARIES]
+    for abstract in main + summaries:
+        default = "Abstract" if abstract in main else "Author Summary"
+        heading = _text_of(abstract.find("title")) or default
         blocks.append(Block(heading, heading=True, level=1, name="abstract"))
         _content(abstract, 2, blocks)
     body = article.find("body")
