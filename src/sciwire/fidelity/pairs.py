@@ -41,7 +41,7 @@ from sciwire.datasets.fidelity import VERDICT_LABELS
 from sciwire.errors import InputError, ModelLoadError
 from sciwire.fidelity.verdict import strength_verdict
 from sciwire.learn import ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint, softmax
-from sciwire.learn.folders import write_model_folder
+from sciwire.learn.folders import WEIGHTS, load_once, write_model_folder
 
 PAIR_FEATURES: tuple[str, ...] = (
     "p_downplays",
@@ -55,7 +55,6 @@ PAIR_FEATURES: tuple[str, ...] = (
 PAIRS_FOLDER = "fidelity_pairs"
 PAIRS_HINT = retrain_hint("sciwire train pairs --data DIR --out FOLDER", "fidelity.pair_model")
 FORMAT = "sciwire-pair-verdict-1"
-WEIGHTS = "weights.json"
 #: A check may change a verdict only when its measured precision is at least this.
 DECISIVE_PRECISION = 0.8
 _LEVELS = np.arange(4, dtype=np.float64)
@@ -222,21 +221,15 @@ class PairVerdictModel(ClassifierMixin, BaseEstimator):
         return model
 
 
-_LOADED: dict[tuple[str, float], PairVerdictModel] = {}
-
-
 def load_pair_model(spec: str | os.PathLike[str] = "default") -> PairVerdictModel:
-    """The pair-verdict model in the folder ``spec`` names (``"default"``: the shipped one), loaded once.
+    """The pair-verdict model in the folder ``spec`` names (``"default"``: the shipped one), loaded once
+    per version of its ``weights.json``.
 
     Raises:
         ModelLoadError: On a missing folder or a missing or corrupt ``weights.json``.
     """
-    folder = resolve_model_folder(spec, PAIRS_FOLDER, hint=PAIRS_HINT)
-    weights = folder / WEIGHTS
-    key = (str(folder), weights.stat().st_mtime if weights.exists() else -1.0)
-    if key not in _LOADED:
-        _LOADED[key] = PairVerdictModel.load(folder)
-    return _LOADED[key]
+    folder = resolve_model_folder(spec, PAIRS_FOLDER, hint=PAIRS_HINT).resolve()
+    return load_once(PairVerdictModel, folder, WEIGHTS, lambda: PairVerdictModel.load(folder))
 
 
 def abstention_curve(probs: np.ndarray, y: np.ndarray, steps: Sequence[float] | None = None) -> list[dict[str, float]]:

@@ -18,13 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from sciwire.errors import ModelLoadError
+
+T = TypeVar("T")
+#: Models loaded by :func:`load_once`: (kind, folder, version of its file) -> the model.
+_LOADED: dict[tuple[Hashable, str, int], Any] = {}
+_MAX_LOADED = 32
 
 DEFAULT = "default"
 CARD = "MODEL_CARD.md"
@@ -176,3 +181,20 @@ def write_model_folder(folder: str | os.PathLike[str], weights: dict[str, Any], 
     receipt.write(out)
     card.write(out)
     return out
+
+
+def load_once(kind: Hashable, folder: Path, name: str, load: Callable[[], T]) -> T:
+    """``load()`` once per ``kind``, ``folder`` and version of ``folder/name``.
+
+    The same object is returned while the file is unchanged (callers must not modify it); a
+    changed file (new modification time) is loaded again. A ``load`` that raises caches
+    nothing. At most 32 models are kept.
+    """
+    path = folder / name
+    key = (kind, str(folder), path.stat().st_mtime_ns if path.is_file() else 0)
+    if key not in _LOADED:
+        value = load()
+        if len(_LOADED) >= _MAX_LOADED:
+            _LOADED.clear()
+        _LOADED[key] = value
+    return _LOADED[key]

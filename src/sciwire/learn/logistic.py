@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sciwire.errors import InputError, ModelLoadError
-from sciwire.learn.folders import WEIGHTS, read_json, resolve_model_folder, write_model_folder
+from sciwire.learn.folders import WEIGHTS, load_once, read_json, resolve_model_folder, write_model_folder
 from sciwire.learn.probability import sigmoid
 from sciwire.learn.receipts import ModelCard, Receipt
 
@@ -251,21 +251,15 @@ def load_scorer(
         ModelLoadError: On a missing folder, a missing or corrupt ``weights.json``, or other features.
     """
     folder = resolve_model_folder(spec, default_name, hint=hint).resolve()
-    weights = folder / WEIGHTS
-    stamp = weights.stat().st_mtime_ns if weights.is_file() else 0
     wanted = tuple(features) if features is not None else None
-    key = (kind.__module__, kind.__qualname__, str(folder), stamp, wanted)
-    if key not in _LOADED:
+
+    def load() -> LogisticScorer:
         scorer = kind.load(folder, hint=hint)
         if wanted is not None and tuple(scorer.feature_names_in_) != wanted:
             raise ModelLoadError(
                 f"Cannot load the model in {folder}: {WEIGHTS} weighs {list(scorer.feature_names_in_)}, expected "
                 f"{list(wanted)}{'; ' + hint if hint else ''}"
             )
-        if len(_LOADED) >= 32:
-            _LOADED.clear()
-        _LOADED[key] = scorer
-    return _LOADED[key]
+        return scorer
 
-
-_LOADED: dict[tuple[str, str, str, int, tuple[str, ...] | None], LogisticScorer] = {}
+    return load_once((kind.__module__, kind.__qualname__, wanted), folder, WEIGHTS, load)
