@@ -45,7 +45,6 @@ from sciwire.datasets.fidelity import VERDICT_LABELS, load_exaggeration_pairs
 from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.checks import run_checks
 from sciwire.fidelity.cues import unnegated
-from sciwire.fidelity.evaluate import grouped_folds, tfidf_classifier
 from sciwire.fidelity.pairs import abstention_curve, pair_features
 from sciwire.fidelity.train import strength_data
 from sciwire.fidelity.train_verdicts import (
@@ -53,6 +52,7 @@ from sciwire.fidelity.train_verdicts import (
     cross_validated_real,
     fit_pair_model,
     synthetic_pairs,
+    tfidf_oof_strength,
     train_pairs,
 )
 from sciwire.fidelity.verdict import decide, strength_verdict
@@ -74,18 +74,13 @@ def bootstrap(y: np.ndarray, pred: np.ndarray, n: int = 1000, seed: int = 0) -> 
 
 def oof_strength(data_dir: str, name: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     """Out-of-fold strength probabilities of the claim-strength sentences, their labels and sources."""
-    texts, y, sources, groups = strength_data(data_dir)
-    if name:
-        saved = np.load(OOF_FILE)
-        if not np.array_equal(saved["labels"], y):
-            raise SystemExit(f"{OOF_FILE} does not match the claim-strength data")
-        return saved[name], y, sources, f"{name} (out of fold, from {OOF_FILE.name})"
-    folds = grouped_folds([f"{s}{label}" for s, label in zip(sources, y, strict=True)], groups, 5, 0)
-    probs = np.zeros((len(y), 4))
-    for train, test in folds:
-        model = tfidf_classifier().fit([texts[i] for i in train], y[train])
-        probs[test] = model.predict_proba([texts[i] for i in test])
-    return probs, y, sources, "TF-IDF + LR (out of fold)"
+    if not name:
+        return (*tfidf_oof_strength(data_dir), "TF-IDF + LR (out of fold)")
+    _, y, sources, _ = strength_data(data_dir)
+    saved = np.load(OOF_FILE)
+    if not np.array_equal(saved["labels"], y):
+        raise SystemExit(f"{OOF_FILE} does not match the claim-strength data")
+    return saved[name], y, sources, f"{name} (out of fold, from {OOF_FILE.name})"
 
 
 def verdicts(probs: np.ndarray, pairs: list, issues: list, decisive, abstain: float = 0.0, guard: bool = True):
