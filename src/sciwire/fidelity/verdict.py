@@ -201,11 +201,11 @@ def judge_pair(
         reasons.append(
             f"but the paper itself uses causal language ({words}), so this is not called an overstatement (unsure)"
         )
-    counted = [i for i in issues if decisive is None or decisive(i.kind)]
-    notes = tuple(i.message for i in issues if i not in counted)
-    reasons.extend(i.message for i in counted)
+    flags = tuple(decisive is None or decisive(i.kind) for i in issues)
+    notes = tuple(i.message for i, flag in zip(issues, flags, strict=True) if not flag)
+    reasons.extend(i.message for i, flag in zip(issues, flags, strict=True) if flag)
+    best = VERDICT_LABELS[int(np.argmax(probs))]
     if source == "abstained":
-        best = VERDICT_LABELS[int(np.argmax(probs))]
         reasons.append(f"not confident enough to say (best guess: {best}, p={float(np.max(probs)):.2f})")
     if certainty is not None:
         reasons.append(f"certainty (1-6): paper {certainty[0]:.1f}, story {certainty[1]:.1f}")
@@ -219,8 +219,8 @@ def judge_pair(
         issues=tuple(issues),
         reasons=tuple(reasons),
         notes=notes,
-        best_guess=VERDICT_LABELS[int(np.argmax(probs))],
-        decisive=tuple(decisive is None or decisive(i.kind) for i in issues),
+        best_guess=best,
+        decisive=flags,
         paper_certainty=None if certainty is None else float(certainty[0]),
         story_certainty=None if certainty is None else float(certainty[1]),
     )
