@@ -73,3 +73,21 @@ def tiny_model_dir(tmp_path_factory):
     out = folder / "st"
     SentenceTransformer(modules=[body, pooling], device="cpu").save(str(out))
     return out
+
+
+@pytest.fixture
+def interrupt_second_read(monkeypatch):
+    """Ctrl-C while ``sciwire add`` reads its second file: ``sciwire.store.ingest.read`` raises
+    KeyboardInterrupt on its second call. Returns the paths read so far."""
+    from sciwire.store import ingest
+
+    real_read, calls = ingest.read, []
+
+    def read(path, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_read(path, **kwargs)
+
+    monkeypatch.setattr(ingest, "read", read)
+    return calls

@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from sciwire.cli.main import app
 from sciwire.examples import paper_path, story_paths
-from sciwire.store import ingest as ingest_module
 from sciwire.store import sqlite as sqlite_module
 
 runner = CliRunner()
@@ -26,17 +25,7 @@ def run(args, env):
     return runner.invoke(app, args, env=env, catch_exceptions=False)
 
 
-def test_add_echoes_each_commit_and_ctrl_c_says_what_was_added(env, monkeypatch):
-    real_read = ingest_module.read
-    calls = []
-
-    def read(path, **kwargs):
-        calls.append(path)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real_read(path, **kwargs)
-
-    monkeypatch.setattr(ingest_module, "read", read)
+def test_add_echoes_each_commit_and_ctrl_c_says_what_was_added(env, interrupt_second_read):
     result = run(["add", str(paper_path()), *map(str, story_paths()[:2])], env)
     assert result.exit_code == 130
     assert "added paper\n" in result.stderr, "each commit is echoed as it happens"

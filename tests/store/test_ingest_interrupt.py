@@ -11,17 +11,7 @@ from sciwire.store import ingest as ingest_module
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_add_says_what_was_committed(tmp_path, monkeypatch, embedder):
-    real_read = ingest_module.read
-    calls = []
-
-    def read(path, **kwargs):
-        calls.append(path)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        return real_read(path, **kwargs)
-
-    monkeypatch.setattr(ingest_module, "read", read)
+def test_ctrl_c_during_add_says_what_was_committed(tmp_path, interrupt_second_read, embedder):
     files = [paper_path(), *story_paths()[:2]]
     with SQLiteStore(tmp_path / "s.sqlite") as store:
         with pytest.raises(ingest_module.AddInterrupted) as info:
