@@ -106,6 +106,9 @@ class InputConfig:
     """Limits on what readers accept."""
 
     max_mb: float = 20.0
+    #: Characters of extracted text: sentence analysis costs about 25 s and 0.7 GB per
+    #: million characters on 2 cores; a long paper has about 100,000 (docs/config.md).
+    max_chars: int = 2_000_000
     min_words: int = 5
     #: Minimum share of English function words among the words of a long text.
     min_english_ratio: float = 0.12
@@ -113,6 +116,8 @@ class InputConfig:
     def __post_init__(self) -> None:
         if self.max_mb <= 0:
             raise ConfigError(f"input.max_mb must be positive, got {self.max_mb}")
+        if self.max_chars <= 0:
+            raise ConfigError(f"input.max_chars must be positive, got {self.max_chars}")
         if not 0 <= self.min_english_ratio < 1:
             raise ConfigError(f"input.min_english_ratio must be in [0, 1), got {self.min_english_ratio}")
 

@@ -13,6 +13,7 @@ reference per line, without NER.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,10 +24,16 @@ from sciwire.nlp.sentences import list_items, looks_like_heading, paragraphs, re
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc as SpacyDoc
 
 logger = logging.getLogger(__name__)
-#: Paragraphs longer than this are cut at whitespace before spaCy sees them.
-MAX_CHUNK_CHARS = 20_000
+#: Paragraphs longer than this are cut before spaCy sees them: after the last sentence end
+#: (". ", "? ", "! " before a capital) in the window, else at the last whitespace.
+MAX_CHUNK_CHARS = 5_000
+#: Characters per spaCy batch: bounds peak memory on long inputs (a 1 MB single line once
+#: went to spaCy as one 1.3 M-character batch and took 3.3 GB).
+BATCH_CHARS = 100_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]?\s+(?=[A-Z\d“\"'(])")
 
 
 @dataclass(frozen=True)
@@ -43,13 +50,36 @@ def _sections(doc: Document) -> list[tuple[int | None, Section | None, int, int]
     return [(i, s, s.start, s.end) for i, s in enumerate(doc.sections)]
 
 
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where to cut ``text[start:limit]``: after its last sentence end, else its last space."""
+    window = text[start:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(window, len(window) // 2)]
+    if ends:
+        return start + ends[-1]
+    space = text.rfind(" ", start, limit)
+    return space if space > start else limit
+
+
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while end - start > MAX_CHUNK_CHARS:
-        cut = text.rfind(" ", start, start + MAX_CHUNK_CHARS)
-        cut = cut if cut > start else start + MAX_CHUNK_CHARS
+        cut = _cut(text, start, start + MAX_CHUNK_CHARS)
         yield start, cut
         start = cut
     yield start, end
+
+
+def _batches(units: Sequence[_Unit], max_units: int) -> Iterator[list[_Unit]]:
+    """Consecutive units, at most ``max_units`` and about :data:`BATCH_CHARS` characters each."""
+    batch: list[_Unit] = []
+    chars = 0
+    for unit in units:
+        if batch and (len(batch) >= max_units or chars + unit.end - unit.start > BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(unit)
+        chars += unit.end - unit.start
+    if batch:
+        yield batch
 
 
 def _plan(doc_index: int, doc: Document) -> tuple[list[_Unit], list[Sentence]]:
@@ -94,7 +124,8 @@ def annotate_many(
     Args:
         docs: Documents as returned by a reader (existing sentences are replaced).
         nlp: The pipeline from :func:`sciwire.backends.spacy_nlp.load_spacy`.
-        batch_size: Paragraphs per spaCy batch.
+        batch_size: At most this many paragraphs per spaCy batch (and about
+            :data:`BATCH_CHARS` characters).
         on_progress: Called with the number of paragraphs just processed.
 
     Returns:
@@ -107,8 +138,7 @@ def annotate_many(
         units, refs = _plan(i, doc)
         all_units.extend(units)
         found.append(refs)
-    texts = ((docs[u.doc].text[u.start : u.end], u) for u in all_units)
-    for parsed, unit in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+    for parsed, unit in _parse(docs, all_units, nlp, batch_size):
         text = docs[unit.doc].text
         proposed = [(unit.start + s.start_char, unit.start + s.end_char) for s in parsed.sents]
         for a, b in repair_boundaries(text, proposed):
@@ -125,6 +155,14 @@ def annotate_many(
         out.append(doc.replace(sentences=tuple(numbered)).with_layer(ENTITIES, ents))
         logger.debug("%s: %d sentences, %d entities", doc.id, len(numbered), len(ents))
     return out
+
+
+def _parse(
+    docs: Sequence[Document], units: Sequence[_Unit], nlp: Language, batch_size: int
+) -> Iterator[tuple[SpacyDoc, _Unit]]:
+    for batch in _batches(units, batch_size):
+        texts = [(docs[u.doc].text[u.start : u.end], u) for u in batch]
+        yield from nlp.pipe(texts, as_tuples=True, batch_size=len(batch))
 
 
 def annotate(doc: Document, nlp: Language) -> Document:

@@ -260,21 +260,32 @@ def english_ratio(text: str) -> float:
     return sum(1 for t in tokens if t.lower() in FUNCTION_WORDS) / len(tokens)
 
 
+#: Measured cost of sentence analysis (``benchmarks/long_input.py``), quoted in the error.
+SECONDS_PER_MILLION_CHARS = 25
+
+
 def check_text(text: str, name: str, config: InputConfig) -> None:
     """Check normalised, extracted text: not empty, long enough, English.
 
     Args:
         text: The text a reader extracted.
         name: The file name (or another label) for messages.
-        config: Input limits (``min_words``, ``min_english_ratio``).
+        config: Input limits (``max_chars``, ``min_words``, ``min_english_ratio``).
 
     Raises:
-        InputError: When the text is empty or has fewer than ``config.min_words`` words.
+        InputError: When the text is empty, longer than ``config.max_chars`` characters or
+            has fewer than ``config.min_words`` words.
         UnsupportedLanguageError: When a text of 40 words or more has a share of English
             function words below ``config.min_english_ratio``.
     """
     if not text.strip():
         raise InputError(f"{name} contains no text; expected a document with at least {config.min_words} words")
+    if len(text) > config.max_chars:
+        raise InputError(
+            f"{name} has {len(text):,} characters of text, more than input.max_chars={config.max_chars} "
+            f"(sentence analysis takes about {SECONDS_PER_MILLION_CHARS} s per million characters on 2 cores); "
+            f"raise it with --set input.max_chars={len(text) + 1}"
+        )
     tokens = words(text)
     if len(tokens) < config.min_words:
         raise InputError(
