@@ -117,3 +117,52 @@ def test_a_repeated_headline_is_kept_once():
     doc = read_html(RawFile(page.encode(), "robots", "robots.html"))
     assert doc.text.count(headline) == 2, doc.text  # the headline once, and the later sentence that starts with it
     assert doc.text.startswith(headline + "\n\n")
+
+
+def _page(paragraphs: list[str], title: str = "Robots swim through mucus", site: str = "") -> bytes:
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    head_title = f"{title} - {site}" if site else title
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    head = f"<head><title>{head_title}</title>{meta}</head>"
+    return f"<html>{head}<body><article><h1>{title}</h1>{body}</article></body></html>".encode()
+
+
+STORY = [" ".join(["Engineers built robots smaller than a grain of sand that move through thick mucus."] * 3)]
+
+
+def test_page_furniture_at_the_edges_is_dropped_and_the_byline_gives_the_author():
+    """A real page kept "Written by:", "Courtesy of", copyright and the journal's citation line as text."""
+    page = _page(
+        [
+            "Courtesy of Lab News",
+            "Written by: Ana Lee",
+            "October 22, 2019 report",
+            *STORY,
+            "Header Image: a robot. Credit: Ana Lee",
+            "Nature 574, 16-17 (2019)",
+            "© 2019 Science X Network",
+        ],
+        site="The Made-up Press",
+    )
+    doc = read_html(RawFile(page, "robots", "robots.html"))
+    assert doc.text == "Robots swim through mucus\n\n" + STORY[0]
+    assert doc.title == "Robots swim through mucus"  # " - The Made-up Press" is the site, not the headline
+    assert doc.metadata.authors == ("Ana Lee",)
+
+
+def test_furniture_words_inside_the_story_are_kept():
+    kept = [
+        "Copyright lawyers were not involved in the study, the team said.",
+        "Written by the team, the paper runs to nine pages.",
+        "Courtesy of the lab, the mice had a running wheel and a nest.",
+        "Credit where it is due: the idea came from a student.",
+    ]
+    doc = read_html(RawFile(_page([*kept, *STORY]), "robots", "robots.html"))
+    assert all(k in doc.text for k in kept), doc.text
+
+
+def test_a_question_glued_to_the_next_word_is_split():
+    """trafilatura glued a headline question to the date line: "recovery?Monday, 6 January 2020"."""
+    page = _page(["Will the reef see a recovery?Monday, more divers counted fish than ever before.", *STORY])
+    doc = read_html(RawFile(page, "reef", "reef.html"))
+    assert "recovery? Monday" in doc.text

@@ -44,6 +44,56 @@ def _extract(html: str, name: str) -> dict[str, Any]:
     return result if isinstance(result, dict) else result.as_dict()
 
 
+#: Page furniture that trafilatura keeps at the start or the end of the main text: bylines,
+#: "courtesy of" and credit lines, copyright and agency lines, the journal's own citation
+#: line ("Nature 574, 16-17 (2019)"), a date-only line. Only the first and last
+#: :data:`EDGE` paragraphs are tested, so a sentence in the story is never dropped.
+BOILERPLATE = re.compile(
+    r"^(?:(?:©|\(c\)\s*\d{4}|copyright\s+(?:©\s*)?\d{4}).{0,120}"
+    r"|.{0,80}all rights reserved\.?"
+    r"|(?i:courtesy of) [A-Z][^.]{0,60}"
+    r"|(?i:(?:header |featured |top |lead )?image(?: credit)?:|(?:photo )?credits?:).{0,300}"
+    r"|(?i:our standards:).{0,100}|(?i:(?:additional )?reporting by|editing by|provided by) [A-Z].{0,150}"
+    r"|(?i:more information:).{0,400}"
+    r"|[A-Z][\w.& ]{1,40} \d{1,4}, \d{1,5}[-–]\d{1,5} \(\d{4}\)"
+    r"|(?i:(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,? )?(?:\d{1,2} )?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (?:\d{1,2},? )?\d{4}(?: report| feature)?))$"
+)
+EDGE = 5
+#: A byline paragraph: "Written by: Julie Mollins", "By Ana Lee and Bo Chen".
+BYLINE = re.compile(
+    r"^(?i:(?:(?:written|reported|posted|story) )?by:?)\s+([A-Z][\w.'’-]+(?:[ ,]+(?:and )?[A-Z][\w.'’-]+){0,8})$"
+)
+#: "recovery?Monday": a question or exclamation glued to the next capitalised word.
+_GLUED = re.compile(r"(?<=[a-z][?!])(?=[A-Z][a-z])")
+
+
+def strip_boilerplate(paragraphs: list[str]) -> list[str]:
+    """Drop page furniture (:data:`BOILERPLATE`) among the first and last :data:`EDGE` paragraphs.
+
+    Example:
+        >>> strip_boilerplate(["Mice sleep.", "They dream.", "© 2019 Science X Network"])
+        ['Mice sleep.', 'They dream.']
+    """
+    n = len(paragraphs)
+    keep = [
+        p
+        for i, p in enumerate(paragraphs)
+        if not ((i < EDGE or i >= n - EDGE) and (BOILERPLATE.match(p.strip()) or BYLINE.match(p.strip())))
+    ]
+    return keep or paragraphs
+
+
+def _title_without_site(title: str, site: str) -> str:
+    """ "Mice sleep - The Planetary Press" -> "Mice sleep" when the site name is "The Planetary Press"."""
+    if site:
+        for sep in (" - ", " | ", " – ", " — ", " :: "):
+            head, found, tail = title.rpartition(sep)
+            if found and head.strip() and _norm(tail) == _norm(site):
+                return head.strip()
+    return title
+
+
 def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s).strip().lower()
 
@@ -70,13 +120,18 @@ def read_html(raw: RawFile) -> Document:
     """
     name = raw.name
     found = _extract(raw.decode(), name)
-    paragraphs = [p for p in (normalize_text(line) for line in (found.get("text") or "").split("\n")) if p]
+    lines = (_GLUED.sub(" ", normalize_text(line)) for line in (found.get("text") or "").split("\n"))
+    kept = [p for p in lines if p]
+    paragraphs = strip_boilerplate(kept)
+    dropped = [p for p in kept if p not in paragraphs]
     if not paragraphs:
         raise InputError(
             f"{name}: no main text found in the HTML; expected a news article page. "
             "Save the article page itself (not a list or front page), or convert it to text and pass a .txt file"
         )
-    title = normalize_text(found.get("title") or "")
+    title = _title_without_site(normalize_text(found.get("title") or ""), found.get("sitename") or "")
+    if paragraphs and title and _title_without_site(paragraphs[0], found.get("sitename") or "") == title:
+        paragraphs[0] = title
     if title and not _same(paragraphs[0], title):
         paragraphs.insert(0, title)
     headline = paragraphs[0] if len(paragraphs) > 1 and len(paragraphs[0].split()) <= 40 else ""
@@ -91,6 +146,10 @@ def read_html(raw: RawFile) -> Document:
     else:
         sections = (Section("body", 0, len(text)),)
     authors = tuple(a.strip() for a in re.split(r";|\|", found.get("author") or "") if a.strip())
+    site = found.get("sitename") or ""
+    if not authors or (site and all(_same(a, site) for a in authors)):  # the site is not an author
+        bylines = [m.group(1) for p in dropped if (m := BYLINE.match(p.strip()))]
+        authors = tuple(a.strip() for a in re.split(r",|\band\b", bylines[0]) if a.strip()) if bylines else ()
     metadata = Metadata(
         url=found.get("url") or None,
         authors=authors,
