@@ -129,11 +129,14 @@ class Line:
         text: The normalised text of the line.
         size: Font size in points of most of its characters (0.0 when unknown).
         bold: Whether most of its letters are set in a bold font.
+        gap: Distance in points from the baseline of the line before on the same page, when
+            this line is below it (0.0 when unknown, on a new page or in a new column).
     """
 
     text: str
     size: float = 0.0
     bold: bool = False
+    gap: float = 0.0
 
 
 def compose_accents(text: str) -> str:
@@ -231,7 +234,7 @@ def _fragment_size(cm: Sequence[float], tm: Sequence[float], font_size: float) -
 
 def _extract_lines(page: Any) -> list[Line]:
     """The lines of one page with the type of each, from pypdf's text visitor."""
-    fragments: list[tuple[str, float, bool]] = []
+    fragments: list[tuple[str, float, bool, float | None]] = []
 
     def visit(text: str, cm: Any, tm: Any, font: Any, font_size: Any) -> None:
         name = str((font or {}).get("/BaseFont", "")) if hasattr(font, "get") else ""
@@ -239,7 +242,11 @@ def _extract_lines(page: Any) -> list[Line]:
             size = _fragment_size(cm, tm, font_size)
         except (TypeError, ValueError, IndexError):
             size = 0.0
-        fragments.append((text, size, bool(_BOLD_FONT.search(name))))
+        try:
+            y: float | None = float(tm[5]) * float(cm[3]) + float(cm[5])
+        except (TypeError, ValueError, IndexError):
+            y = None
+        fragments.append((text, size, bool(_BOLD_FONT.search(name)), y))
 
     raw = page.extract_text(visitor_text=visit) or ""
     if "".join(f[0] for f in fragments) != raw:  # the visitor did not see the same text: no type
@@ -248,21 +255,27 @@ def _extract_lines(page: Any) -> list[Line]:
     parts: list[str] = []
     sizes: Counter[float] = Counter()
     bold = [0, 0]
+    ys: list[float] = []  # baseline of the current line, and of the line before
 
     def end_line() -> None:
         text = normalize_text(compose_accents("".join(parts)))
         if text:
             total = sum(sizes.values())  # the largest size that sets a quarter of the letters: not a subscript
             size = next((s for s in sorted(sizes, reverse=True) if sizes[s] >= total / 4), 0.0)
-            lines.append(Line(text, size, bold[0] > 0.6 * max(1, bold[1])))
+            gap = ys[-2] - ys[-1] if len(ys) >= 2 and ys[-2] > ys[-1] else 0.0
+            lines.append(Line(text, size, bold[0] > 0.6 * max(1, bold[1]), round(gap, 1)))
+        elif ys:
+            ys.pop()
         parts.clear()
         sizes.clear()
         bold[:] = [0, 0]
 
-    for text, size, is_bold in fragments:
+    for text, size, is_bold, y in fragments:
         for i, piece in enumerate(text.split("\n")):
             if i:
                 end_line()
+            if piece.strip() and y is not None and (not parts or not "".join(parts).strip()):
+                ys.append(y)
             parts.append(piece)
             letters = sum(c.isalnum() for c in piece)
             if letters and size:
@@ -359,7 +372,7 @@ def _unglue(line: T, patterns: list[re.Pattern[str]]) -> T:
                 break
     if text == _text(line):
         return line
-    return text if isinstance(line, str) else Line(text, line.size, line.bold)  # type: ignore[return-value]
+    return text if isinstance(line, str) else Line(text, line.size, line.bold, line.gap)  # type: ignore[return-value]
 
 
 def join_hyphenated(first: str, second: str, vocabulary: Counter[str]) -> str:
@@ -594,6 +607,7 @@ def lines_to_blocks(lines: Sequence[str | Line], vocabulary: Counter[str] | None
     body = body_size(items)
     styled = _headings_styled(items, body)
     width = _full_width([line.text for line in items])
+    leading = _leading(items, body)
     blocks: list[Block] = []
     para, para_line = "", Line("")
     floats: list[str] = []  # finished floats waiting for the end of the open paragraph
@@ -669,8 +683,8 @@ def lines_to_blocks(lines: Sequence[str | Line], vocabulary: Counter[str] | None
             continue
         if para and (_kind(line, body) != _kind(para_line, body) or (front and not _same_type(line, para_line))):
             flush()
-        elif para and _LIST_ITEM.match(text) and _PARA_END.search(para):
-            flush()  # "1. We store ..." after "... value.": a list item is a paragraph of its own
+        elif para and (_LIST_ITEM.match(text) or (leading and line.gap > 1.3 * leading)) and _PARA_END.search(para):
+            flush()  # a list item, or a line set apart by space, after a finished sentence starts a paragraph
         if not para:
             para = text
         elif para.endswith("-"):
@@ -684,6 +698,12 @@ def lines_to_blocks(lines: Sequence[str | Line], vocabulary: Counter[str] | None
             flush()
     flush()
     return blocks
+
+
+def _leading(lines: Sequence[Line], body: float) -> float:
+    """The usual distance between two lines of body text (0.0 when unknown)."""
+    gaps = [line.gap for line in lines if line.gap and _kind(line, body) == "body" and line.gap < 3 * (body or 10)]
+    return statistics.median(gaps) if len(gaps) >= 5 else 0.0
 
 
 def _same_type(a: Line, b: Line) -> bool:
