@@ -155,3 +155,26 @@ def test_malformed_and_foreign_xml(tmp_path: Path):
     foreign.write_text("<rss><channel><title>News</title></channel></rss>")
     with pytest.raises(InputError, match=r"feed\.xml is XML but not a JATS/NLM article \(its root is <rss>\)"):
         read(foreign)
+
+
+def test_a_box_or_list_inside_a_paragraph_is_a_block_of_its_own_and_trans_abstracts_are_left_out():
+    xml = "<article><front><article-meta><title-group><article-title>Mice</article-title></title-group>"
+    xml += f"<abstract><p>{ENGLISH}</p></abstract>"
+    xml += "<trans-abstract xml:lang='fr'><p>Les souris dorment mieux la nuit.</p></trans-abstract>"
+    xml += "</article-meta></front><body><sec><title>Results</title>"
+    xml += "<p>Mice slept longer<boxed-text><caption><title>Box 1. Terms</title></caption>"
+    xml += "<p>Sleep bouts are runs of sleep.</p></boxed-text> and woke less often"
+    xml += "<list><list-item><p>First finding here.</p></list-item><list-item><p>Second finding.</p></list-item>"
+    xml += "</list></p></sec></body></article>"
+    doc = read_jats(RawFile(xml.encode(), "x", "x.xml"))
+    results = doc.span_text(doc.sections[-1])
+    assert results.split("\n\n") == [
+        "Results",
+        "Mice slept longer",
+        "Box 1. Terms",
+        "Sleep bouts are runs of sleep.",
+        "and woke less often",
+        "First finding here.",
+        "Second finding.",
+    ]
+    assert "souris" not in doc.text

@@ -14,7 +14,9 @@ Reads: the XML bytes. Writes: a ``paper`` Document:
 Abstracts: the first ``<abstract>`` (its ``<sec>`` titles as headings inside it), then each
 plain-language summary (``abstract-type="summary"``, PLOS's "Author Summary") as a further
 ``abstract`` section headed by its title; graphical, teaser and TOC abstracts are left out.
-``boxed-text`` keeps its caption title as a paragraph before its content.
+``boxed-text`` keeps its caption title as a paragraph before its content; a box, list or
+quote inside a ``<p>`` is a block of its own, not part of the paragraph's sentences. A
+``trans-abstract`` (the abstract in another language) is left out.
 
 References: a ``mixed-citation`` keeps its own text (a space is put where two elements would
 touch, and PubMed ids are dropped); an ``element-citation`` is written out as
@@ -129,7 +131,9 @@ def _content(children: Iterable[ET.Element], level: int, blocks: list[Block]) ->
             continue
         if tag == "sec":
             _section(child, level, blocks)
-        elif tag in ("p", "def-list", "verse-group", "speech", "statement"):
+        elif tag == "p":
+            _paragraph(child, level, blocks)
+        elif tag in ("def-list", "verse-group", "speech", "statement"):
             blocks.append(Block(_clean(_inline(child))))
         elif tag == "list":
             blocks.extend(Block(_clean(_inline(item))) for item in child if item.tag == "list-item")
@@ -140,6 +144,27 @@ def _content(children: Iterable[ET.Element], level: int, blocks: list[Block]) ->
             _content(child, level, blocks)
         elif tag in ("disp-quote", "app", "glossary", "notes"):
             _content(child, level, blocks)
+
+
+#: Block-level elements that JATS allows inside a ``<p>``: they become blocks of their own
+#: instead of being glued into the paragraph's sentences.
+_BLOCKS_IN_P = frozenset({"boxed-text", "list", "disp-quote"})
+
+
+def _paragraph(p: ET.Element, level: int, blocks: list[Block]) -> None:
+    """A ``<p>``: its running text, split where a box, list or quote sits inside it."""
+    parts = [p.text or ""]
+    for child in p:
+        if isinstance(child.tag, str) and child.tag in _BLOCKS_IN_P:
+            if text := _clean("".join(parts)):
+                blocks.append(Block(text))
+            _content([child], level, blocks)
+            parts = []
+        elif isinstance(child.tag, str) and child.tag not in SKIP:
+            parts.append(_inline(child))
+        parts.append(child.tail or "")
+    if text := _clean("".join(parts)):
+        blocks.append(Block(text))
 
 
 def _section(sec: ET.Element, level: int, blocks: list[Block], name: str | None = None) -> None:
