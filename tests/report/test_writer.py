@@ -65,3 +65,46 @@ def test_failure_while_writing_a_temporary_leaves_no_temporaries(tmp_path, monke
     with pytest.raises(OutputError, match="No space left on device"):
         write_files_atomically(tmp_path, NEW)
     assert contents(tmp_path) == OLD
+
+
+KILL_BETWEEN_RENAMES = """
+import os, signal, sys
+from pathlib import Path
+from sciwire.report import writer
+real, calls = os.replace, []
+def replace(src, dst):
+    calls.append(dst)
+    if len(calls) == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)  # no except, no finally: like kill -9 or a power cut
+    return real(src, dst)
+writer.os.replace = replace
+writer.write_files_atomically(Path(sys.argv[1]), {"report.json": "new json", "report.html": "new html",
+                                                  "config.toml": "new toml", "extra.txt": "new extra"})
+"""
+
+
+@pytest.mark.parametrize("killed_at", [1, 2, 4])
+def test_a_write_killed_between_renames_is_rolled_back_by_the_next_write(tmp_path, killed_at):
+    import subprocess
+    import sys
+
+    write_files_atomically(tmp_path, OLD)
+    proc = subprocess.run([sys.executable, "-c", KILL_BETWEEN_RENAMES, str(tmp_path), str(killed_at)], check=False)
+    assert proc.returncode == -9
+    assert [p.name for p in tmp_path.glob(".report.*.tmp")], "the killed write should leave its staging folder"
+    assert writer_module.recover_interrupted_writes(tmp_path)  # what the next write does first
+    assert contents(tmp_path) == OLD  # the old set, complete; extra.txt (new) removed; no staging folder
+
+
+def test_recovery_leaves_a_live_write_alone(tmp_path):
+    write_files_atomically(tmp_path, OLD)
+    staging = tmp_path / ".report.live.tmp"
+    staging.mkdir()
+    lock = writer_module._lock(staging)
+    try:
+        assert writer_module.recover_interrupted_writes(tmp_path) == []
+        assert staging.exists()
+    finally:
+        lock.close()
+    writer_module.recover_interrupted_writes(tmp_path)
+    assert not staging.exists()

@@ -10,7 +10,12 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; recovery then treats every staging folder as stale
+    fcntl = None  # type: ignore[assignment]
 
 from sciwire.analysis import Analysis
 from sciwire.config import Config
@@ -21,6 +26,8 @@ from sciwire.report.html import render_html
 
 logger = logging.getLogger(__name__)
 REPORT_FILES = ("report.json", "report.html", "config.toml")
+STAGING_PREFIX, STAGING_SUFFIX = ".report.", ".tmp"
+JOURNAL = "journal.json"
 
 
 def _file_mode() -> int:
@@ -37,19 +44,24 @@ def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path
     files they replace are hard-linked there too; then the new files are renamed into place.
     If anything fails or is interrupted on the way (an error, Ctrl-C), the renamed files are
     put back from those links, so the old set stays complete (a file that did not exist before
-    is removed). The temporary folder is removed on every exit.
+    is removed). The temporary folder is removed on every exit. A write killed outright
+    (kill -9) between the renames is rolled back by the next write into the same folder, from
+    the journal it left (:func:`recover_interrupted_writes`).
 
     Raises:
         OutputError: When the folder cannot be created or written (the old files are kept).
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".report.", suffix=".tmp", dir=out_dir))
+        recover_interrupted_writes(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, suffix=STAGING_SUFFIX, dir=out_dir))
     except OSError as exc:
         raise OutputError(f"Cannot create the output folder {out_dir}: {exc.strerror or exc}") from exc
     mode = _file_mode()
     replaced: list[str] = []
+    lock = None
     try:
+        lock = _lock(staging)
         (staging / "new").mkdir()
         (staging / "old").mkdir()
         for name, text in contents.items():
@@ -61,6 +73,8 @@ def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path
             os.chmod(new, mode)
             if (out_dir / name).exists():
                 _keep(out_dir / name, staging / "old" / name)
+        journal = {"names": list(contents), "existed": [n for n in contents if (staging / "old" / n).exists()]}
+        _write_synced(staging / JOURNAL, json.dumps(journal))
         for name in contents:
             os.replace(staging / "new" / name, out_dir / name)
             replaced.append(name)
@@ -74,6 +88,73 @@ def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if lock is not None:
+            lock.close()
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _lock(staging: Path) -> IO[str] | None:
+    """Hold an exclusive lock on ``staging/lock`` while writing, so recovery leaves a live write alone."""
+    fh = (staging / "lock").open("w", encoding="utf-8")
+    if fcntl is not None:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fh
+
+
+def _is_live(staging: Path) -> bool:
+    if fcntl is None or not (staging / "lock").exists():
+        return False
+    with (staging / "lock").open("a", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
+
+
+def recover_interrupted_writes(out_dir: str | os.PathLike[str]) -> list[str]:
+    """Roll back report writes in ``out_dir`` that were killed (kill -9, power loss) midway.
+
+    A killed write leaves its staging folder behind. Once the renames have started it holds a
+    journal of the files being replaced and links to the old ones: the old set is put back
+    (files that did not exist before are removed) and the folder deleted. Staging folders of
+    writes that are still running (they hold a lock) are left alone. Called by every write.
+
+    Returns:
+        The names of the files that were put back or removed.
+    """
+    restored: list[str] = []
+    folder = Path(out_dir)
+    for staging in sorted(folder.glob(f"{STAGING_PREFIX}*{STAGING_SUFFIX}")):
+        if not staging.is_dir() or _is_live(staging):
+            continue
+        try:
+            journal = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            journal = None  # killed before the renames began: nothing in out_dir was touched
+        if isinstance(journal, dict):
+            existed = set(journal.get("existed", []))
+            for name in journal.get("names", []):
+                if (staging / "old" / name).exists():
+                    os.replace(staging / "old" / name, folder / name)
+                    restored.append(name)
+                elif name not in existed and not (staging / "new" / name).exists() and (folder / name).exists():
+                    os.unlink(folder / name)  # it was renamed in by the killed write
+                    restored.append(name)
+        shutil.rmtree(staging, ignore_errors=True)
+        logger.warning(
+            "A report write to %s was interrupted; %s",
+            folder,
+            f"the previous {', '.join(restored)} put back" if restored else "its temporary files were removed",
+        )
+    return restored
 
 
 def _keep(path: Path, backup: Path) -> None:
