@@ -8,7 +8,18 @@ import pytest
 from sciwire.errors import InputError
 from sciwire.readers import read
 from sciwire.readers.base import RawFile
-from sciwire.readers.pdf import join_hyphenated, lines_to_blocks, read_pdf, strip_running_lines
+from sciwire.readers.pdf import (
+    Line,
+    author_names,
+    compose_accents,
+    continues_numbering,
+    is_equation,
+    is_table_row,
+    join_hyphenated,
+    lines_to_blocks,
+    read_pdf,
+    strip_running_lines,
+)
 from sciwire.readers.sections import assemble
 from tests.readers.conftest import ENGLISH, HEADER, PAPER_PAGES, build_pdf, wrap
 
@@ -159,3 +170,128 @@ def test_hash_lines_in_pdf_text_are_not_markdown_headings():
     text, sections = assemble(lines_to_blocks(lines))
     assert [s.name for s in sections] == ["results"]
     assert "comment: # generated file, do not edit and then data." in text
+
+
+# --- issue 16: clean PDF text ---------------------------------------------------------------
+
+
+def test_compose_accents():
+    assert compose_accents("Germ´an Kruszewski and J¨org Tiedemann") == "Germán Kruszewski and Jörg Tiedemann"
+    assert compose_accents("Franc¸ois") == "François"
+    assert compose_accents("na¨ıve") == "naïve"
+    assert compose_accents("``quoted'' text") == "``quoted'' text", "a grave accent used as a quote stays"
+
+
+def test_running_footer_with_page_counter_goes_anywhere_on_the_page():
+    footer = "PLOS ONE | https://doi.org/10.1371/journal.pone.0000001 November 13, 2012"
+    words = ["mice", "rats", "voles", "bats"]
+    pages = [
+        [f"On {w}.", f"More {w}.", f"{footer} {i} / 4", f"Yet more {w}.", f"End {w}."] for i, w in enumerate(words, 1)
+    ]
+    pages[1][2] = f"Glued start of a sentence {footer} 2 / 4"
+    cleaned = strip_running_lines(pages)
+    assert cleaned[0] == ["On mice.", "More mice.", "Yet more mice.", "End mice."], "mid-page footer removed"
+    assert cleaned[1][2] == "Glued start of a sentence", "a footer glued to a text line is cut off"
+    two = [["Text one.", f"{footer} 1 / 2"], ["Text two.", f"{footer} 2 / 2"]]
+    assert strip_running_lines(two) == [["Text one."], ["Text two."]], "two pages: a changing counter is enough"
+
+
+@pytest.mark.parametrize(
+    ("last", "number", "expected"),
+    [((2,), (3,), True), ((2, 4), (3,), True), ((2,), (2, 1), True), ((6,), (8,), True), ((4,), (1,), False)],
+)
+def test_continues_numbering(last: tuple[int, ...], number: tuple[int, ...], expected: bool):
+    assert continues_numbering(last, number) is expected
+
+
+def test_table_rows_equations_and_author_lines():
+    assert is_table_row("0.00 0.21 100% 0.32 100%") and is_table_row("A◦N(En) A,N (It) 0.31,0.59 0.24,0.54")
+    assert not is_table_row("we reach 85.68 which is only 0.09 points behind the first ranked system")
+    assert is_equation("min WR∈Rd×2d ‖P − WR[U ; V ]‖ (1)")
+    assert not is_equation("the results of Smith and Jones (2)")
+    assert author_names("Jeffrey Dean and Sanjay Ghemawat") == ("Jeffrey Dean", "Sanjay Ghemawat")
+    assert author_names("Ada Author1,2, B. C. Author*") == ("Ada Author", "B. C. Author")
+    assert author_names("MapReduce: Simplified Data Processing on Large Clusters") == ()
+
+
+def _body(text: str) -> Line:
+    return Line(text, 10.0)
+
+
+def test_floats_do_not_cut_sentences_and_headings_need_heading_type():
+    full = "x" * 70
+    lines = [
+        Line("1 Introduction", 12.0, True),
+        _body(f"Mice sleep in the day and {full}"),
+        Line("1Here we make a simplifying assumption about mice.", 8.0),
+        _body("the rats sleep at night, we found."),
+        _body("0.55 0.25 70% 0.40 63%"),
+        _body("Table 1: Sleep of mice and rats."),
+        _body("y = W x + b (1)"),
+        _body(f"1. Map the input into pairs of keys and values {full}"),
+        _body("2. Reduce the pairs, as in the"),
+        Line("1.1 Recursive (de)composition", 12.0, True),
+        Line("2 Generation confidence and generation", 12.0, True),
+        Line("quality", 12.0, True),
+        _body("Text of section seven."),
+        Line("References", 12.0, True),
+        _body("[1] A. Author. A paper. 2020."),
+    ]
+    text, sections = assemble(lines_to_blocks(lines))
+    paras = text.split("\n\n")
+    assert f"Mice sleep in the day and {full} the rats sleep at night, we found." in paras
+    assert "1Here we make a simplifying assumption about mice." in paras, "a footnote is a paragraph of its own"
+    assert "0.55 0.25 70% 0.40 63%" in paras and "Table 1: Sleep of mice and rats." in paras
+    assert "y = W x + b (1)" in paras
+    assert "1.1 Recursive (de)composition" in paras, "a bold numbered heading is not glued into the paragraph"
+    assert "2 Generation confidence and generation quality" in paras, "a heading split over two lines is joined"
+    assert [s.heading for s in sections] == [
+        "1 Introduction",
+        "2 Generation confidence and generation quality",
+        "References",
+    ]
+    assert not any(p.startswith("1. Map") and p in [s.heading for s in sections] for p in paras)
+
+
+def _two_column_paper(path: Path) -> Path:
+    """Title, authors, venue line, two columns, a mid-page footer with a page counter, footnotes."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = Canvas(str(path), pagesize=(500, 400))
+    for number, animal in enumerate(["mice", "rats", "voles"], 1):
+        prose = wrap(ENGLISH.replace("mice", animal) * 2)  # each page its own text
+        y = 360
+        if number == 1:
+            pdf.setFont("Times-Roman", 7)
+            pdf.drawString(40, 20, "Proceedings of the 9th Made-up Conference, pages 1–3. c©2026 Made-up Society")
+            pdf.setFont("Times-Bold", 16)
+            pdf.drawString(40, y, "Sleep and Feeding in Aged Mice")
+            pdf.setFont("Times-Roman", 11)
+            pdf.drawString(40, y - 20, "Ada Lindqvist and Ben Okafor")
+            y -= 50
+        pdf.setFont("Times-Bold", 11)
+        pdf.drawString(40, y, ["1 Introduction", "2 Methods", "3 Results"][number - 1])
+        pdf.setFont("Times-Roman", 9)
+        for i, line in enumerate(prose[:12]):
+            pdf.drawString(40, y - 14 - 11 * i, line[:45])
+        pdf.setFont("Times-Roman", 7)
+        pdf.drawString(40, 8, f"Made-up Journal | https://doi.org/10.5555/x.1 December 6, 2026 {number} / 3")
+        pdf.setFont("Times-Roman", 9)
+        for i, line in enumerate(prose[:12]):
+            pdf.drawString(270, y - 14 - 11 * i, line[45:90] or "more words here.")
+        pdf.setFont("Times-Roman", 7)
+        pdf.drawString(270, 40, f"{number}A footnote about Germ´an {animal}.")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_two_column_pdf_title_authors_venue_footer(tmp_path: Path):
+    doc = read(_two_column_paper(tmp_path / "two.pdf"))
+    assert doc.title == "Sleep and Feeding in Aged Mice"
+    assert doc.metadata.authors == ("Ada Lindqvist", "Ben Okafor")
+    assert doc.metadata.venue is not None and doc.metadata.venue.startswith("Proceedings of the 9th")
+    assert "Proceedings" not in doc.text and "Made-up Journal" not in doc.text and "/ 3" not in doc.text
+    assert doc.text.startswith("Sleep and Feeding in Aged Mice\n\nAda Lindqvist and Ben Okafor")
+    assert "1A footnote about Germán mice." in doc.text.split("\n\n")
+    assert [s.heading for s in doc.sections[1:]] == ["1 Introduction", "2 Methods", "3 Results"]
