@@ -131,3 +131,23 @@ def test_an_extractor_without_settings_takes_them_from_sciwire_config(tmp_path, 
     toml.write_text('[keyphrases]\nmethod = "magic"\n')
     with pytest.raises(ConfigError, match=r"keyphrases\.method must be one of"):
         KeyphraseExtractor()
+
+
+def test_phrases_do_not_cross_a_title_heading_or_author_line(graph_extractor):
+    """Real papers gave "Mycobacterial Growth Abstract Lipid metabolism" and "heat stress Kayla Thomason"."""
+    text = (
+        "Rift Valley fever in Mozambique\nKayla Thomason\n\nAbstract\n\nRift Valley fever virus infects sheep. "
+        "Rift Valley fever outbreaks follow heavy rain, and sheep serology tracks Rift Valley fever exposure.\n"
+        "Sheep serology in wet years showed more exposure across the hard-wrapped\nline of text."
+    )
+    phrases = [k.text.lower() for k in graph_extractor.extract(text, top=30)]
+    lines = text.lower().split("\n")
+    crossing = [p for p in phrases if not any(p in line for line in lines)]
+    assert crossing == ["hard-wrapped line"], phrases  # a hard-wrapped line (lowercase next) is still one phrase
+
+
+@pytest.mark.parametrize("name", ["fast_extractor", "combined_extractor"])
+def test_keyphrases_are_listed_in_score_order(request, name):
+    """With maximal marginal relevance the listed order was not the score order (0.848, 0.760, 0.830, ...)."""
+    scores = [k.score for k in request.getfixturevalue(name).extract(ABSTRACT, top=15)]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1

@@ -116,6 +116,23 @@ def _eligible(tagged: TaggedText, i: int, stopwords: Collection[str]) -> bool:
     )
 
 
+def breaks_phrase(text: str, end: int, start: int) -> bool:
+    r"""Whether the gap ``text[end:start]`` between two words ends a phrase.
+
+    A blank line does (paragraphs, headings, the title), and so does a line break before a
+    capital: "Mozambique\nAbstract\nRift Valley fever", "heat stress\nKayla Thomason".
+    A hard-wrapped line ("adaptive\nresource management") does not.
+
+    Example:
+        >>> breaks_phrase("heat stress\nKayla", 11, 12), breaks_phrase("adaptive\nresource", 8, 9)
+        (True, False)
+    """
+    gap = text[end:start]
+    if "\n" not in gap:
+        return False
+    return "\n\n" in gap.replace(" ", "").replace("\t", "") or text[start : start + 1].isupper()
+
+
 def _phrases(tagged: TaggedText, settings: CandidateSettings) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     n = len(tagged)
@@ -128,6 +145,7 @@ def _phrases(tagged: TaggedText, settings: CandidateSettings) -> list[tuple[int,
         while (
             j + 1 < n
             and tagged.sents[j + 1] == tagged.sents[i]
+            and not breaks_phrase(tagged.text, tagged.ends[j], tagged.starts[j + 1])
             and _eligible(tagged, j + 1, settings.stopwords)
             and (settings.participles or tagged.tags[j + 1] != "G")
             # "mice trained": a participle after a noun is a verb, unless the noun is a compound modifier

@@ -41,7 +41,7 @@ from sciwire.keyphrases.scorers import (
     StatisticalScorer,
     candidate_features,
     load_weights,
-    mmr,
+    mmr_values,
 )
 from sciwire.keyphrases.stopwords import resolve_stopwords
 from sciwire.keyphrases.tagging import TaggedText, tag_texts
@@ -57,7 +57,10 @@ class Keyphrase:
 
     Attributes:
         text: Its most frequent surface form in the document.
-        score: The method's score (higher is better; comparable within one document only).
+        score: The score it was ranked by (higher is better; comparable within one document
+            only). With maximal marginal relevance (``combined``, ``embedding``) that is its
+            relevance less the redundancy penalty at the moment it was picked, so a list of
+            keyphrases is always in score order.
         key: The de-duplication key: the stems of its words' lemmas, space-separated.
         occurrences: ``(start, end)`` character offsets of every occurrence (acronym uses included).
         acronym: The acronym introduced for it ("HyARM"), if any.
@@ -265,9 +268,8 @@ class KeyphraseExtractor:
     def _pick_mmr(
         self, cands: CandidateSet, indices: list[int], scores: np.ndarray, vecs: np.ndarray, top: int
     ) -> list[Keyphrase]:
-        scores = np.round(scores, 9)
-        order = mmr(scores, vecs, top, self.config.diversity)
-        return [self._keyphrase(cands, indices[j], float(scores[j])) for j in order]
+        order, values = mmr_values(np.round(scores, 9), vecs, top, self.config.diversity)
+        return [self._keyphrase(cands, indices[j], value) for j, value in zip(order, values, strict=True)]
 
     @staticmethod
     def _keyphrase(cands: CandidateSet, i: int, score: float) -> Keyphrase:

@@ -10,7 +10,7 @@ from sciwire.keyphrases.scorers.combined import (
     check_weights,
     load_weights,
 )
-from sciwire.keyphrases.scorers.embedding import EmbeddingScorer, mmr
+from sciwire.keyphrases.scorers.embedding import EmbeddingScorer, mmr, mmr_values
 from sciwire.keyphrases.scorers.graph import GraphScorer
 from sciwire.keyphrases.scorers.statistical import StatisticalScorer
 
@@ -27,5 +27,6 @@ __all__ = [
     "check_weights",
     "load_weights",
     "mmr",
+    "mmr_values",
     "rank_normalize",
 ]

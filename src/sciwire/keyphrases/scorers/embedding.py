@@ -24,7 +24,8 @@ def mmr(
 ) -> list[int]:
     """Maximal marginal relevance (Carbonell & Goldstein, 1998): pick ``top_n`` indices in order.
 
-    Each step takes ``argmax (1 - diversity) * relevance - diversity * max_sim_to_picked``.
+    Each step takes ``argmax (1 - diversity) * relevance - diversity * max(0, max_sim_to_picked)``
+    (see :func:`mmr_values`; a negative similarity earns no bonus).
 
     Args:
         relevance: One score per item (higher is better), comparable to cosine similarities.
@@ -38,24 +39,42 @@ def mmr(
         >>> mmr(np.array([0.9, 0.89, 0.5]), v, 2, diversity=0.5)
         [0, 2]
     """
+    return mmr_values(relevance, vectors, top_n, diversity, ties)[0]
+
+
+def mmr_values(
+    relevance: np.ndarray, vectors: np.ndarray, top_n: int, diversity: float, ties: Sequence[int] | None = None
+) -> tuple[list[int], list[float]]:
+    """:func:`mmr`'s picks and the value each was picked with, which never increases.
+
+    The penalty (similarity to the closest item already picked, floored at 0) only grows
+    as items are picked, so each pick's value is at most the previous one's: listing the
+    picks in order lists them by their value.
+
+    Example:
+        >>> v = np.array([[1.0, 0.0], [0.99, 0.141], [0.0, 1.0]])
+        >>> mmr_values(np.array([0.9, 0.89, 0.5]), v, 2, diversity=0.5)
+        ([0, 2], [0.45, 0.25])
+    """
     n = len(relevance)
     if n == 0 or top_n <= 0:
-        return []
+        return [], []
     tie_rank = np.empty(n)
     tie_rank[np.asarray(ties if ties is not None else range(n))] = np.arange(n)
     picked: list[int] = []
-    max_sim = np.full(n, -np.inf)
+    values: list[float] = []
+    max_sim = np.zeros(n)
     available = np.ones(n, dtype=bool)
     for _ in range(min(top_n, n)):
-        penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
-        value = np.round((1 - diversity) * relevance - diversity * penalty, 9)
+        value = np.round((1 - diversity) * relevance - diversity * max_sim, 9)
         value[~available] = -np.inf
         best = np.flatnonzero(value == value.max())
         choice = int(best[np.argmin(tie_rank[best])])
         picked.append(choice)
+        values.append(float(value[choice]))
         available[choice] = False
         max_sim = np.maximum(max_sim, vectors @ vectors[choice])
-    return picked
+    return picked, values
 
 
 class EmbeddingScorer:
