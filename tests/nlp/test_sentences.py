@@ -114,9 +114,9 @@ def test_list_items_are_lists_and_headings_are_not():
         ("Study finds\n\nIntro sentence here.\n\n"
          "Coffee cuts heart disease risk by 30 percent\nTwo cups a day protect the heart",
          ["Coffee cuts heart disease risk by 30 percent", "Two cups a day protect the heart"]),
-        # an inline enumeration used to be taken as a heading and dropped
+        # an inline enumeration used to be taken as a heading and dropped; items keep their numbers
         ("Study finds\n\nIntro sentence here.\n\n1. The first item 2. The second item",
-         ["The first item", "The second item"]),
+         ["1. The first item", "2. The second item"]),
     ],
 )  # fmt: skip
 def test_list_claims_are_sentences_of_their_own(nlp, text, claims):
@@ -124,3 +124,103 @@ def test_list_claims_are_sentences_of_their_own(nlp, text, claims):
     sentences = doc.sentence_texts()
     for claim in claims:
         assert claim in sentences, (claim, sentences)
+
+
+def _split(text: str, spans: list[tuple[int, int]] | None = None) -> list[str]:
+    return [text[a:b] for a, b in repair_boundaries(text, spans or [(0, len(text))])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a dotted abbreviation that ends the sentence, before a common sentence start (issue 16: "U.S. How")
+        ("We moved to the U.K. Where do you live?", ["We moved to the U.K.", "Where do you live?"]),
+        ("She works for the U.K. Home Office.", ["She works for the U.K. Home Office."]),
+        # a title after "P.M." starts a sentence; after a lowercase "a.m." it does not ("P.M. Mr.")
+        ("The lab shut at 9 P.M. Dr. Lau left last.", ["The lab shut at 9 P.M.", "Dr. Lau left last."]),
+        ("By 7 a.m. Dr. Lau had left.", ["By 7 a.m. Dr. Lau had left."]),
+        # the pronoun "I" ends a sentence, an initial does not ("I. Did")
+        ("The winners were Ana and I. Did you enter?", ["The winners were Ana and I.", "Did you enter?"]),
+        ("We met Carlos I. Romero at noon.", ["We met Carlos I. Romero at noon."]),
+        # a variable or vitamin letter after a lowercase word ends a sentence too
+        ("It lacked vitamin D. These mice were smaller.", ["It lacked vitamin D.", "These mice were smaller."]),
+        # "et al." before a sentence start, and not before a year
+        ("Data came from Tanaka et al. They used mice.", ["Data came from Tanaka et al.", "They used mice."]),
+        ("Data came from Tanaka et al. (2019) in mice.", ["Data came from Tanaka et al. (2019) in mice."]),
+        # a number with a molar unit ends a sentence
+        ("The dose was 2.5 mM. Higher doses killed cells.", ["The dose was 2.5 mM.", "Higher doses killed cells."]),
+        # never after a scientific abbreviation, a title or a list letter
+        ("We thank Prof. Such for the strains.", ["We thank Prof. Such for the strains."]),
+        ("Steps: a. These were washed; b. they were fixed.", ["Steps: a. These were washed; b. they were fixed."]),
+        ("Copyright 2007 Elsevier B.V. All rights reserved.", ["Copyright 2007 Elsevier B.V. All rights reserved."]),
+    ],
+)  # fmt: skip
+def test_repair_cuts_missed_boundaries_only_before_sentence_starts(text, expected):
+    assert _split(text) == expected
+
+
+def test_repair_numbered_items_inside_a_paragraph_are_sentences():
+    text = "We asked two questions. 1. Do you smoke? 2. Do you drink?"
+    assert _split(text) == ["We asked two questions.", "1. Do you smoke?", "2. Do you drink?"]
+    # spaCy's own cut after the number ("1." | "Do you smoke?") is merged back
+    assert _split(text, [(0, 26), (26, 40), (40, 43), (43, len(text))]) == _split(text)
+    figures = "Mice slept more in Fig. 1. The rats did not in Fig. 2. The effect was small."
+    assert len(_split(figures, [(0, 26), (27, 54), (55, len(figures))])) == 3, "figure numbers are not items"
+
+
+def test_repair_ellipses():
+    omission = "It was . . . I cannot say."
+    assert _split(omission, [(0, 12), (13, len(omission))]) == [omission]
+    four_dots = "We stopped . . . . Then we left."
+    assert _split(four_dots, [(0, 18), (19, len(four_dots))]) == ["We stopped . . . .", "Then we left."]
+    # an ellipsis after a period opens the next sentence
+    text = "The door closed. . . . Nobody spoke."
+    assert _split(text, [(0, 22), (23, len(text))]) == ["The door closed.", ". . . Nobody spoke."]
+
+
+def test_repair_merges_a_bare_item_number_into_its_item():
+    text = "2. Mix the flour."
+    assert _split(text, [(0, 1), (1, len(text))]) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("1.) Heat the oven 2.) Mix the flour", ["1.) Heat the oven", "2.) Mix the flour"]),
+        ("1) Heat the oven. 2) Mix the flour.", ["1) Heat the oven.", "2) Mix the flour."]),
+        ("a. Heat the oven b. Mix the flour c. Bake it", ["a. Heat the oven", "b. Mix the flour", "c. Bake it"]),
+        # bullets are left out of the items, numbers are kept
+        ("• 7. Heat the oven • 8. Mix the flour", ["7. Heat the oven", "8. Mix the flour"]),
+        ("\u20437. Heat the oven \u20438. Mix the flour", ["7. Heat the oven", "8. Mix the flour"]),
+        ("- Heat the oven - then mix", ["Heat the oven - then mix"]),
+    ],
+)
+def test_list_items_inline_forms(text, items):
+    from sciwire.nlp.sentences import list_items
+
+    assert [text[a:b] for a, b in list_items(text, 0, len(text))] == items
+    assert list_items("b. Heat the oven c. Mix the flour", 0, 33) is None, "letters start at a"
+
+
+GENERAL = [
+    ("Where did you park? It is by the gate.", ["Where did you park?", "It is by the gate."]),
+    ("My cousin studies in the U.K. Where do you study?", ["My cousin studies in the U.K.", "Where do you study?"]),
+    ("The prize went to Sam and I. Have you met Robert I. Chan?",
+     ["The prize went to Sam and I.", "Have you met Robert I. Chan?"]),
+    ("By 6 a.m. Mr. Okoro had opened. He closed at 8 P.M. Mr. Okoro then left.",
+     ["By 6 a.m. Mr. Okoro had opened.", "He closed at 8 P.M.", "Mr. Okoro then left."]),
+    ("1.) Heat the oven. 2.) Mix the flour.", ["1.) Heat the oven.", "2.) Mix the flour."]),
+    ("a. Heat the oven b. Mix the flour c. Bake it", ["a. Heat the oven", "b. Mix the flour", "c. Bake it"]),
+    ("Well ... I suppose . . . we could try . . . I am not sure.",
+     ["Well ... I suppose . . . we could try . . . I am not sure."]),
+    ("A comparable design was used by Haddad et al. Their cohort was younger.",
+     ["A comparable design was used by Haddad et al.", "Their cohort was younger."]),
+    ("Participants answered two questions. 1. How often do you exercise? 2. Do you smoke?",
+     ["Participants answered two questions.", "1. How often do you exercise?", "2. Do you smoke?"]),
+]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "expected"), GENERAL)
+def test_spacy_pipeline_general_english_boundaries(nlp, text, expected):
+    assert annotate(Document(id="t", kind="paper", title="", text=text), nlp).sentence_texts() == expected
