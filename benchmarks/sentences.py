@@ -5,7 +5,9 @@ Protocol:
   source distribution; not copied here, pass ``--golden-rules`` the file, which is parsed
   with ``ast``, never executed); (2) ``data/sentence_rules_en.jsonl``, our own
   general-English cases for the same phenomena; (3) ``data/sentence_boundaries_science.jsonl``,
-  our own scientific prose (figures, et al., units, p-values, citations, species, lists).
+  our own scientific prose (figures, et al., units, p-values, citations, species, lists);
+  (4) when the research data folder is there (``--data``), CSAbstruct dev: 295 computer
+  science abstracts with gold sentences, joined by spaces (a few gold sentences join two).
 - Systems: sciwire as a user gets it (a Document through :func:`sciwire.nlp.annotate` with
   :func:`~sciwire.backends.spacy_nlp.load_spacy`: spaCy senter + NER, then boundary repair
   and list handling); pySBD 0.3 (``clean=False``); the same spaCy package with only its
@@ -128,7 +130,12 @@ def render(results: dict, command: str, sets: list[str], n_speed: int) -> str:
     for system, r in results.items():
         cells = [f"{r[s]['loose']}/{r[s]['n']} ({r[s]['exact']})" for s in sets]
         rows.append([f"**{system}**" if system == "sciwire" else system, *cells, f"{r['speed']:.0f}"])
-    names = {"golden": "Golden Rules (EN)", "ours-en": "our English set", "science": "our science set"}
+    names = {
+        "golden": "Golden Rules (EN)",
+        "ours-en": "our English set",
+        "science": "our science set",
+        "csabstruct": "CSAbstruct dev",
+    }
     table = markdown_table(["system", *(names[s] for s in sets), "sentences/s"], rows)
     notes = [
         header(command),
@@ -140,7 +147,8 @@ def render(results: dict, command: str, sets: list[str], n_speed: int) -> str:
     ]
     for s in sets:
         failed = results["sciwire"][s]["failed"]
-        notes.append(f"- {names[s]}: " + (", ".join(f["id"] for f in failed) or "none"))
+        shown = ", ".join(f["id"] for f in failed[:20]) + (f" and {len(failed) - 20} more" if len(failed) > 20 else "")
+        notes.append(f"- {names[s]}: {shown or 'none'}")
     return "\n".join(notes)
 
 
@@ -148,6 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--golden-rules", type=Path, help="pySBD's benchmarks/english_golden_rules.py")
     parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--data", default=load_config().paths.data_dir, help="Research data (CSAbstruct).")
     parser.add_argument("--repeat", type=int, default=10, help="Copies of our cases in the speed text.")
     parser.add_argument("--failures", action="store_true", help="Print every failed case.")
     parser.add_argument("--write", action="store_true", help="Update docs/benchmarks.md.")
@@ -158,6 +167,10 @@ def main() -> None:
     else:
         data["golden"] = load_golden_rules(args.golden_rules)
     data.update({name: load_cases(path) for name, path in SETS.items()})
+    csabstruct = Path(args.data) / "csabstruct" / "dev.jsonl"
+    if csabstruct.exists():
+        rows = [json.loads(line) for line in csabstruct.read_text(encoding="utf-8").splitlines() if line.strip()]
+        data["csabstruct"] = [(f"cs-{i:03d}", " ".join(r["sentences"]), r["sentences"]) for i, r in enumerate(rows)]
     speed_cases = data["ours-en"] + data["science"]
     results: dict[str, dict] = {}
     for system in args.systems.split(","):

@@ -181,6 +181,8 @@ def test_repair_ellipses():
 def test_repair_merges_a_bare_item_number_into_its_item():
     text = "2. Mix the flour."
     assert _split(text, [(0, 1), (1, len(text))]) == [text]
+    text = "Our approach is two-fold: (i) We annotate the graph."
+    assert _split(text, [(0, 29), (30, len(text))]) == [text]
 
 
 @pytest.mark.parametrize(

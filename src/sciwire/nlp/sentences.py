@@ -56,6 +56,8 @@ DOTTED_CAPS = re.compile(r"^(?:[A-Z]\.){2,}$")
 #: A list number or letter: "1.", "2)", "3.)", "a.", "(ii)".
 LIST_MARK = r"(?:\d{1,2}|[a-z])(?:\.\)|[.)])"
 LIST_MARK_ONLY = re.compile(rf"^\(?(?:{LIST_MARK}|[ivx]{{1,4}}\)|\d{{1,3}}|[a-zA-Z])$")
+#: A paragraph that ends with an item number opens that item: "Our approach is two-fold: (i) | We ..."
+MARK_END = re.compile(r"[:;,]\s+\(?(?:[ivx]{1,4}|[a-z]|\d{1,2})\)$")
 #: An item number inside a paragraph, after the end of a sentence: "... questions. 1. How ...".
 INLINE_MARK = re.compile(rf"(?<=[.?!:])\s+({LIST_MARK})\s+(?=[A-Z\"'(])")
 #: An ellipsis set off by spaces marks an omission inside a sentence ("is . . . I did not").
@@ -75,7 +77,7 @@ def _should_merge(prev: str, nxt: str) -> bool:
         return True
     if CITATION_ONLY.match(nxt) or not any(c.isalpha() for c in nxt):
         return True
-    if LIST_MARK_ONLY.match(prev) or OMISSION_END.search(prev):
+    if LIST_MARK_ONLY.match(prev) or OMISSION_END.search(prev) or MARK_END.search(prev):
         return True
     if prev[-1].isdigit() and UNIT_START.match(nxt):
         return True
