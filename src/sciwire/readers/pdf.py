@@ -41,14 +41,16 @@ The reference list is kept, one reference per line, as the ``"references"`` sect
 Title: the large-type title of the first page, else the PDF's /Title when it looks like a
 real title, else the first line of text. Authors: the PDF's /Author, else the author line.
 
-Known limits: a glyph without a Unicode mapping (a ligature in some fonts: "Simplied"
-for "Simplified") is lost by pypdf and not recovered; table cells in body type without
+A ligature glyph without a Unicode mapping is lost by pypdf ("Simplied" for "Simplified");
+when a document shows that symptom the letters are put back from a word list
+(:mod:`sciwire.readers.ligatures`). Known limits: table cells in body type without
 digits ("Input Output") stay a paragraph of their own words; unnumbered display equations
 stay in the text; run-in headings ("Decomposition We define ...") stay in their paragraph.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import re
@@ -64,6 +66,7 @@ from sciwire.document import Document, Metadata
 from sciwire.errors import InputError, MissingDependencyError
 from sciwire.readers._checks import normalize_text
 from sciwire.readers.base import RawFile
+from sciwire.readers.ligatures import repair_dropped_ligatures
 from sciwire.readers.sections import Block, Heading, assemble, parse_heading
 
 logger = logging.getLogger(__name__)
@@ -745,6 +748,12 @@ def _authors(reader: Any) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
+def _repair_ligatures(pages: list[list[Line]]) -> list[list[Line]]:
+    """Lines with dropped ligature glyphs put back (:mod:`sciwire.readers.ligatures`)."""
+    texts = iter(repair_dropped_ligatures([line.text for page in pages for line in page]))
+    return [[dataclasses.replace(line, text=next(texts)) for line in page] for page in pages]
+
+
 def read_pdf(raw: RawFile) -> Document:
     """Read a PDF.
 
@@ -767,7 +776,7 @@ def read_pdf(raw: RawFile) -> Document:
             f"{name} has no extractable text ({len(pages)} pages); it is probably a scanned image. "
             "Run OCR first (e.g. ocrmypdf in.pdf out.pdf) and read the result"
         )
-    pages = strip_running_lines(pages)
+    pages = _repair_ligatures(strip_running_lines(pages))
     lines = [line for page in pages for line in page]
     first = next((page for page in pages if page), [])
     front = front_matter(first, body_size(lines))
