@@ -11,6 +11,7 @@ meets it in the middle of the page text), in one or two columns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,8 +128,14 @@ class _Layout:
         self.footnotes[-1].append((f"{number}{text}", self.column, self.body_font))
 
 
-def typeset(article: Article, path: Path, *, columns: int = 1, ligature_font: bool = False) -> int:
-    """Write ``article`` as a PDF; returns the number of pages."""
+def typeset(
+    article: Article, path: Path, *, columns: int = 1, ligature_font: bool = False, drop_ligatures: bool = False
+) -> int:
+    """Write ``article`` as a PDF; returns the number of pages.
+
+    ``drop_ligatures`` writes the text without its "ffi", "fi", "fl" and "ff" letters, which is
+    what a font whose ligature glyphs have no Unicode mapping gives a PDF reader ("Simplied").
+    """
     size = (400.0, 330.0) if columns == 2 else (300.0, 430.0)  # small pages: several of them for the running lines
     layout = _Layout(size[0], size[1], columns, margin=30.0 if columns == 2 else 28.0)
     if columns == 2:
@@ -139,6 +146,8 @@ def typeset(article: Article, path: Path, *, columns: int = 1, ligature_font: bo
         layout.body_font, layout.bold_font = "DejaVu", "DejaVu-Bold"
 
     def lig(text: str) -> str:
+        if drop_ligatures:
+            return re.sub("ffi|ffl|fi|fl|ff", "", text)
         return text.replace("ffi", "\ufb03").replace("fi", "\ufb01").replace("fl", "\ufb02") if ligature_font else text
 
     body, bold, fs = layout.body_font, layout.bold_font, layout.body_size
