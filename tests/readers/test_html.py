@@ -166,3 +166,10 @@ def test_a_question_glued_to_the_next_word_is_split():
     page = _page(["Will the reef see a recovery?Monday, more divers counted fish than ever before.", *STORY])
     doc = read_html(RawFile(page, "reef", "reef.html"))
     assert "recovery? Monday" in doc.text
+
+
+def test_agency_lines_at_the_end_are_dropped():
+    """A Reuters story kept its reporting/editing credits and the trust-principles line."""
+    page = _page([*STORY, "Reporting by Ana Lee in London; Editing by Bo Chen", "Our Standards: The Trust Principles."])
+    doc = read_html(RawFile(page, "reuters", "reuters.html"))
+    assert doc.text.endswith(STORY[0]), doc.text
