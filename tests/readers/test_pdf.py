@@ -8,7 +8,8 @@ import pytest
 from sciwire.errors import InputError
 from sciwire.readers import read
 from sciwire.readers.base import RawFile
-from sciwire.readers.pdf import (
+from sciwire.readers.pdf import read_pdf
+from sciwire.readers.pdf_layout import (
     Line,
     author_names,
     compose_accents,
@@ -17,7 +18,6 @@ from sciwire.readers.pdf import (
     is_table_row,
     join_hyphenated,
     lines_to_blocks,
-    read_pdf,
     strip_running_lines,
 )
 from sciwire.readers.sections import assemble
