@@ -51,6 +51,7 @@ __all__ = [
     "RELEVANCE",
     "SENTENCES",
     "SHARED_ENTITIES",
+    "TERMS",
     "Analysis",
     "Badge",
     "BaseStep",
@@ -114,6 +115,9 @@ PAPER_LINK = "paper_link"
 SHARED_ENTITIES = "shared_entities"
 #: On the paper: the sentences that answer the analysis' questions (:mod:`sciwire.qa`).
 ANSWERS = "answers"
+#: On the paper: its scientific terms (method / task / material / measure / other) and every use
+#: of their abbreviations, pointing at the definition (:mod:`sciwire.terms`).
+TERMS = "terms"
 
 
 # --- what the steps share ------------------------------------------------------------------

@@ -26,6 +26,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from sciwire.keyphrases.tagging import TaggedText
+from sciwire.terms.abbreviations import schwartz_hearst as _schwartz_hearst
 
 _ACRONYM = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z0-9&\-]{1,9}$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -160,25 +161,6 @@ def _phrases(tagged: TaggedText, settings: CandidateSettings) -> list[tuple[int,
             spans.append((start, end))
         i = j + 1
     return spans
-
-
-def _schwartz_hearst(acronym: str, words: list[str]) -> int | None:
-    """Index of the first word of the shortest word suffix that spells ``acronym``, or None."""
-    short = [c for c in acronym.lower() if c.isalnum()]
-    for first in range(len(words) - 1, -1, -1):
-        long = " ".join(words[first:])
-        si, li = len(short) - 1, len(long) - 1
-        while si >= 0:
-            c = short[si]
-            while li >= 0 and (long[li] != c or (si == 0 and li > 0 and long[li - 1].isalnum())):
-                li -= 1
-            if li < 0:
-                break
-            si -= 1
-            li -= 1
-        if si < 0 and len(words) - first <= len(short) + 2:
-            return first
-    return None
 
 
 def extract_candidates(tagged: TaggedText, settings: CandidateSettings) -> CandidateSet:
