@@ -8,6 +8,7 @@ from sciwire.config import load_config
 from sciwire.errors import ConfigError, InputError, UnsupportedLanguageError
 from sciwire.examples import paper_path, story_paths
 from sciwire.qa import Retriever, ask, check_question, reciprocal_rank_fusion
+from sciwire.qa.model import AnswerModel, load_answer_model
 from sciwire.qa.train import FinetuneConfig, finetune, match_rate, read_pairs
 from sciwire.store import SQLiteStore, add_files
 
@@ -54,7 +55,9 @@ def corpus(embedder, tmp_path_factory):
 
 @pytest.mark.slow
 def test_hybrid_answers_with_context_and_confidence(corpus, embedder):
-    retriever = Retriever(corpus, embedder)
+    # the plain hybrid retrieval (a format-1 model: no answer ranker); the ranker is tested in test_answer_ranker.py
+    shipped = load_answer_model()
+    retriever = Retriever(corpus, embedder, model=AnswerModel(shipped.bm25_weight, shipped.confidence))
     (best, *_) = retriever.ask("How many mice were in each group?", top_k=3, doc_ids=["paper"])
     assert best.doc_id == "paper" and "12" in best.text and "per group" in best.text
     assert best.section == "abstract" or best.section == "methods"

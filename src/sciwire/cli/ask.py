@@ -28,6 +28,8 @@ def ask_cli(
 ) -> None:
     """Find the sentences that answer QUESTION, with their context."""
     from sciwire.qa.api import ask
+    from sciwire.qa.report import role_name
+    from sciwire.qa.retrieval import NO_ANSWER
 
     if paper is not None and (corpus or store is not None):
         raise InputError("Give either --paper FILE or --corpus/--store, not both")
@@ -35,8 +37,10 @@ def ask_cli(
     if as_json:
         typer.echo(json.dumps([a.__dict__ for a in answers], indent=1, ensure_ascii=False))
         return
+    if answers and not any(a.answers for a in answers):
+        out_console.print(f"[bold]{NO_ANSWER.capitalize()}.[/] The closest sentences:")
     for n, a in enumerate(answers, start=1):
-        where = ", ".join(x for x in (a.section, a.role) if x)
+        where = ", ".join(x for x in (a.section, role_name(a.role)) if x)
         out_console.print(
             f"[bold]{n}. {_safe(a.doc_id)}[/] ({_safe(where) or 'no section'}) confidence {a.confidence:.2f}"
         )

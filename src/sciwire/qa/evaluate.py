@@ -24,6 +24,7 @@ import numpy as np
 from sciwire.analysis import Encoder
 from sciwire.config import Config, load_config
 from sciwire.learn import expected_calibration_error
+from sciwire.qa.abstracts import Candidates
 from sciwire.qa.retrieval import Ranked, Retriever
 from sciwire.store import Store
 
@@ -115,3 +116,48 @@ def evaluate_pubmedqa(
     encoder = embedder or Embedder.from_config(config)
     with pubmedqa_store(items, encoder, load_spacy(config.models.spacy)) as store:
         return evaluate_retrieval(store, encoder, [(it.question, it.pmid) for it in items], config, on_progress)
+
+
+# ---- within one paper ----------------------------------------------------------------------
+def top_first(scores: np.ndarray) -> np.ndarray:
+    """Indices by descending score; equal scores keep document order."""
+    s = np.asarray(scores, dtype=np.float64)
+    return np.lexsort((np.arange(len(s)), -s))
+
+
+def within_metrics(candidates: Sequence[Candidates], scores: Sequence[np.ndarray]) -> dict[str, float]:
+    """How a ranking of each question's candidate sentences does (see :mod:`sciwire.qa.abstracts`).
+
+    Returns:
+        ``mrr``: mean 1 / rank of the first answer-carrying sentence (questions with one);
+        ``top1_answer``: share of top sentences that carry the answer (own RESULTS/CONCLUSIONS);
+        ``top1_background``: share from the own abstract's BACKGROUND/OBJECTIVE;
+        ``top1_other_paper``: share from another abstract (pooled candidates); ``n``: questions.
+
+    Example:
+        >>> import numpy as np
+        >>> from sciwire.qa.abstracts import Candidates
+        >>> z = np.zeros(2)
+        >>> c = Candidates("1", "q", ("a", "b"), ("background", "answer"), ("1", "1"), z, z, z, z, z)
+        >>> within_metrics([c], [np.array([0.9, 0.1])])["mrr"]
+        0.5
+    """
+    rr, answer, background, other = [], [], [], []
+    for c, s in zip(candidates, scores, strict=True):
+        order = top_first(s)
+        pos, own = c.positive, c.own
+        top = int(order[0])
+        answer.append(bool(pos[top]))
+        background.append(bool(own[top]) and c.kinds[top] == "background")
+        other.append(not own[top])
+        hits = np.flatnonzero(pos[order])
+        if len(hits):
+            rr.append(1.0 / (hits[0] + 1))
+    mean = lambda v: float(np.mean(v)) if v else 0.0  # noqa: E731
+    return {
+        "mrr": mean(rr),
+        "top1_answer": mean(answer),
+        "top1_background": mean(background),
+        "top1_other_paper": mean(other),
+        "n": float(len(rr)),
+    }

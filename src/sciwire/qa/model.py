@@ -3,9 +3,21 @@
 - ``bm25_weight``: the linear fusion's weight of the normalised BM25 score
   (``score = cosine + bm25_weight × BM25 / best BM25 of the query``), chosen on half of PubMedQA;
 - ``confidence``: a :class:`~sciwire.learn.LogisticScorer` over :data:`CONFIDENCE_FEATURES`
-  (the answer's cosine, and 1 when both engines found it), fitted on the same half.
+  (the answer's cosine, and 1 when both engines found it), fitted on the same half: P(the answer
+  comes from the right paper of a corpus). Used when the folder has no answer ranker.
 
-The folder holds ``weights.json`` (both), ``MODEL_CARD.md`` and ``receipt.json``; the shipped
+Format 2 (``sciwire-qa-answer/2``) adds the ``answer`` block, three scorers fitted within abstracts
+(PubMedQA: each question against the sentences of its own paper, see :mod:`sciwire.qa.abstracts`):
+
+- ``ranker`` over :data:`~sciwire.qa.features.FEATURES`: P(a sentence carries the answer) — the
+  re-ranker of hybrid mode (it prefers results to sentences that restate the question);
+- ``answerable`` over :data:`ANSWERABLE_FEATURES`: P(the paper answers the question at all);
+  below :data:`ANSWERABLE_THRESHOLD` the answer is "the paper does not say";
+- ``answer_confidence`` over :data:`ANSWER_CONFIDENCE_FEATURES` (the two logits): P(this sentence
+  answers the question), the confidence shown.
+
+A format-1 folder still loads (hybrid answers, corpus-level confidence, no abstaining).
+The folder holds ``weights.json``, ``MODEL_CARD.md`` and ``receipt.json``; the shipped
 one is ``sciwire/models/qa_default``; ``sciwire train answers`` (:func:`sciwire.qa.train.train_answer_model`) refits it.
 
 Example:
@@ -27,26 +39,51 @@ from typing import Any
 from sciwire.errors import ModelLoadError
 from sciwire.learn import LogisticScorer, ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint
 from sciwire.learn.folders import WEIGHTS, write_model_folder
+from sciwire.qa.features import FEATURES
 
 CONFIDENCE_FEATURES: tuple[str, ...] = ("cosine", "found_by_both")
+#: What the ``answerable`` scorer reads about a paper (:func:`sciwire.qa.ranker.answerable_features`).
+ANSWERABLE_FEATURES: tuple[str, ...] = ("best_cosine", "top3_cosine", "best_cover", "paper_cover")
+#: What the ``answer_confidence`` scorer reads: the logits of ``answerable`` and ``ranker``.
+ANSWER_CONFIDENCE_FEATURES: tuple[str, ...] = ("answerable_logit", "ranker_logit")
+#: Below this P(the paper answers), the answer is "the paper does not say".
+ANSWERABLE_THRESHOLD = 0.5
 DEFAULT_FOLDER = "qa_default"
-FORMAT = "sciwire-qa-answer/1"
+FORMAT_V1 = "sciwire-qa-answer/1"
+FORMAT = "sciwire-qa-answer/2"
+#: The scorers of format 2's ``answer`` block: name -> the features it must weigh.
+ANSWER_SCORERS: dict[str, tuple[str, ...]] = {
+    "ranker": FEATURES,
+    "answerable": ANSWERABLE_FEATURES,
+    "answer_confidence": ANSWER_CONFIDENCE_FEATURES,
+}
 HINT = retrain_hint("sciwire train answers --data DIR --out FOLDER", "qa.model")
 
 
 @dataclass(frozen=True)
 class AnswerModel:
-    """The BM25 fusion weight and the answer-confidence scorer.
+    """The BM25 fusion weight, the corpus-level confidence and (format 2) the answer ranker.
 
     Attributes:
         bm25_weight: Weight of the normalised BM25 score in the linear fusion (>= 0).
-        confidence: P(the answer sentence's paper answers the question) from its evidence.
+        confidence: P(the answer sentence's paper is the right one) from its evidence (corpus level).
         folder: The model folder it was loaded from (None when built in memory).
+        ranker: P(a sentence carries the answer), over :data:`~sciwire.qa.features.FEATURES` (None: format 1).
+        answerable: P(the paper answers the question), over :data:`ANSWERABLE_FEATURES`.
+        answer_confidence: P(the sentence answers the question), over :data:`ANSWER_CONFIDENCE_FEATURES`.
     """
 
     bm25_weight: float
     confidence: LogisticScorer
     folder: Path | None = None
+    ranker: LogisticScorer | None = None
+    answerable: LogisticScorer | None = None
+    answer_confidence: LogisticScorer | None = None
+
+    @property
+    def has_ranker(self) -> bool:
+        """Whether the answer ranker (format 2) is there."""
+        return self.ranker is not None and self.answerable is not None and self.answer_confidence is not None
 
     def confidence_of(self, cosine: float, found_by_both: bool) -> float:
         """The confidence of one answer: its cosine to the question, and whether BM25 and dense both found it."""
@@ -55,7 +92,15 @@ class AnswerModel:
 
     def to_dict(self) -> dict[str, Any]:
         """What ``weights.json`` holds."""
-        return {"format": FORMAT, "bm25_weight": self.bm25_weight, "confidence": self.confidence.to_dict()}
+        out: dict[str, Any] = {
+            "format": FORMAT_V1,
+            "bm25_weight": self.bm25_weight,
+            "confidence": self.confidence.to_dict(),
+        }
+        if self.has_ranker:
+            out["format"] = FORMAT
+            out["answer"] = {name: getattr(self, name).to_dict() for name in ANSWER_SCORERS}
+        return out
 
     def save(self, folder: str | os.PathLike[str], *, receipt: Receipt, card: ModelCard) -> Path:
         """Write the model folder: ``weights.json``, ``receipt.json`` and ``MODEL_CARD.md``."""
@@ -71,8 +116,8 @@ class AnswerModel:
         data = read_json(folder, WEIGHTS, keys=("format", "bm25_weight", "confidence"), hint=HINT)
         weight = data["bm25_weight"]
         try:
-            if data["format"] != FORMAT:
-                raise ModelLoadError(f"{WEIGHTS} has format {data['format']!r}, expected {FORMAT!r}")
+            if data["format"] not in (FORMAT, FORMAT_V1):
+                raise ModelLoadError(f"{WEIGHTS} has format {data['format']!r}, expected {FORMAT!r} or {FORMAT_V1!r}")
             if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
                 raise ModelLoadError(f"{WEIGHTS} needs a number >= 0 as bm25_weight, got {weight!r}")
             if not isinstance(data["confidence"], dict):
@@ -83,10 +128,29 @@ class AnswerModel:
                     f"the confidence in {WEIGHTS} weighs {list(confidence.feature_names_in_)}, expected "
                     f"{list(CONFIDENCE_FEATURES)}"
                 )
+            scorers = _answer_scorers(data) if data["format"] == FORMAT else {}
         except ModelLoadError as exc:
             raise ModelLoadError(f"Cannot load the model in {folder}: {exc}; {HINT}") from exc
         confidence.folder = Path(folder)
-        return cls(float(weight), confidence, Path(folder))
+        return cls(float(weight), confidence, Path(folder), **scorers)
+
+
+def _answer_scorers(data: dict[str, Any]) -> dict[str, LogisticScorer]:
+    """The three scorers of format 2's ``answer`` block, each checked to weigh its features."""
+    block = data.get("answer")
+    if not isinstance(block, dict):
+        raise ModelLoadError(f"{WEIGHTS} (format {FORMAT!r}) needs the 'answer' object with {list(ANSWER_SCORERS)}")
+    scorers = {}
+    for name, features in ANSWER_SCORERS.items():
+        if not isinstance(block.get(name), dict):
+            raise ModelLoadError(f"{WEIGHTS} lacks the answer {name} scorer (an object)")
+        scorer = LogisticScorer.from_dict(block[name], where=f"the answer {name} in {WEIGHTS}")
+        if tuple(scorer.feature_names_in_) != features:
+            raise ModelLoadError(
+                f"the answer {name} in {WEIGHTS} weighs {list(scorer.feature_names_in_)}, expected {list(features)}"
+            )
+        scorers[name] = scorer
+    return scorers
 
 
 def load_answer_model(spec: str | os.PathLike[str] = "default") -> AnswerModel:

@@ -1,7 +1,9 @@
 """Answers in report.json and report.html (handed to the report by the ``answers`` step).
 
-``report.json["summary"]["answers"]["questions"]`` lists, per question, its answers in rank order;
-report.html shows them in an "Answers" panel, every piece of text escaped.
+``report.json["summary"]["answers"]["questions"]`` lists, per question, its answers in rank order
+and ``verdict``: ``"answered"``, or ``"the paper does not say"`` when the answer ranker judged that the
+paper does not answer it (the sentences are then the closest it comes); report.html shows them in
+an "Answers" panel with each sentence's section and role, every piece of text escaped.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ from typing import Any
 from markupsafe import Markup
 
 from sciwire.analysis import ANSWERS, Analysis, Panel, ReportParts
+from sciwire.discourse.labels import CORESC
+from sciwire.qa.retrieval import NO_ANSWER
+
+
+def role_name(code: str | None) -> str | None:
+    """The display name of a CoreSC role code ("Res" -> "Result"); None stays None."""
+    return CORESC.name(code) if code else None
 
 
 def answers_summary(analysis: Analysis) -> dict[str, Any] | None:
@@ -20,7 +29,14 @@ def answers_summary(analysis: Analysis) -> dict[str, Any] | None:
         return None
     out: dict[int, dict[str, Any]] = {}
     for span in sorted(spans, key=lambda s: (s.attrs["question_index"], s.attrs["rank"])):
-        entry = out.setdefault(span.attrs["question_index"], {"question": span.attrs["question"], "answers": []})
+        entry = out.setdefault(
+            span.attrs["question_index"],
+            {
+                "question": span.attrs["question"],
+                "verdict": "answered" if span.attrs.get("answers", True) else NO_ANSWER,
+                "answers": [],
+            },
+        )
         entry["answers"].append(
             {
                 "text": analysis.paper.span_text(span),
@@ -44,7 +60,7 @@ def answers_panel(analysis: Analysis) -> Panel | None:
         items = []
         for rank, answer in enumerate(entry["answers"], start=1):
             span = spans[(qi, rank)]
-            where = ", ".join(x for x in (answer["section"], answer["role"]) if x) or "no section"
+            where = ", ".join(x for x in (answer["section"], role_name(answer["role"])) if x) or "no section"
             items.append(
                 Markup(
                     '<li><span class="ctx">{0}</span> <mark>{1}</mark> <span class="ctx">{2}</span>'
@@ -57,8 +73,16 @@ def answers_panel(analysis: Analysis) -> Panel | None:
                     answer["confidence"] or 0.0,
                 )
             )
-        blocks.append(Markup("<h3>{0}</h3><ol>{1}</ol>").format(entry["question"], Markup("").join(items)))
-    note = Markup('<p class="note">Sentences of the paper ranked by BM25 + MiniLM (see docs/qa.md).</p>')
+        verdict = (
+            Markup("")
+            if entry["verdict"] == "answered"
+            else Markup("<p><strong>{0}</strong>; the closest sentences:</p>").format(NO_ANSWER.capitalize())
+        )
+        blocks.append(Markup("<h3>{0}</h3>{1}<ol>{2}</ol>").format(entry["question"], verdict, Markup("").join(items)))
+    note = Markup(
+        '<p class="note">Sentences of the paper found by BM25 + MiniLM and re-ranked by the answer ranker, which '
+        "prefers reported results to sentences that restate the question (see docs/qa.md).</p>"
+    )
     return Panel("Answers", Markup("").join(blocks) + note, order=70)
 
 

@@ -8,6 +8,12 @@ BM25 weight and the confidence are fitted numbers, read from the model folder ``
 (:mod:`sciwire.qa.model`).
 The answer is a sentence, returned with its neighbours, section, discourse role (when the
 document has a ``discourse`` layer) and a confidence.
+
+When the model folder has the answer ranker (format 2), hybrid mode re-ranks the candidates
+with it (:mod:`sciwire.qa.ranker`): sentences that report results rank above those that restate
+the question; the confidence is P(the sentence answers the question); and when a paper does
+not answer it at all, its answers have ``answers=False`` ("the paper does not say",
+:data:`NO_ANSWER`). ``bm25`` and ``dense`` modes stay plain retrieval, for comparison.
 """
 
 from __future__ import annotations
@@ -23,12 +29,18 @@ from sciwire.analysis import DISCOURSE, Encoder
 from sciwire.config import QAConfig, load_config
 from sciwire.document import Document
 from sciwire.errors import InputError, UnsupportedLanguageError
-from sciwire.qa.model import AnswerModel, load_answer_model
+from sciwire.qa.features import ROLE_FEATURES, role_groups
+from sciwire.qa.model import ANSWERABLE_THRESHOLD, AnswerModel, load_answer_model
+from sciwire.qa.ranker import score_paper
 from sciwire.readers._checks import FUNCTION_WORDS, words
 from sciwire.store.base import Store
 
 logger = logging.getLogger(__name__)
 MODES = ("hybrid", "bm25", "dense")
+#: What sciwire says when the paper does not answer the question.
+NO_ANSWER = "the paper does not say"
+#: Sections whose sentences never answer a question (the answer ranker leaves them out).
+NOT_ANSWERS = frozenset({"title", "references"})
 #: English words that almost every English question has ("Do mutations ... promote ...?").
 QUESTION_WORDS = FUNCTION_WORDS | frozenset(
     "do does did is are was were can could should would will what which how why when where who whom a an the".split()
@@ -77,7 +89,12 @@ def check_question(question: str) -> str:
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer sentence with its evidence and context."""
+    """An answer sentence with its evidence and context.
+
+    ``answers`` is False when the answer ranker judged that the sentence's paper does not
+    answer the question (P = ``answerable`` below the threshold): the sentence is then only
+    the closest the paper comes, and the answer is :data:`NO_ANSWER`.
+    """
 
     doc_id: str
     index: int
@@ -93,16 +110,22 @@ class Answer:
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     attrs: dict[str, object] = field(default_factory=dict)
+    answers: bool = True
+    answerable: float | None = None
 
 
 class Ranked(NamedTuple):
-    """One ranked sentence: its ``(doc_id, index)`` key, fused score and the evidence."""
+    """One ranked sentence: its ``(doc_id, index)`` key, fused score and the evidence.
+
+    ``bm25`` is its BM25 score divided by the query's best one (0 when BM25 did not find it).
+    """
 
     key: tuple[str, int]
     score: float
     cosine: float
     bm25_rank: int | None
     dense_rank: int | None
+    bm25: float = 0.0
 
 
 class Retriever:
@@ -127,6 +150,8 @@ class Retriever:
         self.config = config or load_config().qa
         self.model = model or load_answer_model(self.config.model)
         self._docs: dict[str, Document] = {}
+        self._role_cache: dict[str, np.ndarray | None] = {}
+        self._role_labels: dict[str, dict[int, str]] = {}
 
     def _doc(self, doc_id: str) -> Document:
         if doc_id not in self._docs:
@@ -169,40 +194,131 @@ class Retriever:
         bm25_rank = {k: r for r, k in enumerate(bm25, start=1)}
         dense_rank = {k: r for r, k in enumerate(dense, start=1)}
         ordered = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Ranked(k, v, cosine.get(k, 0.0), bm25_rank.get(k), dense_rank.get(k)) for k, v in ordered]
+        return [
+            Ranked(k, v, cosine.get(k, 0.0), bm25_rank.get(k), dense_rank.get(k), bm25_norm.get(k, 0.0))
+            for k, v in ordered
+        ]
 
     def confidence(self, cosine: float, bm25_rank: int | None, dense_rank: int | None) -> float:
         """P(the sentence's paper answers the question): the model's logistic function of the evidence."""
         return self.model.confidence_of(cosine, found_by_both=bm25_rank is not None and dense_rank is not None)
 
+    def _roles(self, doc_id: str) -> np.ndarray | None:
+        """Role-group probabilities of every sentence of a paper: from its ``discourse`` layer, else tagged
+        now; None when neither can be had (the embedder is not the one the role tagger was trained on)."""
+        if doc_id not in self._role_cache:
+            self._role_cache[doc_id] = self._tag_roles(doc_id)
+        return self._role_cache[doc_id]
+
+    def _tag_roles(self, doc_id: str) -> np.ndarray | None:
+        doc = self._doc(doc_id)
+        spans = doc.layer(DISCOURSE)
+        if spans:
+            probs = {s.start: s.attrs.get("probabilities") for s in spans}
+            labels = {s.start: s.label for s in spans}
+            self._role_labels[doc_id] = {t.index: labels[t.start] for t in doc.sentences if t.start in labels}
+            groups = [role_groups(probs.get(s.start)) for s in doc.sentences]
+            return np.array(groups, dtype=np.float64).reshape(-1, len(ROLE_FEATURES))
+        from sciwire.discourse.features import document_sequence
+        from sciwire.discourse.model import load_cached
+
+        tagger = load_cached("default", "coresc")
+        if tagger.embedding_model and tagger.embedding_model != self.embedder.model_key:
+            return None
+        keys, matrix = self.store.vectors(self.embedder.model_key)
+        rows = {k[1]: i for i, k in enumerate(keys) if k[0] == doc_id}
+        sentences = [s for s in doc.iter_sentences() if s.index in rows]
+        out = np.zeros((len(doc.sentences), len(ROLE_FEATURES)))
+        if sentences:
+            vectors = matrix[[rows[s.index] for s in sentences]]
+            preds = tagger.predict(document_sequence(doc, sentences, vectors), explain=False)
+            for s, p in zip(sentences, preds, strict=True):
+                out[s.index] = role_groups(p.probabilities)
+            self._role_labels[doc_id] = {s.index: p.label for s, p in zip(sentences, preds, strict=True)}
+        return out
+
+    def role_of(self, doc_id: str, index: int) -> str | None:
+        """The CoreSC role of a sentence: from the paper's ``discourse`` layer, or as tagged for the answer ranker."""
+        doc = self._doc(doc_id)
+        if doc_id not in self._role_labels:
+            labels = {s.start: s.label for s in doc.layer(DISCOURSE)}
+            self._role_labels[doc_id] = {t.index: labels[t.start] for t in doc.sentences if t.start in labels}
+        return self._role_labels[doc_id].get(index)
+
+    def answer_scores(self, question: str, ranked: Sequence[Ranked]) -> list[tuple[Ranked, float, float]] | None:
+        """``ranked`` re-ranked by the answer ranker: ``(candidate, confidence, P(its paper answers))``, best first.
+
+        Title and reference-list sentences are left out. None when a paper's discourse roles are
+        unknown and cannot be tagged (another embedding model than the role tagger's).
+        """
+        by_doc: dict[str, list[Ranked]] = {}
+        for r in ranked:
+            doc = self._doc(r.key[0])
+            section = doc.section_of(doc.sentences[r.key[1]])
+            if section is None or section.name not in NOT_ANSWERS:
+                by_doc.setdefault(r.key[0], []).append(r)
+        out = []
+        for doc_id, cands in by_doc.items():
+            texts = self._doc(doc_id).sentence_texts()
+            roles = self._roles(doc_id)
+            if roles is None:
+                return None
+            scores = score_paper(
+                self.model,
+                question,
+                [texts[r.key[1]] for r in cands],
+                bm25=np.array([r.bm25 for r in cands]),
+                cosine=np.array([r.cosine for r in cands]),
+                roles=roles[[r.key[1] for r in cands]],
+            )
+            order = zip(cands, scores.confidence.tolist(), scores.ranker_logit.tolist(), strict=True)
+            out += [(r, c, scores.answerable, z) for r, c, z in order]
+        out.sort(key=lambda t: (-t[1], -t[3], t[0].key))
+        return [(r, c, a) for r, c, a, _ in out]
+
     def ask(
         self, question: str, top_k: int | None = None, mode: str = "hybrid", doc_ids: Sequence[str] | None = None
     ) -> list[Answer]:
         """The best answer sentences, with context (see :class:`Answer`)."""
-        ranked = self.rank(question, mode, doc_ids)[: top_k or self.config.top_k]
+        ranked = self.rank(question, mode, doc_ids)
+        k = top_k or self.config.top_k
+        chosen: list[tuple[Ranked, float, float | None]]
+        reranked = self.answer_scores(question, ranked) if mode == "hybrid" and self.model.has_ranker else None
+        if reranked is not None:
+            chosen = list(reranked[:k])
+        else:
+            if mode == "hybrid" and self.model.has_ranker:
+                logger.warning(
+                    "Answers are plain hybrid matches: the answer ranker needs discourse roles, and the role "
+                    "tagger does not take %s embeddings",
+                    self.embedder.model_key,
+                )
+            chosen = [(r, self.confidence(r.cosine, r.bm25_rank, r.dense_rank), None) for r in ranked[:k]]
         n = self.config.neighbours
         answers = []
-        for (doc_id, idx), score, cos, b_rank, d_rank in ranked:
+        for r, confidence, answerable in chosen:
+            doc_id, idx = r.key
             doc = self._doc(doc_id)
             texts = doc.sentence_texts()
             sent = doc.sentences[idx]
             section = doc.section_of(sent)
-            roles = {s.start: s.label for s in doc.layer(DISCOURSE)}
             answers.append(
                 Answer(
                     doc_id=doc_id,
                     index=idx,
                     text=texts[idx],
-                    score=round(score, 6),
-                    confidence=round(self.confidence(cos, b_rank, d_rank), 4),
-                    cosine=round(cos, 4),
-                    bm25_rank=b_rank,
-                    dense_rank=d_rank,
+                    score=round(r.score, 6),
+                    confidence=round(confidence, 4),
+                    cosine=round(r.cosine, 4),
+                    bm25_rank=r.bm25_rank,
+                    dense_rank=r.dense_rank,
                     title=doc.title,
                     section=section.name if section else None,
-                    role=roles.get(sent.start),
+                    role=self.role_of(doc_id, idx),
                     before=tuple(texts[max(0, idx - n) : idx]),
                     after=tuple(texts[idx + 1 : idx + 1 + n]),
+                    answers=answerable is None or answerable >= ANSWERABLE_THRESHOLD,
+                    answerable=None if answerable is None else round(answerable, 4),
                 )
             )
         return answers

@@ -4,7 +4,9 @@
 hybrid retrieval as ``sciwire ask --paper``) and writes an ``answers`` layer on the paper: one
 span per answer sentence, label ``answer``, ``score`` = confidence, attrs ``question``,
 ``question_index``, ``rank``, ``section``, ``role`` (the CoreSC role when the discourse step ran
-first), ``before`` and ``after`` (neighbouring sentences). :mod:`sciwire.qa.report` shows them.
+first), ``before`` and ``after`` (neighbouring sentences), ``answers`` (False when the paper does
+not answer the question: the sentences are then only the closest it comes) and ``answerable``
+(P(the paper answers it)). :mod:`sciwire.qa.report` shows them.
 
 Example:
     >>> step = QuestionStep()
@@ -89,6 +91,8 @@ class QuestionStep(BaseStep):
                         "role": answer.role,
                         "before": list(answer.before),
                         "after": list(answer.after),
+                        "answers": answer.answers,
+                        "answerable": answer.answerable,
                     }
                     spans.append(Span(sent.start, sent.end, "answer", score=answer.confidence, attrs=attrs))
         return paper.with_layer(ANSWERS, spans), list(stories)

@@ -26,7 +26,7 @@ import json
 import logging
 import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,8 +46,16 @@ from sciwire.learn import (
     expected_calibration_error,
     write_model_card,
 )
-from sciwire.qa.evaluate import paper_ranking, reciprocal_rank
-from sciwire.qa.model import CONFIDENCE_FEATURES, AnswerModel
+from sciwire.qa.abstracts import Candidates
+from sciwire.qa.evaluate import paper_ranking, reciprocal_rank, top_first, within_metrics
+from sciwire.qa.features import FEATURES, ROLE_COLUMNS
+from sciwire.qa.model import (
+    ANSWER_CONFIDENCE_FEATURES,
+    ANSWERABLE_FEATURES,
+    ANSWERABLE_THRESHOLD,
+    CONFIDENCE_FEATURES,
+    AnswerModel,
+)
 from sciwire.qa.retrieval import Retriever
 
 if TYPE_CHECKING:
@@ -327,7 +335,11 @@ def train_answer_model(
 ) -> TrainResult:
     """Refit the answer model on PubMedQA PQA-L and write its folder (use it with ``qa.model = OUT``).
 
-    ``on_progress`` is called once per BM25 weight tried.
+    Two stages: the BM25 weight and corpus-level confidence (:func:`fit_answer_model`, every
+    question against all abstracts), then the answer ranker, answerable scorer and answer
+    confidence within abstracts (:func:`fit_answer_ranker` on :func:`~sciwire.qa.abstracts.within_abstract`
+    data), with their 5-fold cross-validated metrics (:func:`cross_validate_answers`) in the receipt.
+    ``on_progress`` is called once per BM25 weight tried. Takes a few minutes on a CPU.
 
     Raises:
         InputError: When PubMedQA is not under ``data_dir``.
@@ -335,22 +347,39 @@ def train_answer_model(
     from sciwire.backends.spacy_nlp import load_spacy
     from sciwire.datasets.base import data_path
     from sciwire.datasets.pubmedqa import load_pubmedqa
+    from sciwire.discourse.model import load_cached
+    from sciwire.qa.abstracts import within_abstract
 
     config = config or load_config()
     items = load_pubmedqa(data_dir)
     embedder = Embedder.from_config(config)
-    with pubmedqa_store(items, embedder, load_spacy(config.models.spacy)) as store:
+    nlp = load_spacy(config.models.spacy)
+    with pubmedqa_store(items, embedder, nlp) as store:
         model, metrics = fit_answer_model(
             store, embedder, [(it.question, it.pmid) for it in items], config.qa, on_progress=on_progress
         )
     metrics["confidence"] = {**model.confidence.weights(), "intercept": float(model.confidence.intercept_[0])}
+    coresc = load_cached(config.discourse.coresc_model, "coresc")
+    sets = within_abstract(items, embedder, nlp, coresc, config.qa, model)
+    cv = cross_validate_answers(model.bm25_weight, model.confidence, sets)
+    metrics["within_abstract_cv"] = _rounded(cv)
+    model = fit_answer_ranker(
+        model.bm25_weight, model.confidence, sets["own_long_answer"], sets["pooled"], sets["mismatched"]
+    )
+    metrics["answer"] = {
+        name: {**getattr(model, name).weights(), "intercept": float(getattr(model, name).intercept_[0])}
+        for name in ("ranker", "answerable", "answer_confidence")
+    }
     receipt = Receipt(
         command,
         {
             "models": config.to_dict()["models"],
             "qa": config.to_dict()["qa"],
+            "discourse.coresc_model": config.discourse.coresc_model,
             "bm25_weights": list(BM25_WEIGHTS),
             "confidence_fit": CONFIDENCE_FIT,
+            "ranker_fit": RANKER_FIT,
+            "cv": {"folds": 5, "seed": 13, "grouped_by": "question"},
         },
         {"pubmedqa": data_hash([data_path(data_dir, "pubmedqa")])},
         metrics,
@@ -359,32 +388,199 @@ def train_answer_model(
     return TrainResult(folder, metrics)
 
 
+def _rounded(value: Any) -> Any:
+    """``value`` with every float rounded to 4 decimals (for receipts)."""
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
+
+
 def answer_card(metrics: dict[str, Any], command: str) -> ModelCard:
     """The model card of an answer model fitted by :func:`train_answer_model`."""
     c = metrics["confidence"]
+    card_metrics = (
+        "Corpus level (every question against the sentences of all abstracts). MRR@10 of the even-indexed "
+        "questions by BM25 weight: "
+        + ", ".join(f"{w}: {v}" for w, v in metrics["mrr10_even_by_weight"].items())
+        + f".\n\nHeld out (odd-indexed questions): MRR@10 {metrics['mrr10_odd']}, confidence ECE "
+        f"{metrics['confidence_ece_odd']}; top answer from the right paper for {metrics['top1_rate']:.1%} of all "
+        "questions."
+    )
+    cv = metrics.get("within_abstract_cv")
+    if cv:
+        rows = [
+            f"| {pool} | {system} | {m['mrr']} | {m['top1_answer']} | {m['top1_background']} "
+            f"| {m['top1_other_paper']} |"
+            for pool, systems in cv["systems"].items()
+            for system, m in systems.items()
+        ]
+        card_metrics += (
+            "\n\nWithin one paper, 5-fold cross-validation grouped by question (`own`: the question's abstract, "
+            "CONTEXTS only; `own_long_answer`: with the long answer appended; `pooled`: that joined with the most "
+            "similar other abstract and 3 random ones, each with its long answer). Answer-carrying = sentences of "
+            "RESULTS/CONCLUSIONS contexts of the own abstract, and its long answer.\n\n"
+            "| pool | system | MRR | top-1 Results/Conclusions | top-1 Background/Objective | top-1 other paper |\n"
+            "|---|---|---|---|---|---|\n" + "\n".join(rows) + f"\n\nAnswer confidence (top answer, held out): ECE "
+            f"{cv['confidence']['ece']}; 'the paper does not say': own abstract answered "
+            f"{cv['abstain']['own_answered']:.1%}, most similar other abstract declined "
+            f"{cv['abstain']['mismatched_declined']:.1%}."
+        )
     return ModelCard(
-        name="sciwire answer selection: BM25 fusion weight and answer confidence",
+        name="sciwire answer selection: BM25 fusion weight, answer ranker and confidence",
         summary=(
-            f"Linear fusion score = cosine + {metrics['bm25_weight']} × BM25 / (the query's best BM25); answer "
-            f"confidence = sigmoid({c['intercept']} + {c['cosine']} · cosine + {c['found_by_both']} · [found by both "
-            "BM25 and dense retrieval]). See docs/qa.md."
+            f"Linear fusion score = cosine + {metrics['bm25_weight']} × BM25 / (the query's best BM25). The hybrid "
+            "candidates are re-ranked by a logistic answer ranker over retrieval scores, CoreSC role groups, "
+            "numbers/p-values and question overlap; an answerable scorer decides 'the paper does not say'; the "
+            "confidence is P(the sentence answers the question). Corpus-level confidence (format 1) = "
+            f"sigmoid({c['intercept']} + {c['cosine']} · cosine + {c['found_by_both']} · [found by both]). "
+            "See docs/qa.md; weights in weights.json and receipt.json."
         ),
         data=(
-            f"PubMedQA PQA-L ({metrics['questions']} questions, MIT licence): every question against the sentences "
-            "of all abstracts; weight and confidence fitted on the even-indexed questions."
+            f"PubMedQA PQA-L ({metrics['questions']} questions, MIT licence). BM25 weight and corpus confidence: "
+            "every question against the sentences of all abstracts, fitted on the even-indexed questions. Answer "
+            "ranker: each question against its own abstract (with its long answer) joined with the most similar "
+            "other abstract and 3 random ones; answerable: own abstract vs the most similar other abstract."
         ),
         licence="MIT (PubMedQA PQA-L)",
-        metrics_markdown=(
-            "MRR@10 of the even-indexed questions by BM25 weight: "
-            + ", ".join(f"{w}: {v}" for w, v in metrics["mrr10_even_by_weight"].items())
-            + f".\n\nHeld out (odd-indexed questions): MRR@10 {metrics['mrr10_odd']}, confidence ECE "
-            f"{metrics['confidence_ece_odd']}; top answer from the right paper for {metrics['top1_rate']:.1%} of all "
-            "questions."
-        ),
+        metrics_markdown=card_metrics,
         command=command,
         limits=(
-            "Fitted where almost every top answer comes from the right paper (PubMedQA questions are close to "
-            "their paper's title): on a corpus without the answer the confidence stays high. Refit after changing "
-            "`models.embedding`."
+            "Learned on biomedical abstracts (PubMedQA questions are close to their paper's title): 'answers' are "
+            "RESULTS/CONCLUSIONS sentences, so a question about methods or background is answered poorly. The "
+            "section name is not a feature (abstracts have none but the labels that define the answers); it "
+            "reaches the ranker through the role tagger. Roles come from the CoreSC tagger; refit after changing "
+            "`models.embedding` or `discourse.coresc_model`."
         ),
     )
+
+
+# ---- the answer ranker (format 2) ---------------------------------------------------------
+#: How the three answer scorers are fitted (``LogisticRegression`` settings).
+RANKER_FIT: dict[str, Any] = {"C": 1.0, "class_weight": None, "max_iter": 2000}
+
+
+def _top(model: AnswerModel, c: Candidates) -> tuple[float, float, int]:
+    """The answerable logit of ``c``'s paper, the ranker logit of its top sentence, and that sentence's label."""
+    from sciwire.qa.ranker import answerable_features
+
+    assert model.ranker is not None and model.answerable is not None
+    z = model.ranker.decision_function(c.X)
+    top = int(top_first(z)[0])
+    texts_cos = answerable_features(c.question, c.texts, c.cosine)
+    return float(model.answerable.decision_function(texts_cos)), float(z[top]), int(c.positive[top])
+
+
+def fit_answer_ranker(
+    bm25_weight: float,
+    confidence: LogisticScorer,
+    own: Sequence[Candidates],
+    pooled: Sequence[Candidates],
+    mismatched: Sequence[Candidates],
+) -> AnswerModel:
+    """Fit the answer ranker, the answerable scorer and the answer confidence (rounded to 3 decimals).
+
+    - ranker: every sentence of the ``pooled`` candidates (own abstract + the nearest other one),
+      label 1 for the own abstract's RESULTS/CONCLUSIONS sentences;
+    - answerable: ``own`` pairs (1) against ``mismatched`` ones (0) (pass the own abstracts with
+      their long answers, like the mismatched ones);
+    - answer confidence: the ranker's top sentence of every pooled and mismatched pair, label 1
+      when it carries the answer; features: the two logits.
+
+    Raises:
+        InputError: With fewer than 4 questions.
+    """
+    from sciwire.qa.ranker import answerable_features
+
+    if min(len(own), len(pooled), len(mismatched)) < 4:
+        raise InputError(f"Fitting the answer ranker needs at least 4 questions, got {len(own)}")
+    X = np.vstack([c.X for c in pooled])
+    y = np.concatenate([c.positive for c in pooled])
+    ranker = LogisticScorer(feature_names=FEATURES, **RANKER_FIT).fit(X, y).rounded(3)
+    A = np.array([answerable_features(c.question, c.texts, c.cosine) for c in (*own, *mismatched)])
+    answerable = LogisticScorer(feature_names=ANSWERABLE_FEATURES, **RANKER_FIT)
+    answerable = answerable.fit(A, [1] * len(own) + [0] * len(mismatched)).rounded(3)
+    half = AnswerModel(bm25_weight, confidence, ranker=ranker, answerable=answerable)
+    tops = np.array([_top(half, c) for c in (*pooled, *mismatched)])
+    answer_confidence = LogisticScorer(feature_names=ANSWER_CONFIDENCE_FEATURES, **RANKER_FIT)
+    answer_confidence = answer_confidence.fit(tops[:, :2], tops[:, 2]).rounded(3)
+    return AnswerModel(
+        bm25_weight, confidence, ranker=ranker, answerable=answerable, answer_confidence=answer_confidence
+    )
+
+
+def cross_validate_answers(
+    bm25_weight: float,
+    confidence: LogisticScorer,
+    sets: Mapping[str, Sequence[Candidates]],
+    folds: int = 5,
+    seed: int = 13,
+) -> dict[str, Any]:
+    """K-fold CV grouped by question: BM25, dense, hybrid and the fitted ranker side by side.
+
+    ``sets`` holds the pools of :func:`~sciwire.qa.abstracts.within_abstract` in item order;
+    item i of every pool is the same question, so a fold holds out whole questions. The ranker,
+    answerable scorer and confidence are fitted on the other folds' items.
+
+    Returns:
+        ``{"systems": {set: {system: within_metrics}}, "abstain": {...}, "confidence": {...}}``:
+        ``abstain`` has the share of own pairs answered and of mismatched pairs declined ("the
+        paper does not say"); ``confidence`` has the ECE of the top answer's confidence on the
+        held-out pooled + mismatched pairs, and its reliability bins.
+    """
+    from sklearn.model_selection import KFold
+
+    from sciwire.learn.calibration import reliability_bins
+    from sciwire.qa.ranker import score_paper
+
+    n = len(sets["pooled"])
+    z: dict[str, list[np.ndarray]] = {k: [np.zeros(0)] * n for k in sets}
+    answerable = np.zeros((2, n))
+    conf_top, label_top = np.zeros((2, n)), np.zeros((2, n))
+    for train, test in KFold(folds, shuffle=True, random_state=seed).split(np.arange(n)):
+        own, pooled, mismatched = (
+            [sets[name][i] for i in train] for name in ("own_long_answer", "pooled", "mismatched")
+        )
+        model = fit_answer_ranker(bm25_weight, confidence, own, pooled, mismatched)
+        assert model.ranker is not None
+        for name, cands in sets.items():
+            for i in test:
+                z[name][i] = model.ranker.decision_function(cands[i].X)
+        for row, name in enumerate(("pooled", "mismatched")):
+            for i in test:
+                c = sets[name][i]
+                s = score_paper(model, c.question, c.texts, bm25=c.bm25, cosine=c.cosine, roles=c.X[:, ROLE_COLUMNS])
+                top = int(top_first(s.ranker_logit)[0])
+                conf_top[row, i], label_top[row, i] = s.confidence[top], c.positive[top]
+        for row, name in enumerate(("own_long_answer", "mismatched")):
+            for i in test:
+                c = sets[name][i]
+                s = score_paper(model, c.question, c.texts, bm25=c.bm25, cosine=c.cosine, roles=c.X[:, ROLE_COLUMNS])
+                answerable[row, i] = s.answerable
+    systems = {
+        name: {
+            "BM25": within_metrics(cands, [c.bm25 for c in cands]),
+            "dense (MiniLM cosine)": within_metrics(cands, [c.cosine for c in cands]),
+            "hybrid (shipped before)": within_metrics(cands, [c.hybrid for c in cands]),
+            "answer ranker": within_metrics(cands, z[name]),
+        }
+        for name, cands in sets.items()
+        if name != "mismatched"
+    }
+    p, y = conf_top.ravel(), label_top.ravel()
+    return {
+        "systems": systems,
+        "abstain": {
+            "own_answered": float(np.mean(answerable[0] >= ANSWERABLE_THRESHOLD)),
+            "mismatched_declined": float(np.mean(answerable[1] < ANSWERABLE_THRESHOLD)),
+        },
+        "confidence": {
+            "ece": expected_calibration_error(p, y),
+            "mean_confidence": float(p.mean()),
+            "top_answer_rate": float(y.mean()),
+            "reliability": reliability_bins(p, y),
+        },
+    }
