@@ -42,6 +42,7 @@ BUILTIN_STEPS: dict[str, str] = {
     "newsworthiness": "sciwire.newsworthiness.step:NewsworthinessStep",
     "linking": "sciwire.linking.step:LinkingStep",
     "answers": "sciwire.qa.step:QuestionStep",
+    "terms": "sciwire.terms.step:TermStep",
 }
 
 

@@ -97,3 +97,28 @@ def evaluate_qa_cli(
         progress.start("Asking PubMedQA's questions (3 modes)", 0)
         metrics = evaluate_pubmedqa(data, cfg, on_progress=progress.advance)
     typer.echo(json.dumps(metrics, indent=2))
+
+
+@evaluate_app.command("entities")
+@command()
+def evaluate_entities_cli(
+    data: DataOpt = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", "-m", help="A folder from `sciwire train entities` (optional).")
+    ] = None,
+    split: Annotated[str, typer.Option("--split", help="SciERC split: dev or train.")] = "dev",
+    *,
+    common: Common,
+) -> None:
+    """Typed span F1 and detection P/R/F1 on SciERC (trained typer, zero-shot default, noun-chunk baseline)
+    and the zero-shot default on SemEval-2017 dev (JSON)."""
+    import json
+
+    from sciwire.terms.evaluate import evaluate_entities
+
+    cfg = common.config()
+    with progress_bars() as progress:
+        progress.start("Evaluating entity typers", 2)
+        metrics = evaluate_entities(data or cfg.paths.data_dir, cfg, model=model, split=split,
+                                    on_progress=progress.advance)  # fmt: skip
+    typer.echo(json.dumps(metrics, indent=2))

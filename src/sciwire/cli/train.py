@@ -332,3 +332,43 @@ def train_lexicon_cli(
                                                     on_progress=advance),
         lambda m: [f"{m['words']} words, {m['suffixes']} endings"],
     )  # fmt: skip
+
+
+@train_app.command("entities")
+@command()
+def train_entities_cli(
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="SciERC-shaped train.json (or a folder with it, or the research data folder)."),
+    ] = None,
+    out: OutOpt = Path("sciwire-entity-typer"),
+    *,
+    common: Common,
+) -> None:
+    """Train a span typer for SciERC's entity types (research use: do not ship it; see docs/terms.md)."""
+    from sciwire.terms.train import train_entities
+
+    run_training(
+        common,
+        "Parsing documents",
+        on_data(train_entities, data, out),
+        lambda m: [f"{m['documents']} documents, {m['entities']} entities; examples {m['examples']}"],
+    )  # fmt: skip
+
+
+@train_app.command("terms")
+@command()
+def train_terms_cli(
+    out: OutOpt = Path("sciwire-terms-model"),
+    *,
+    common: Common,
+) -> None:
+    """Write the zero-shot term typer (hand-written type descriptions; nothing is fitted) to a model folder."""
+    from sciwire.terms.train import write_zero_shot_folder
+
+    run_training(
+        common,
+        "Writing the zero-shot typer",
+        lambda cfg, command, advance: write_zero_shot_folder(out, cfg, command=command),
+        lambda m: [f"threshold {m['threshold']}, context weight {m['context_weight']}"],
+    )  # fmt: skip

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sciwire.analysis import ALIGNMENT, ENTITIES, Analysis
-from sciwire.document import SCHEMA_VERSION, Document
+from sciwire.analysis import ALIGNMENT, ENTITIES, TERMS, Analysis
+from sciwire.document import SCHEMA_VERSION, Document, Span
 from sciwire.version import __version__
 
 REPORT_VERSION = "1.0"
@@ -14,9 +14,20 @@ REPORT_VERSION = "1.0"
 SALIENT_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"})
 
 
+def named_entities(doc: Document) -> list[Span]:
+    """The salient entities of a document, less those that overlap one of its terms (when the
+    ``terms`` step ran: "TRF" is a term of the paper, not an organisation)."""
+    terms = doc.layer(TERMS)
+    return [
+        s
+        for s in doc.layer(ENTITIES)
+        if s.label in SALIENT_ENTITY_LABELS and not any(t.start < s.end and s.start < t.end for t in terms)
+    ]
+
+
 def top_entities(doc: Document, n: int = 10) -> list[dict[str, Any]]:
-    """The most frequent salient entities of a document, as ``{"text", "label", "count"}``."""
-    counts = Counter((doc.span_text(s), s.label) for s in doc.layer(ENTITIES) if s.label in SALIENT_ENTITY_LABELS)
+    """The most frequent salient entities of a document, as ``{"text", "label", "count"}`` (terms left out)."""
+    counts = Counter((doc.span_text(s), s.label) for s in named_entities(doc))
     return [{"text": t, "label": lab, "count": c} for (t, lab), c in counts.most_common(n)]
 
 

@@ -15,22 +15,37 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
-from sciwire.analysis import ALIGNMENT, ENTITIES, Analysis, BadgeBuilder, Panel
+from sciwire.analysis import ALIGNMENT, ENTITIES, TERMS, Analysis, BadgeBuilder, Panel
 from sciwire.document import Document, Sentence, Span
-from sciwire.report.build import SALIENT_ENTITY_LABELS, summarize
+from sciwire.report.build import SALIENT_ENTITY_LABELS, named_entities, summarize
 from sciwire.version import __version__
 
 
+def _term_title(span: Span) -> str:
+    """``TRF = time-restricted feeding (method)`` for a span of the ``terms`` layer."""
+    short, term = span.attrs.get("short"), span.attrs.get("term", "")
+    return f"{short} = {term} ({span.label})" if short else f"{term} ({span.label})"
+
+
+def marked_spans(doc: Document) -> list[Span]:
+    """What sentences mark: the salient named entities that are not terms, and the terms, in text order."""
+    return sorted([*named_entities(doc), *doc.layer(TERMS)], key=lambda s: (s.start, -s.end))
+
+
 def mark_entities(doc: Document, sent: Sentence, entities: Sequence[Span]) -> Markup:
-    """The sentence text, escaped, with salient entities wrapped in ``<mark>``."""
+    """The sentence text, escaped, with salient entities (and terms, titled with their expansion) in ``<mark>``."""
     out: list[Markup] = []
     pos = sent.start
     for ent in entities:
-        if ent.start < pos or ent.end > sent.end or ent.label not in SALIENT_ENTITY_LABELS:
+        is_term = "term" in ent.attrs
+        if ent.start < pos or ent.end > sent.end or not (is_term or ent.label in SALIENT_ENTITY_LABELS):
             continue
         out.append(escape(doc.text[pos : ent.start]))
+        title = _term_title(ent) if is_term else ent.label
         out.append(
-            Markup('<mark class="ent" data-label="{0}" title="{0}">{1}</mark>').format(ent.label, doc.span_text(ent))
+            Markup('<mark class="ent{0}" data-label="{1}" title="{2}">{3}</mark>').format(
+                " term" if is_term else "", ent.label, title, doc.span_text(ent)
+            )
         )
         pos = ent.end
     out.append(escape(doc.text[pos : sent.end]))
@@ -63,7 +78,7 @@ def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict
         for span in story.layer(ALIGNMENT):
             for idx in span.attrs.get("paper_sentences", []):
                 reported_by.setdefault(idx, []).append(story.id)
-    entities = paper.layer(ENTITIES)
+    entities = marked_spans(paper)
     by_section: dict[int | None, list[Sentence]] = {}
     for sent in paper.sentences:
         by_section.setdefault(sent.section, []).append(sent)

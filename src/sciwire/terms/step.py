@@ -1,0 +1,90 @@
+"""The ``terms`` step of ``sciwire analyze``: the paper's scientific terms and abbreviations.
+
+Writes a ``terms`` layer on the paper (the reference list left out): one span per occurrence,
+label the term's type (method / task / material / measure / other), ``score`` the typer's best
+cosine, ``attrs`` ``{"term", "short", "source", "kind", "definition"}``:
+
+- ``kind="definition"``: the long form where an abbreviation is defined;
+- ``kind="abbreviation"``: every use of a short form, ``definition`` the offset of its
+  definition (``source`` ``defined``, or ``glossary`` for a common abbreviation the paper does
+  not define, such as "EEG");
+- ``kind="phrase"``: a multi-word noun phrase used at least twice.
+
+It costs about a second on the bundled example (spaCy's parser for the noun phrases, MiniLM for
+the types), so it is not in the default ``pipeline.steps``: add ``terms`` to run it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sciwire.analysis import EMBEDDINGS, SENTENCES, TERMS, BaseStep, ReportParts, StepContext, folder_label
+from sciwire.config import Config
+from sciwire.document import Document, Span
+from sciwire.terms import report
+from sciwire.terms.api import Term, find_terms
+from sciwire.terms.model import DEFAULT_FOLDER, ZeroShotTyper, load_zero_shot
+
+
+def paper_text_without_references(paper: Document) -> str:
+    """The paper's text with its reference-list sections blanked out (offsets unchanged)."""
+    text = paper.text
+    for sec in paper.sections:
+        if sec.name == "references":
+            text = text[: sec.start] + " " * (sec.end - sec.start) + text[sec.end :]
+    return text
+
+
+def term_span(term: Term) -> Span:
+    """The layer's span of one term occurrence."""
+    attrs = {"term": term.text, "short": term.short, "source": term.source, "kind": term.kind,
+             "definition": term.definition}  # fmt: skip
+    return Span(term.start, term.end, term.type, score=round(term.score, 4), attrs=attrs)
+
+
+class TermStep(BaseStep):
+    """Adds the ``terms`` layer to the paper (see the module docstring).
+
+    Example:
+        >>> step = TermStep()
+        >>> step.name, step.writes
+        ('terms', ('terms',))
+    """
+
+    name = TERMS
+    reads = (SENTENCES, EMBEDDINGS)
+    writes = (TERMS,)
+
+    _typer: ZeroShotTyper | None = None
+
+    def warm_up(self, config: Config) -> None:
+        """Load the parser and the shipped typer."""
+        from sciwire.backends.spacy_parser import load_spacy_parser
+
+        load_spacy_parser(config.models.spacy)
+        self._typer = load_zero_shot("default")
+
+    def run(
+        self, paper: Document, stories: Sequence[Document], context: StepContext
+    ) -> tuple[Document, list[Document]]:
+        """Find the paper's terms; the stories are returned unchanged."""
+        from sciwire.backends.spacy_parser import load_spacy_parser
+
+        typer = self._typer or load_zero_shot("default")
+        terms = find_terms(
+            paper_text_without_references(paper),
+            load_spacy_parser(context.config.models.spacy),
+            context.embedder,
+            typer,
+        )
+        return paper.with_layer(TERMS, [term_span(t) for t in terms]), list(stories)
+
+    def report_parts(self) -> ReportParts:
+        """The terms panel and ``summary["terms"]``."""
+        return report.PARTS
+
+    def model_folders(self, config: Config) -> dict[str, str]:
+        """The shipped zero-shot typer."""
+        from sciwire.learn.folders import bundled_models_dir
+
+        return {"terms.typer": folder_label(bundled_models_dir() / DEFAULT_FOLDER)}

@@ -1,0 +1,179 @@
+"""``sciwire train entities`` (a span typer on SciERC-shaped data) and ``sciwire train terms``
+(writes the zero-shot default folder from its hand-written descriptions; nothing is fitted).
+
+The entity typer: every gold span (its text and its sentence, MiniLM vectors side by side) is
+an example of its type, and every noun-chunk candidate that is not a gold span an example of
+``none``; a logistic regression (:class:`~sciwire.terms.model.SpanTyper`) learns them. At
+prediction the noun-chunk candidates are typed and the ``none`` ones dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sciwire.analysis import Encoder
+from sciwire.config import Config
+from sciwire.errors import InputError
+from sciwire.learn import ModelCard, Receipt, TrainResult, data_hash
+from sciwire.terms.api import parse, span_rows
+from sciwire.terms.candidates import noun_chunk_candidates
+from sciwire.terms.data import TermDoc, load_scierc, read_scierc_file
+from sciwire.terms.model import NONE, SpanTyper, ZeroShotTyper, write_weights
+
+logger = logging.getLogger(__name__)
+
+#: The shipped zero-shot typer: example phrases per type, written by hand (no data), and the
+#: hand-set cosine below which a term is "other".
+DEFAULT_DESCRIPTIONS: dict[str, list[str]] = {
+    "method": ["method", "algorithm", "technique", "statistical model", "neural network", "regression analysis",
+               "randomised controlled trial", "intervention", "treatment", "survey", "simulation", "assay",
+               "imaging technique", "recording method", "procedure"],
+    "task": ["task", "problem", "research question", "goal", "application", "prediction", "classification",
+             "detection", "diagnosis", "prevention", "estimation", "machine translation"],
+    "material": ["dataset", "corpus", "sample", "participants", "patients", "mice", "cells", "tissue", "organism",
+                 "chemical compound", "drug", "material", "substance", "food", "cohort", "device"],
+    "measure": ["measure", "metric", "accuracy", "outcome", "score", "rate", "ratio", "duration", "power", "level",
+                "concentration", "temperature", "weight", "efficiency", "time", "variable"],
+}  # fmt: skip
+DEFAULT_THRESHOLD = 0.35
+DEFAULT_CONTEXT_WEIGHT = 0.2
+
+
+def training_examples(
+    docs: list[TermDoc], nlp: Any, embedder: Encoder, on_progress: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """Feature rows and labels: gold spans with their types, other noun-chunk candidates as ``none``."""
+    spans: list[list[tuple[int, int, int, int]]] = []
+    labels: list[str] = []
+    for doc, parsed in zip(docs, parse(nlp, [d.text for d in docs]), strict=True):
+        gold = {(a, b): lab for a, b, lab in doc.gold}
+        rows: list[tuple[int, int, int, int]] = []
+        for (a, b), lab in gold.items():
+            span = parsed.char_span(a, b, alignment_mode="expand")
+            sent = span.sent if span is not None and len(span) else parsed[:]
+            rows.append((a, b, sent.start_char, sent.end_char))
+            labels.append(lab)
+        for cand in noun_chunk_candidates(parsed):
+            if (cand.start, cand.end) not in gold:
+                rows.append((cand.start, cand.end, cand.sent_start, cand.sent_end))
+                labels.append(NONE)
+        spans.append(rows)
+        if on_progress is not None:
+            on_progress(1)
+    return span_rows(embedder, [d.text for d in docs], spans), labels
+
+
+def _train_docs(data: str | os.PathLike[str]) -> tuple[list[TermDoc], Path]:
+    path = Path(data).expanduser()
+    if path.is_file():
+        return read_scierc_file(path), path
+    docs = load_scierc(path, "train")
+    direct = path / "train.json"
+    return docs, direct if direct.is_file() else path / "scierc" / "train.json"
+
+
+def train_entities(
+    data: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    config: Config,
+    *,
+    command: str = "sciwire train entities",
+    on_progress: Callable[[int], None] | None = None,
+    embedder: Encoder | None = None,
+    C: float = 1.0,
+) -> TrainResult:
+    """Fit a :class:`SpanTyper` on SciERC-shaped data and write its model folder.
+
+    Args:
+        data: A SciERC-shaped JSON-lines file, a folder holding ``train.json``, or the research
+            data folder (``scierc/train.json``).
+        out: The model folder to write.
+        config: Names the spaCy pipeline and the encoder.
+        command: The command line, for the receipt.
+        on_progress: Called with the number of documents parsed.
+        embedder: The encoder (default: the one ``config`` describes).
+        C: Inverse regularisation strength of the logistic regression.
+
+    Raises:
+        InputError: No data, or data without a single entity.
+    """
+    from sciwire.backends.embeddings import Embedder
+    from sciwire.backends.spacy_parser import load_spacy_parser
+
+    docs, path = _train_docs(data)
+    n_gold = sum(len(d.gold) for d in docs)
+    if not n_gold:
+        raise InputError(
+            f"{path} has {len(docs)} documents and no entities; expected SciERC-style 'ner' spans to learn from"
+        )
+    encoder = embedder or Embedder.from_config(config)
+    X, y = training_examples(docs, load_spacy_parser(config.models.spacy), encoder, on_progress)
+    typer = SpanTyper(C=C).fit(X, y)
+    counts = {str(c): int(sum(1 for v in y if v == c)) for c in typer.classes_}
+    accuracy = round(float((typer.predict(X) == np.asarray(y)).mean()), 4)
+    metrics: dict[str, Any] = {
+        "documents": len(docs),
+        "entities": n_gold,
+        "examples": counts,
+        "train_accuracy": accuracy,
+    }
+    folder = Path(out)
+    write_weights(folder, typer.to_weights())
+    Receipt(command, config.to_dict(), {path.name: data_hash([path])}, metrics).write(folder)
+    ModelCard(
+        name="term span typer (trained by you)",
+        summary=(
+            "Logistic regression on [MiniLM vector of a span, vector of its sentence]; classes: the entity types of "
+            f"the training data and `none` ({', '.join(map(str, typer.classes_))}). Candidates are spaCy noun chunks."
+        ),
+        data=f"{path} ({len(docs)} documents, {n_gold} entities).",
+        licence="that of the training data: a model trained on SciERC is for research use and must not be shipped",
+        metrics_markdown=(
+            f"Training accuracy {accuracy}; evaluate with `sciwire evaluate entities --model {folder}` (SciERC dev)."
+        ),
+        command=command,
+        limits="Detection is bounded by the noun-chunk candidates (spans SciERC draws across chunks are never found).",
+    ).write(folder)
+    logger.info("Span typer on %d examples written to %s", len(y), folder)
+    return TrainResult(folder, metrics)
+
+
+def write_zero_shot_folder(
+    out: str | os.PathLike[str], config: Config, *, command: str = "sciwire train terms"
+) -> TrainResult:
+    """Write the zero-shot default typer (descriptions and threshold of this module) to ``out``."""
+    typer = ZeroShotTyper(DEFAULT_DESCRIPTIONS, DEFAULT_THRESHOLD, DEFAULT_CONTEXT_WEIGHT)  # type: ignore[arg-type]
+    folder = Path(out)
+    write_weights(folder, typer.to_weights())
+    metrics = {"fitted_on": None, "threshold": DEFAULT_THRESHOLD, "context_weight": DEFAULT_CONTEXT_WEIGHT}
+    Receipt(command, {"models": config.to_dict()["models"]}, {}, metrics).write(folder)
+    ModelCard(
+        name="terms (zero-shot default)",
+        summary=(
+            "Types the terms of a paper as method, task, material or measure: the MiniLM vector of the term, plus "
+            f"{DEFAULT_CONTEXT_WEIGHT} x the vector of its sentence, against the mean vector of a handful of example "
+            "phrases per type, written by hand. The most similar type wins; a best cosine below "
+            f"**{DEFAULT_THRESHOLD}** (set by hand) makes the term `other`. Abbreviations come from the "
+            "Schwartz-Hearst rule and a small hand-written glossary (sciwire.terms.abbreviations)."
+        ),
+        data=(
+            "None: no data set that may ship has term types, so nothing is fitted. The example phrases and the "
+            "threshold were written by hand and checked only on the bundled example paper; SciERC and SemEval-2017 "
+            "(research use) are used to evaluate it, not to tune it."
+        ),
+        licence="Apache-2.0, as sciwire (no training data)",
+        metrics_markdown="See docs/terms.md and docs/benchmarks.md (section terms): `python benchmarks/terms.py`.",
+        command=command,
+        limits=(
+            "Zero-shot typing is weak (about chance on SciERC's finer types); many terms end up `other`. Noun-phrase "
+            "terms are multi-word noun chunks seen at least twice. Abbreviations defined in other ways "
+            "('TRF, i.e. ...') are not found."
+        ),
+    ).write(folder)
+    return TrainResult(folder, metrics)
