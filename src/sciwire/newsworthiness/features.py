@@ -15,10 +15,11 @@ named *tabular* features that a journalist can read:
 ``claim_strength``            0-3 strength of the last sentence (only when ``sciwire.fidelity`` provides it)
 ============================  =====================================================================
 
-The abstract is normalised first (:func:`~.papers.normalise_abstract`), so formatting cannot
-become a feature. The embedded text is the title plus at most ``embed_words`` words of the
-abstract: its first two thirds and last third (where the conclusion is), which bounds the
-cost of ranking thousands of abstracts.
+The abstract is style-neutralised first (:func:`~.style.neutralise_style`, the one normaliser:
+prefix, headings, line breaks, citation markers, copyright lines, "Here we show" openers), so
+formatting and house style cannot become a feature. The embedded text is the title plus at
+most ``embed_words`` words of the abstract: its first two thirds and last third (where the
+conclusion is), which bounds the cost of ranking thousands of abstracts.
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ class Featurizer:
         embedder: The shared embedder.
         embed_words: Abstract words embedded per paper (see :func:`embedding_text`).
         use_claim_strength: Add ``claim_strength`` when ``sciwire.fidelity`` provides it.
+        neutralise: Style-neutralise abstracts before every feature and the embedding (the
+            default; ``False`` only for the raw-text rows of the benchmark).
 
     Example:
         >>> from sciwire.backends.embeddings import Embedder
@@ -157,10 +160,13 @@ class Featurizer:
         ['words', 'words_per_sentence', 'syllables_per_word']
     """
 
-    def __init__(self, embedder: Encoder, embed_words: int = 96, use_claim_strength: bool = True) -> None:
+    def __init__(
+        self, embedder: Encoder, embed_words: int = 96, use_claim_strength: bool = True, neutralise: bool = True
+    ) -> None:
         self.embedder = embedder
         self.embed_words = embed_words
         self.use_claim_strength = use_claim_strength
+        self.neutralise = neutralise
         self.signals = NewsValueScorer(embedder)
         self._strength = claim_strength_function() if use_claim_strength else None
 
@@ -170,11 +176,15 @@ class Featurizer:
         extra = ["claim_strength"] if self._strength is not None else []
         return [*READABILITY, *JARGON, *AVAILABILITY, *fields, *self.signals.names(), *extra]
 
+    def prepare(self, abstract: str) -> str:
+        """The abstract every feature and the embedding read: style-neutralised (or, if disabled, as written)."""
+        return normalise_abstract(abstract) if self.neutralise else abstract.strip()
+
     def text_features(self, paper: Paper, normalised: str | None = None) -> dict[str, float]:
         """Everything but the embedding-based signals, for one paper."""
-        abstract = normalise_abstract(paper.abstract) if normalised is None else normalised
+        abstract = self.prepare(paper.abstract) if normalised is None else normalised
         feats = {**readability(abstract), **jargon(abstract)}
-        feats.update(availability(" ".join([paper.abstract, paper.text, paper.url])))
+        feats.update(availability(" ".join([abstract, paper.text, paper.url])))
         feats.update(field_features(paper))
         if self._strength is not None:
             feats["claim_strength"] = float(self._strength(last_sentence(abstract)))
@@ -185,7 +195,7 @@ class Featurizer:
         names = self.names()
         n_text = len(names) - len(self.signals.names())
         text_names = [n for n in names if not n.startswith(("nv_", "topic_"))]
-        normalised = [normalise_abstract(p.abstract) for p in papers]
+        normalised = [self.prepare(p.abstract) for p in papers]
         rows = [self.text_features(p, a) for p, a in zip(papers, normalised, strict=True)]
         tab_text = np.array([[r[n] for n in text_names] for r in rows], dtype=np.float64).reshape(len(papers), n_text)
         texts = [embedding_text(p, self.embed_words, a) for p, a in zip(papers, normalised, strict=True)]

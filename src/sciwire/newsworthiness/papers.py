@@ -6,9 +6,10 @@ files, folders, JSONL files (or JSON lists) and arXiv Atom exports with
 each Document into a Paper with :func:`paper_from_document`: the abstract section when the
 reader found one, else the first 300 words, plus the record's categories.
 
-:func:`normalise_abstract` removes publisher formatting (an "Abstract" prefix,
-structured-abstract headings such as "BACKGROUND:", hard line breaks) so that features see
-the words, not the house style.
+:func:`normalise_abstract` (= :func:`~.style.neutralise_style`) removes publisher formatting
+(an "Abstract" prefix, structured-abstract headings such as "BACKGROUND:", hard line breaks,
+citation markers, copyright lines) and formulaic openers ("Here we show"), so that features
+see the words, not the house style.
 
 Example:
     >>> normalise_abstract("ABSTRACT: BACKGROUND: Mice\\nsleep. RESULTS: They dream.")
@@ -28,73 +29,10 @@ from typing import Any
 from sciwire.config import InputConfig
 from sciwire.document import Document, Section
 from sciwire.errors import InputError
+from sciwire.newsworthiness.style import neutralise_style
 from sciwire.readers.collection import read_collection
 
 logger = logging.getLogger(__name__)
-#: Structured-abstract headings removed by :func:`normalise_abstract` (matched case-insensitively).
-HEADINGS = (
-    "background and aims",
-    "background and purpose",
-    "background",
-    "aims and objectives",
-    "aims",
-    "aim",
-    "objectives",
-    "objective",
-    "purpose",
-    "introduction",
-    "context",
-    "importance",
-    "rationale",
-    "motivation",
-    "methods and findings",
-    "methods and results",
-    "materials and methods",
-    "methodology",
-    "methods",
-    "method",
-    "design, setting, and participants",
-    "design and setting",
-    "design",
-    "setting",
-    "settings",
-    "participants",
-    "patients",
-    "subjects",
-    "interventions",
-    "intervention",
-    "main outcome measures",
-    "main outcomes and measures",
-    "main outcome measure",
-    "measurements",
-    "outcomes",
-    "exposure",
-    "data sources",
-    "study selection",
-    "data extraction",
-    "results",
-    "findings",
-    "result",
-    "conclusions and relevance",
-    "conclusions",
-    "conclusion",
-    "interpretation",
-    "discussion",
-    "significance",
-    "implications",
-    "trial registration",
-    "funding",
-    "author summary",
-    "one sentence summary",
-    "summary",
-)
-_HEADING = re.compile(
-    r"(?:(?<=^)|(?<=[.!?;:)\]]\s)|(?<=\n))\s*(?:"
-    + "|".join(re.escape(h) for h in HEADINGS)
-    + r")\s*(?::|\.(?=\s)|\n|\s(?=(?-i:[A-Z])))",
-    re.IGNORECASE,
-)
-_PREFIX = re.compile(r"^\s*(?:abstract|summary)\b\s*[:.\-–—]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -143,14 +81,12 @@ class Paper:
 
 
 def normalise_abstract(text: str) -> str:
-    """The abstract without publisher formatting: prefix, structured headings, line breaks.
+    """The abstract without publisher style: :func:`~.style.neutralise_style` (the one normaliser).
 
-    What remains is the running text, so that "has headings" or "starts with Abstract" cannot
-    become a feature by accident (see docs/newsworthiness.md, "shortcut check").
+    What remains is the running text, so that "has headings", "starts with Abstract" or "Here we
+    show" cannot become a feature by accident (see docs/newsworthiness.md, "shortcut check").
     """
-    text = _PREFIX.sub("", text.strip())
-    text = _HEADING.sub(" ", text)
-    return " ".join(text.split())
+    return neutralise_style(text)
 
 
 def _strip_heading(doc: Document, section: Section) -> tuple[int, int]:

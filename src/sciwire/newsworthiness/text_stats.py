@@ -10,8 +10,8 @@
   ``100 - 100 * (0.5 * mid + rare) / words``.
 - **Availability**: links or statements that code (GitHub, GitLab, "code is available") or data
   (Zenodo, Figshare, Dryad, OSF, GEO accessions, "data are available") are released.
-- **Style** (for the shortcut check only, never a model feature): length, structured headings,
-  an "Abstract" prefix, hard line breaks, Nature's "Here we show", numeric citation markers.
+- **Style** (:func:`~.style.style_cues`, re-exported here; for the shortcut check and the
+  style-only baseline, never a model feature).
 
 Example:
     >>> availability("Code: https://github.com/x/y. Data are deposited in Zenodo.")
@@ -26,7 +26,7 @@ import functools
 import re
 
 from sciwire.errors import MissingDependencyError
-from sciwire.newsworthiness.papers import _PREFIX, normalise_abstract
+from sciwire.newsworthiness.style import style_cues
 
 COMMON_ZIPF = 4.0
 RARE_ZIPF = 2.75
@@ -47,8 +47,6 @@ DATA_PATTERNS = re.compile(
     r"(?:made )?(?:publicly |freely |openly )?(?:available|released|deposited|accessible|shared)",
     re.IGNORECASE,
 )
-_HERE_WE = re.compile(r"\bhere,? we\b", re.IGNORECASE)
-_CITATION = re.compile(r"[a-z”\"’)]\s\d{1,3}(?:[,–-]\d{1,3})*\s[,.;]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -146,19 +144,4 @@ def availability(text: str) -> dict[str, float]:
     return {"code_available": float(bool(code)), "data_available": float(bool(data))}
 
 
-def style_cues(raw_abstract: str) -> dict[str, float]:
-    """Publisher and formatting cues of the abstract *as written* (the shortcut check).
-
-    These say who published the paper, not whether it is newsworthy: they must never be
-    model features. ``has_headings`` compares the text with its :func:`normalise_abstract`.
-    """
-    flat = " ".join(raw_abstract.split())
-    no_prefix = " ".join(_PREFIX.sub("", raw_abstract.strip()).split())
-    return {
-        "raw_words": float(len(flat.split())),
-        "abstract_prefix": float(no_prefix != flat),
-        "has_headings": float(normalise_abstract(raw_abstract) != no_prefix),
-        "line_breaks": float("\n" in raw_abstract.strip()),
-        "here_we": float(bool(_HERE_WE.search(flat))),
-        "citation_markers": float(bool(_CITATION.search(flat))),
-    }
+__all__ = ["availability", "flesch_reading_ease", "jargon", "rare_words", "readability", "style_cues", "words"]

@@ -12,12 +12,17 @@ for computer science, CoreSC for the other sciences)? Professional pessimism app
    ``min_per_field`` of either side are dropped. Metrics are averaged over several draws.
 2. **No metadata.** CD²CR has no titles, categories or venues, so every paper is reduced to
    its abstract (:func:`~.corpora.abstract_only`): otherwise "has a category" would decide.
-3. **Shortcut check.** Publisher and formatting cues (:func:`~.text_stats.style_cues`: length,
-   structured headings, an "Abstract" prefix, line breaks, Nature's "Here we", citation
-   markers) are scored *alone*; features read normalised text
-   (:func:`~.papers.normalise_abstract`), and each model is also scored on the
-   **style-neutral subset** (no heading, prefix, line break, "here we" or citation marker).
-4. **Held-out.** Trained models are scored out-of-fold (stratified, grouped by normalised
+3. **Shortcut check and style-only baseline.** Publisher and formatting cues
+   (:func:`~.style.style_cues`: length, structured headings, an "Abstract" prefix, line breaks,
+   "Here we", formulaic openers, citation markers, copyright lines) are scored *alone*, and
+   all together as a model (:func:`style_baseline`: logistic regression, out-of-fold on the
+   same folds as the models), on the raw text and on style-neutralised text
+   (:func:`~.style.neutralise_style`, which every feature and embedding reads). Each model is
+   also scored on the **style-neutral subset** (papers with none of the binary cues).
+4. **Matched pools.** Besides the field-balanced pool, :func:`biomedicine_mask` keeps one
+   field family *and* one source per side: CD²CR medicine/biology papers vs PubMedQA abstracts
+   of the same zero-shot fields, balanced per field.
+5. **Held-out.** Trained models are scored out-of-fold (stratified, grouped by normalised
    abstract text so duplicates never straddle train and test). CD²CR is academic-use only:
    these weak-label models are measured, never shipped.
 
@@ -40,8 +45,9 @@ from sciwire.backends.embeddings import Embedder
 from sciwire.newsworthiness.corpora import abstract_only, arxiv_papers, cdcr_papers, coresc_papers, pubmedqa_papers
 from sciwire.newsworthiness.evaluate import auc, out_of_fold, precision_at_k
 from sciwire.newsworthiness.features import FeatureSet
+from sciwire.newsworthiness.model import NewsworthinessClassifier
 from sciwire.newsworthiness.papers import Paper, normalise_abstract
-from sciwire.newsworthiness.text_stats import style_cues
+from sciwire.newsworthiness.style import STYLE_CUES, style_cues
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +61,8 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
     "math": "Mathematics and engineering: theorems, proofs, equations, control systems and engineering design.",
 }
 NAN = float("nan")
-STYLE_CUES = ("raw_words", "abstract_prefix", "has_headings", "line_breaks", "here_we", "citation_markers")
+BIOMEDICINE = ("medicine", "biology")
+__all__ = ["STYLE_CUES", "WeakLabelSet", "balanced_sample", "biomedicine_mask", "load_weak_labels", "style_baseline"]
 
 
 @dataclass(frozen=True)
@@ -108,16 +115,32 @@ def load_weak_labels(data_dir: str | os.PathLike[str], embedder: Embedder) -> We
     )
 
 
-def balanced_sample(data: WeakLabelSet, seed: int, min_per_field: int = 5) -> np.ndarray:
-    """Indices of a field-balanced sample: per field, ``min(P_f, N_f)`` positives and negatives."""
+def biomedicine_mask(data: WeakLabelSet) -> np.ndarray:
+    """The matched-source pool: CD²CR and PubMedQA abstracts whose zero-shot field is medicine or biology."""
+    return np.isin(data.fields, BIOMEDICINE) & np.isin(data.sources, ("cdcr", "pubmedqa"))
+
+
+def balanced_sample(
+    data: WeakLabelSet, seed: int, min_per_field: int = 5, within: np.ndarray | None = None
+) -> np.ndarray:
+    """Indices of a field-balanced sample: per field, ``min(P_f, N_f)`` positives and negatives.
+
+    Args:
+        data: The weak-label set.
+        seed: Seed of the draw.
+        min_per_field: Fields with fewer papers on either side are dropped.
+        within: Optional mask of the papers that may be drawn (a matched pool).
+    """
     rng = np.random.default_rng(seed)
+    allowed = np.ones(len(data.y), dtype=bool) if within is None else np.asarray(within, dtype=bool)
     keep: list[int] = []
-    for field, n_pos, n_neg in data.field_table():
-        n = min(n_pos, n_neg)
+    for field in FIELD_DESCRIPTIONS:
+        in_field = (data.fields == field) & allowed
+        n = min(int((in_field & (data.y == 1)).sum()), int((in_field & (data.y == 0)).sum()))
         if n < min_per_field:
             continue
         for label in (1, 0):
-            idx = np.flatnonzero((data.fields == field) & (data.y == label))
+            idx = np.flatnonzero(in_field & (data.y == label))
             keep.extend(rng.choice(idx, size=n, replace=False).tolist())
     return np.array(sorted(keep))
 
@@ -189,6 +212,33 @@ def cross_validated(
     calibrated, raw = [], []
     for seed, idx in enumerate(samples):
         c, r = out_of_fold(make(), X_all[idx], data.y[idx], data.groups[idx], folds, seed)
+        calibrated.append(c)
+        raw.append(r)
+    return calibrated, raw
+
+
+def style_matrix(data: WeakLabelSet, neutralised: bool) -> np.ndarray:
+    """All :data:`~.style.STYLE_CUES` of every paper (length as log words), on raw or neutralised text."""
+    if neutralised:
+        rows = [style_cues(normalise_abstract(p.abstract)) for p in data.papers]
+        cues = {c: np.array([r[c] for r in rows]) for c in STYLE_CUES}
+    else:
+        cues = data.style
+    return np.column_stack([np.log1p(cues[c]) if c == "raw_words" else cues[c] for c in STYLE_CUES])
+
+
+def style_baseline(
+    data: WeakLabelSet, samples: list[np.ndarray], neutralised: bool, folds: int = 5
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Out-of-fold scores of the style-cues-only model: logistic regression on all cues together.
+
+    Folds are those of :func:`cross_validated` (same groups, labels and seed per draw), so the
+    baseline and the models are scored on the same held-out papers.
+    """
+    X_all = style_matrix(data, neutralised)
+    calibrated, raw = [], []
+    for seed, idx in enumerate(samples):
+        c, r = out_of_fold(NewsworthinessClassifier("logistic"), X_all[idx], data.y[idx], data.groups[idx], folds, seed)
         calibrated.append(c)
         raw.append(r)
     return calibrated, raw
