@@ -63,3 +63,19 @@ def test_save_load_checks_sha256(tmp_path):
         TrainedModel.load(folder)
     with pytest.raises(ModelLoadError, match="not a newsworthiness model folder"):
         TrainedModel.load(tmp_path / "nothing")
+
+
+def test_model_of_four_values_saves_and_loads(tmp_path):
+    from sciwire.newsworthiness.features import FeatureSet
+
+    X, y = data()
+    classifiers = {v: NewsworthinessClassifier(n_estimators=10, random_state=i).fit(X, y) for i, v in enumerate("abcd")}
+    model = TrainedModel(classifiers, ("c0", "c1"), {"c0": 0.0, "c1": 0.0}, 64, "bundled:x")
+    features = FeatureSet(tuple(f"p{i}" for i in range(len(X))), ("c0", "c1"), X[:, :2], X[:, 2:])
+    pred = model.predict(features)
+    assert set(pred.dimensions) == set("abcd") and pred.probability is not None and pred.vote_share is not None
+    np.testing.assert_allclose(pred.score, np.mean([d.probability for d in pred.dimensions.values()], axis=0))
+    assert model.explain(features).values.shape[0] == len(X) and model.explain(features, "b").names[-1] == "embedding"
+    loaded = TrainedModel.load(model.save(tmp_path / "m"))
+    assert loaded.dimension_names == ("a", "b", "c", "d")
+    np.testing.assert_allclose(loaded.predict(features).score, pred.score)

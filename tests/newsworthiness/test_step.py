@@ -53,3 +53,37 @@ def test_panel_escapes_untrusted_text():
 
 def test_default_model_loads_from_package():
     assert DefaultModel.load().trained_on_judgements is False
+
+
+def test_default_model_style_caveat_reaches_rank_and_report(tmp_path):
+    import json
+    import shutil
+
+    from sciwire.document import Document, Span
+    from sciwire.newsworthiness.default_model import default_model_dir
+    from sciwire.newsworthiness.ranking import WHAT_IT_IS, Ranking
+
+    folder = tmp_path / "default"
+    shutil.copytree(default_model_dir(), folder)
+    (folder / "style_check.json").write_text(
+        json.dumps({"beats_style_only": False, "pools": {"biomedicine": {"default_auc": 0.55, "style_only_auc": 0.6}}})
+    )
+    model = DefaultModel.load(folder)
+    assert (
+        model.style_caveat is not None
+        and "does not beat" in model.style_caveat
+        and "0.55 vs 0.60" in model.style_caveat
+    )
+    note = Ranking((), model.name, False, 0, model.style_caveat).note
+    assert note.startswith(WHAT_IT_IS) and "NOT trained" in note and "does not beat" in note
+    (folder / "style_check.json").write_text(json.dumps({"beats_style_only": True, "pools": {}}))
+    assert DefaultModel.load(folder).style_caveat is None
+
+    reason = {"feature": "x", "phrase": "new discovery", "contribution": 0.1}
+    surprise = {"label": "surprise", "probability": 0.7, "vote_share": 0.65, "reason": reason}
+    attrs = {"score": 0.5, "probability": 0.6, "vote_share": 0.55, "model": "m", "note": note, "reasons": [],
+             "dimensions": {"controversy": surprise}}  # fmt: skip
+    doc = Document("p", "paper", "t", "Some text.").with_layer(LAYER, [Span(0, 4, "newsworthiness", 0.5, attrs)])
+    body = str(newsworthiness_panel(Analysis(doc, (), Config())).body)
+    assert "surprise: calibrated probability 70%, vote share 65% (+ new discovery)" in body
+    assert "not a fact about the paper" in body and "does not beat" in body

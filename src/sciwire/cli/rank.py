@@ -31,7 +31,12 @@ def rank_cli(
     *,
     common: Common,
 ) -> None:
-    """Rank papers by newsworthiness: score, confidence and the top reasons for each."""
+    """Rank papers by newsworthiness: score, confidence and the top reasons for each.
+
+    Newsworthiness is a ranking aid learned from ratings (or, for the default model, a-priori
+    weights), not a fact about the paper; the table's caption says so, with the style caveat
+    when the model does not beat a style-cues-only baseline.
+    """
     from sciwire.newsworthiness.api import rank_files
 
     cfg = common.config(*([f"newsworthiness.model={model}"] if model else []))
@@ -46,6 +51,7 @@ def rank_cli(
 
 def _table(ranking: Ranking) -> Table:
     trained = ranking.trained_on_judgements
+    values = any(getattr(row, "dimensions", ()) for row in ranking.papers)
     title = Text(strip_controls(f"Newsworthiness ({ranking.model_name})"))
     table = Table(title=title, caption=Text(strip_controls(ranking.note)))
     table.add_column("#", justify="right")
@@ -54,6 +60,8 @@ def _table(ranking: Ranking) -> Table:
     if trained:
         table.add_column("probability", justify="right")
         table.add_column("votes", justify="right")
+    if values:
+        table.add_column("news values (probability)", overflow="fold")
     table.add_column("top reasons", overflow="fold")
     for row in ranking.papers:
         cells = [str(row.rank), row.paper.title or row.paper.id, f"{100 * row.score:.0f}"]
@@ -62,6 +70,8 @@ def _table(ranking: Ranking) -> Table:
                 "—" if row.probability is None else f"{100 * row.probability:.0f}%",
                 "—" if row.vote_share is None else f"{100 * row.vote_share:.0f}%",
             ]
+        if values:
+            cells.append("\n".join(f"{d.label} {100 * d.probability:.0f}%" for d in row.dimensions))
         cells.append("\n".join(str(r) for r in row.reasons))
         # Text: titles are untrusted, never rich markup; strip_controls: nor escape sequences
         table.add_row(*(Text(strip_controls(c)) for c in cells))

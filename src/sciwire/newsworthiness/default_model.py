@@ -85,6 +85,22 @@ def reference_statistics(features: FeatureSet) -> dict[str, Any]:
     }
 
 
+def style_caveat(check: dict[str, Any]) -> str | None:
+    """The plain caveat when the benchmark found the model no better than style cues alone, else None."""
+    if not check or check.get("beats_style_only", True):
+        return None
+    pools = check.get("pools", {})
+    worst = "; ".join(
+        f"{pool}: AUC {p['default_auc']:.2f} vs {p['style_only_auc']:.2f} for style cues alone"
+        for pool, p in pools.items()
+        if p["default_auc"] <= p["style_only_auc"]
+    )
+    return (
+        "Caveat: on style-neutral text this model does not beat a baseline that sees only formatting and "
+        f"style cues (weak-label benchmark; {worst}). Treat its order as a rough aid."
+    )
+
+
 class DefaultModel:
     """The transparent default: fixed weights on standardised signals (see the module docstring).
 
@@ -100,8 +116,11 @@ class DefaultModel:
     name = "default (not trained on judgements)"
     trained_on_judgements = False
 
-    def __init__(self, stats: dict[str, Any]) -> None:
+    def __init__(self, stats: dict[str, Any], style_check: dict[str, Any] | None = None) -> None:
         self.stats = stats
+        #: The benchmark's comparison with the style-cues-only baseline (``style_check.json``), if any.
+        self.style_check = style_check or {}
+        self.style_caveat: str | None = style_caveat(self.style_check)
         self.columns: tuple[str, ...] = (*WEIGHTS, *TOPIC_COLUMNS)
         self.reference: dict[str, float] = dict(stats["feature_means"])
         #: Words embedded when the reference statistics were computed (ranking uses the same).
@@ -127,7 +146,12 @@ class DefaultModel:
                 "The default model's weights.json does not match the documented weights; rebuild it "
                 "with `python benchmarks/newsworthiness.py --build-default`"
             )
-        return cls(data["reference"])
+        check_path = folder / "style_check.json"
+        try:
+            check = json.loads(check_path.read_text(encoding="utf-8")) if check_path.is_file() else None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelLoadError(f"Cannot read {check_path}: {exc}") from exc
+        return cls(data["reference"], check)
 
     def to_json(self) -> str:
         """The weights and reference statistics as JSON (``weights.json``)."""

@@ -11,9 +11,10 @@
   **sigmoid** (Platt, 2 parameters) below ``isotonic_min`` training papers and **isotonic**
   (a free monotone map, which overfits small data) from there on.
 
-:class:`TrainedModel` adds the feature columns, the reference values used to phrase reasons
-and persistence: ``model.joblib`` (its SHA-256 is kept in ``model.json`` and checked on
-load; only load models you trust, joblib runs code) plus ``model.json``.
+:class:`TrainedModel` holds one such classifier per news value (the four dimensions of Nishal &
+Diakopoulos), the feature columns, the reference values used to phrase reasons and
+persistence: ``model.joblib`` (its SHA-256 is kept in ``model.json`` and checked on load; only
+load models you trust, joblib runs code) plus ``model.json``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +39,12 @@ from sklearn.utils.validation import check_is_fitted
 from sciwire.errors import InputError, ModelLoadError
 from sciwire.newsworthiness.explain import group_contributions, linear_contributions, tree_contributions
 from sciwire.newsworthiness.features import FeatureSet
-from sciwire.newsworthiness.prediction import Contributions, Prediction
+from sciwire.newsworthiness.prediction import Contributions, DimensionScores, Prediction
 
 KINDS = ("extra_trees", "logistic")
+FORMAT = "sciwire-newsworthiness/2"
+#: Single-classifier models written before the four news values had their own classifiers.
+FORMAT_V1 = "sciwire-newsworthiness/1"
 
 
 class NewsworthinessClassifier(ClassifierMixin, BaseEstimator):
@@ -141,59 +146,102 @@ class NewsworthinessClassifier(ClassifierMixin, BaseEstimator):
 
 
 class TrainedModel:
-    """A fitted classifier with its feature columns, reference values and provenance.
+    """Fitted classifiers (one per news value, or one overall) with their feature columns and provenance.
+
+    A model trained by :func:`~.train.train_newsworthiness` holds one calibrated classifier per
+    news value of Nishal & Diakopoulos (``actuality``, ``controversy`` = surprise,
+    ``relevance_magnitude``, ``relevance_valence``; "high" = raters' mean >= 3). The ranking
+    score is the mean of their calibrated probabilities (the expected share of the four values
+    raters would rate high); the vote share is the mean of their raw tree votes; reasons average
+    the four models' contributions. A single classifier (key ``"newsworthy"``) is also accepted.
 
     Args:
-        classifier: The fitted :class:`NewsworthinessClassifier`.
-        columns: Tabular feature columns, in the classifier's input order (the embedding follows).
+        classifiers: Fitted :class:`NewsworthinessClassifier` per news value (or one classifier).
+        columns: Tabular feature columns, in the classifiers' input order (the embedding follows).
         reference: Mean of each tabular feature on the training papers.
         embed_words: The ``embed_words`` used for the embeddings at training time.
         embedding_model: The embedder's model key at training time.
-        info: Anything else to keep (metrics, data, alpha).
+        info: Anything else to keep (metrics, data, alpha, ``style_caveat``).
+
+    Example:
+        >>> import numpy as np
+        >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = (X[:, 0] > 0).astype(int)
+        >>> clf = NewsworthinessClassifier(n_estimators=10).fit(X, y)
+        >>> TrainedModel({"actuality": clf}, ("a", "b", "c"), {}, 64, "x").dimension_names
+        ('actuality',)
     """
 
     trained_on_judgements = True
 
     def __init__(
         self,
-        classifier: NewsworthinessClassifier,
+        classifiers: NewsworthinessClassifier | Mapping[str, NewsworthinessClassifier],
         columns: tuple[str, ...],
         reference: dict[str, float],
         embed_words: int,
         embedding_model: str,
         info: dict[str, Any] | None = None,
     ) -> None:
-        self.classifier = classifier
+        if isinstance(classifiers, NewsworthinessClassifier):
+            classifiers = {"newsworthy": classifiers}
+        if not classifiers:
+            raise InputError("A trained newsworthiness model needs at least one classifier")
+        self.classifiers: dict[str, NewsworthinessClassifier] = dict(classifiers)
         self.columns = tuple(columns)
         self.reference = reference
         self.embed_words = embed_words
         self.embedding_model = embedding_model
         self.info = info or {}
-        self.name = f"trained {classifier.kind.replace('_', ' ')} ({classifier.method_} calibration)"
+        first = next(iter(self.classifiers.values()))
+        what = "overall" if self.dimension_names == ("newsworthy",) else f"{len(self.classifiers)} news values"
+        self.name = f"trained {first.kind.replace('_', ' ')}, {what} ({first.method_} calibration)"
+        self.style_caveat: str | None = self.info.get("style_caveat")
+
+    @property
+    def classifier(self) -> NewsworthinessClassifier:
+        """The first classifier (the only one of a single-classifier model)."""
+        return next(iter(self.classifiers.values()))
+
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        """The news values (or ``("newsworthy",)``) the model has a classifier for."""
+        return tuple(self.classifiers)
 
     def predict(self, features: FeatureSet) -> Prediction:
-        """Calibrated probability (the score) and, for forests, the raw vote share."""
+        """Per value: calibrated probability and vote share; the score is the mean calibrated probability."""
         X = features.matrix(self.columns, with_embedding=True)
-        probability = self.classifier.predict_proba(X)[:, 1]
-        vote = self.classifier.raw_score(X) if self.classifier.kind == "extra_trees" else None
-        return Prediction(probability, vote, probability)
+        dims = {
+            name: DimensionScores(clf.predict_proba(X)[:, 1], clf.raw_score(X))
+            for name, clf in self.classifiers.items()
+        }
+        probability = np.mean([d.probability for d in dims.values()], axis=0)
+        vote = np.mean([d.vote_share for d in dims.values()], axis=0) if self.classifier.kind == "extra_trees" else None
+        return Prediction(probability, vote, probability, dims if len(dims) > 1 else {})
 
-    def explain(self, features: FeatureSet) -> Contributions:
-        """Contributions of the raw model, the embedding's columns summed into one."""
+    def explain(self, features: FeatureSet, dimension: str | None = None) -> Contributions:
+        """Contributions of the raw model(s), the embedding's columns summed into one.
+
+        Args:
+            features: The papers' features.
+            dimension: One news value; by default the mean over all of them (exact for the mean vote share).
+        """
         X = features.matrix(self.columns, with_embedding=True)
-        _, contrib, unit = self.classifier.contributions(X)
+        chosen = [self.classifiers[dimension]] if dimension is not None else list(self.classifiers.values())
+        parts = [clf.contributions(X) for clf in chosen]
+        contrib = np.mean([c for _, c, _ in parts], axis=0)
         names, grouped = group_contributions(contrib, self.columns, features.embedding.shape[1])
-        return Contributions(grouped, tuple(names), unit)
+        return Contributions(grouped, tuple(names), parts[0][2])
 
     def save(self, folder: str | os.PathLike[str]) -> Path:
-        """Write ``model.joblib`` and ``model.json`` (with the joblib file's SHA-256)."""
+        """Write ``model.joblib`` (the classifiers by news value) and ``model.json`` (with its SHA-256)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "model.joblib"
-        joblib.dump(self.classifier, path)
+        joblib.dump(self.classifiers, path)
         meta = {
-            "format": "sciwire-newsworthiness/1",
+            "format": FORMAT,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "dimensions": list(self.classifiers),
             "columns": list(self.columns),
             "reference": self.reference,
             "embed_words": self.embed_words,
@@ -219,15 +267,13 @@ class TrainedModel:
                 f"{folder} is not a newsworthiness model folder (model.json + model.joblib from "
                 f"`sciwire train newsworthiness`): {exc}"
             ) from exc
-        if meta.get("format") != "sciwire-newsworthiness/1":
-            raise ModelLoadError(
-                f"{folder}/model.json has format {meta.get('format')!r}; expected sciwire-newsworthiness/1"
-            )
+        if meta.get("format") not in (FORMAT, FORMAT_V1):
+            raise ModelLoadError(f"{folder}/model.json has format {meta.get('format')!r}; expected {FORMAT}")
         if hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
             raise ModelLoadError(f"{folder}/model.joblib does not match the SHA-256 in model.json; refusing to load it")
-        classifier = joblib.load(folder / "model.joblib")
+        classifiers = joblib.load(folder / "model.joblib")
         return cls(
-            classifier,
+            classifiers,
             tuple(meta["columns"]),
             meta["reference"],
             int(meta["embed_words"]),

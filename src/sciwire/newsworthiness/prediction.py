@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -12,18 +13,35 @@ from sciwire.newsworthiness.features import FeatureSet
 
 
 @dataclass(frozen=True)
+class DimensionScores:
+    """One news value's outputs for some papers (trained models only).
+
+    Attributes:
+        probability: Calibrated probability that raters would rate the value high (mean >= 3).
+        vote_share: Raw share of trees voting "high" (forests; the raw score for logistic regression).
+    """
+
+    probability: np.ndarray
+    vote_share: np.ndarray
+
+
+@dataclass(frozen=True)
 class Prediction:
     """Scores of some papers.
 
     Attributes:
         score: The ranking score in [0, 1] (higher = more newsworthy).
-        vote_share: Raw share of trees voting "newsworthy" (forests only): not a probability.
-        probability: Calibrated probability of "newsworthy" (trained models only).
+        vote_share: Raw share of trees voting "newsworthy" (forests only; for a model of the four
+            values, the mean of their vote shares): not a probability.
+        probability: Calibrated probability (trained models only; for a model of the four values,
+            the mean of their calibrated probabilities = the expected share of values rated high).
+        dimensions: Per news value (``actuality``, ``controversy``, ...), when the model has them.
     """
 
     score: np.ndarray
     vote_share: np.ndarray | None
     probability: np.ndarray | None
+    dimensions: Mapping[str, DimensionScores] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -54,15 +72,22 @@ class NewsworthinessModel(Protocol):
     reference: dict[str, float]
     #: Abstract words embedded when the model was built (ranking must use the same).
     embed_words: int
+    #: A caveat to print next to every ranking (e.g. "does not beat the style-only baseline"), or None.
+    style_caveat: str | None
 
     def predict(self, features: FeatureSet) -> Prediction: ...
 
     def explain(self, features: FeatureSet) -> Contributions: ...
 
 
-def explain_rows(model: NewsworthinessModel, features: FeatureSet, k: int) -> list[list[Reason]]:
-    """The ``k`` strongest reasons of every paper (explain only the rows you show: trees are costly)."""
-    contributions = model.explain(features)
+def explain_rows(
+    model: NewsworthinessModel, features: FeatureSet, k: int, dimension: str | None = None
+) -> list[list[Reason]]:
+    """The ``k`` strongest reasons of every paper (explain only the rows you show: trees are costly).
+
+    ``dimension`` names one news value of a model trained on the four (its own reasons).
+    """
+    contributions = model.explain(features) if dimension is None else model.explain(features, dimension)  # type: ignore[call-arg]
     out = []
     for i in range(len(features.ids)):
         values = {n: float(features.tabular[i, j]) for j, n in enumerate(features.names)}

@@ -24,13 +24,49 @@ from sciwire.config import Config
 from sciwire.errors import ModelLoadError
 from sciwire.newsworthiness.default_model import DefaultModel
 from sciwire.newsworthiness.explain import Reason
-from sciwire.newsworthiness.features import Featurizer
+from sciwire.newsworthiness.features import FeatureSet, Featurizer
 from sciwire.newsworthiness.model import TrainedModel
 from sciwire.newsworthiness.papers import Paper, read_papers
-from sciwire.newsworthiness.prediction import NewsworthinessModel, explain_rows
+from sciwire.newsworthiness.prediction import NewsworthinessModel, Prediction, explain_rows
+from sciwire.newsworthiness.ratings import VALUE_LABELS
 
 logger = logging.getLogger(__name__)
-__all__ = ["RankedPaper", "Ranker", "Ranking", "load_model", "read_papers"]
+__all__ = ["WHAT_IT_IS", "DimensionResult", "RankedPaper", "Ranker", "Ranking", "load_model", "read_papers"]
+
+
+#: What every ranking says newsworthiness is and is not (rank output, CSV/HTML pages, report panel).
+WHAT_IT_IS = (
+    "Newsworthiness here is a ranking aid learned from ratings (or, for the default model, a-priori weights), "
+    "not a fact about the paper."
+)
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    """One news value of one paper (models trained on the four values).
+
+    Attributes:
+        name: The ratings column (``actuality``, ``controversy``, ``relevance_magnitude``, ``relevance_valence``).
+        label: How it is shown (``surprise`` for ``controversy``, ``impact magnitude`` ...).
+        probability: Calibrated probability that raters would rate it high (mean >= 3).
+        vote_share: Raw share of trees voting "high" (not a probability).
+        reason: The strongest reason of this value's model, if any.
+    """
+
+    name: str
+    label: str
+    probability: float
+    vote_share: float
+    reason: Reason | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible summary."""
+        return {
+            "label": self.label,
+            "probability": round(self.probability, 4),
+            "vote_share": round(self.vote_share, 4),
+            "reason": None if self.reason is None else self.reason.to_dict(),
+        }
 
 
 @dataclass(frozen=True)
@@ -44,6 +80,7 @@ class RankedPaper:
         probability: Calibrated probability of "newsworthy" (trained models), else None.
         vote_share: Raw share of trees voting "newsworthy" (Extra Trees), else None.
         reasons: The strongest feature contributions, in words.
+        dimensions: The four news values (models trained on them), else empty.
     """
 
     rank: int
@@ -52,6 +89,7 @@ class RankedPaper:
     probability: float | None
     vote_share: float | None
     reasons: tuple[Reason, ...]
+    dimensions: tuple[DimensionResult, ...] = ()
 
     def reasons_text(self) -> str:
         """Reasons joined for a table cell: "+ health topic; − jargon-heavy abstract"."""
@@ -67,6 +105,7 @@ class RankedPaper:
             "probability": None if self.probability is None else round(self.probability, 4),
             "vote_share": None if self.vote_share is None else round(self.vote_share, 4),
             "reasons": [r.to_dict() for r in self.reasons],
+            "dimensions": {d.name: d.to_dict() for d in self.dimensions},
         }
 
 
@@ -78,19 +117,28 @@ class Ranking:
     model_name: str
     trained_on_judgements: bool
     total: int
+    caveat: str | None = None
 
     @property
     def note(self) -> str:
-        """What the numbers mean, for tables and pages."""
-        if self.trained_on_judgements:
-            return (
+        """What newsworthiness is and is not, what the numbers mean, and the style caveat when it applies."""
+        if self.trained_on_judgements and any(p.dimensions for p in self.papers):
+            means = (
+                "probability = mean of the four news values' calibrated probabilities of a high rating "
+                "(actuality, surprise, impact magnitude, impact valence); vote share = mean share of trees "
+                "voting so (not a probability)."
+            )
+        elif self.trained_on_judgements:
+            means = (
                 "probability = calibrated chance that raters would call the paper newsworthy; "
                 "vote share = raw share of trees voting so (not a probability)."
             )
-        return (
-            "The default model is NOT trained on journalists' judgements: its score ranks papers by "
-            "news-value signals with documented weights and is not a probability."
-        )
+        else:
+            means = (
+                "The default model is NOT trained on journalists' judgements: its score ranks papers by "
+                "news-value signals with documented weights and is not a probability."
+            )
+        return " ".join(part for part in (WHAT_IT_IS, means, self.caveat) if part)
 
 
 def load_model(spec: str) -> NewsworthinessModel:
@@ -165,7 +213,9 @@ class Ranker:
         tiebreak = pred.vote_share if pred.vote_share is not None else pred.score
         order = np.lexsort((np.arange(len(papers)), -tiebreak, -pred.score))
         keep = order[:top] if top else order
-        why = explain_rows(model, features.subset(keep), self.config.newsworthiness.top_reasons)
+        shown = features.subset(keep)
+        why = explain_rows(model, shown, self.config.newsworthiness.top_reasons)
+        dims = self._dimensions(model, shown, pred, keep)
         rows = tuple(
             RankedPaper(
                 rank=r + 1,
@@ -174,7 +224,31 @@ class Ranker:
                 probability=None if pred.probability is None else float(pred.probability[i]),
                 vote_share=None if pred.vote_share is None else float(pred.vote_share[i]),
                 reasons=tuple(why[r]),
+                dimensions=dims[r],
             )
             for r, i in enumerate(keep)
         )
-        return Ranking(rows, model.name, model.trained_on_judgements, len(papers))
+        caveat = getattr(model, "style_caveat", None)
+        return Ranking(rows, model.name, model.trained_on_judgements, len(papers), caveat)
+
+    @staticmethod
+    def _dimensions(
+        model: NewsworthinessModel, shown: FeatureSet, pred: Prediction, keep: np.ndarray
+    ) -> list[tuple[DimensionResult, ...]]:
+        """Per shown paper: each news value's probability, vote share and strongest reason."""
+        if not pred.dimensions or not isinstance(model, TrainedModel):
+            return [() for _ in keep]
+        reasons_by_value = {name: explain_rows(model, shown, 1, dimension=name) for name in pred.dimensions}
+        return [
+            tuple(
+                DimensionResult(
+                    name,
+                    VALUE_LABELS.get(name, name),
+                    float(scores.probability[i]),
+                    float(scores.vote_share[i]),
+                    next(iter(reasons_by_value[name][r]), None),
+                )
+                for name, scores in pred.dimensions.items()
+            )
+            for r, i in enumerate(keep)
+        ]

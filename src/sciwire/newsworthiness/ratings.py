@@ -34,9 +34,20 @@ import numpy as np
 from sciwire.errors import InputError
 
 VALUES: tuple[str, ...] = ("actuality", "controversy", "relevance_magnitude", "relevance_valence")
+#: How each value is shown (the study's four dimensions).
+VALUE_LABELS: dict[str, str] = {
+    "actuality": "actuality",
+    "controversy": "surprise",
+    "relevance_magnitude": "impact magnitude",
+    "relevance_valence": "impact valence",
+}
 COLUMNS: tuple[str, ...] = ("paper_id", "rater_id", *VALUES)
 NEWSWORTHY_THRESHOLD = 3.0
 MAX_LISTED = 25
+#: Training needs at least this many papers rated high (mean >= 3) and as many rated low, overall
+#: and on every one of the four values (cross-validation with calibration inside each fold).
+MIN_PER_CLASS = 4
+MIN_PAPERS = 2 * MIN_PER_CLASS
 
 
 @dataclass(frozen=True)
@@ -240,3 +251,33 @@ def agreement(ratings: Sequence[Rating]) -> dict[str, float]:
     out = {f"alpha_ordinal_{v}": krippendorff_alpha(rating_matrix(ratings, v), "ordinal") for v in VALUES}
     out["alpha_interval_score"] = krippendorff_alpha(rating_matrix(ratings), "interval")
     return out
+
+
+def training_labels(
+    ratings: Sequence[Rating], source: str = "the ratings"
+) -> tuple[list[PaperRating], dict[str, np.ndarray]]:
+    """Aggregated papers and their 0/1 labels: ``"newsworthy"`` (mean of the four >= 3) and each value (mean >= 3).
+
+    Raises:
+        InputError: With fewer than :data:`MIN_PAPERS` rated papers, or fewer than
+            :data:`MIN_PER_CLASS` papers rated high or low overall or on any value.
+    """
+    rated = aggregate(ratings)
+    if len(rated) < MIN_PAPERS:
+        raise InputError(
+            f"{source} has {len(ratings)} rating row(s) covering {len(rated)} paper(s); training needs at least "
+            f"{MIN_PAPERS} rated papers ({MIN_PER_CLASS} rated newsworthy, mean >= 3, and {MIN_PER_CLASS} not). "
+            "Rate more papers."
+        )
+    labels = {"newsworthy": np.array([int(r.newsworthy) for r in rated])}
+    for j, value in enumerate(VALUES):
+        labels[value] = np.array([int(r.means[j] >= NEWSWORTHY_THRESHOLD) for r in rated])
+    for name, y in labels.items():
+        high, low = int(y.sum()), int(len(y) - y.sum())
+        if min(high, low) < MIN_PER_CLASS:
+            what = "newsworthy (mean of the four values >= 3)" if name == "newsworthy" else f"high on {name} (>= 3)"
+            raise InputError(
+                f"{source}: {high} paper(s) rated {what} and {low} not; training needs at least {MIN_PER_CLASS} "
+                f"of each, overall and on every value ({', '.join(VALUES)}). Rate more papers, or more varied ones."
+            )
+    return rated, labels

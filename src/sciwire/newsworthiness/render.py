@@ -18,9 +18,13 @@ from markupsafe import Markup, escape
 
 from sciwire.errors import OutputError
 from sciwire.newsworthiness.ranking import RankedPaper, Ranking
+from sciwire.newsworthiness.ratings import VALUES
 from sciwire.version import __version__
 
-CSV_COLUMNS = ("rank", "id", "title", "score", "probability", "vote_share", "reasons", "url", "source")
+#: The four news values' calibrated probabilities follow ``vote_share`` (empty for the default model).
+VALUE_COLUMNS = ("actuality", "surprise", "impact_magnitude", "impact_valence")
+_VALUE_NAMES = dict(zip(VALUES, VALUE_COLUMNS, strict=True))
+CSV_COLUMNS = ("rank", "id", "title", "score", "probability", "vote_share", *VALUE_COLUMNS, "reasons", "url", "source")
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,6 +43,28 @@ def _url(row: RankedPaper) -> str:
     return paper.url or (f"https://doi.org/{paper.doi}" if paper.doi else "")
 
 
+def _values(row: RankedPaper) -> list[str]:
+    found = {_VALUE_NAMES.get(d.name, d.name): d.probability for d in row.dimensions}
+    return [_fmt(found.get(c)) for c in VALUE_COLUMNS]
+
+
+def _values_html(row: RankedPaper) -> Markup:
+    """Each news value: calibrated probability, vote share and its strongest reason."""
+    if not row.dimensions:
+        return Markup("—")
+    return Markup("<br>").join(
+        Markup("{}: {} (votes {}){}").format(
+            d.label,
+            f"{100 * d.probability:.0f}%",
+            f"{100 * d.vote_share:.0f}%",
+            Markup(' <span class="{}">{}</span>').format("pos" if d.reason.contribution >= 0 else "neg", str(d.reason))
+            if d.reason
+            else "",
+        )
+        for d in row.dimensions
+    )
+
+
 def ranking_csv(ranking: Ranking) -> str:
     """The ranking as CSV text (header + one row per paper)."""
     buf = io.StringIO()
@@ -53,6 +79,7 @@ def ranking_csv(ranking: Ranking) -> str:
                 _fmt(row.score),
                 _fmt(row.probability),
                 _fmt(row.vote_share),
+                *_values(row),
                 _cell(row.reasons_text()),
                 _cell(_url(row)),
                 _cell(row.paper.source),
@@ -99,6 +126,7 @@ def ranking_html(ranking: Ranking, title: str = "Papers worth covering") -> str:
                 _fmt(row.score),
                 _fmt(row.probability) or "—",
                 _fmt(row.vote_share) or "—",
+                _values_html(row),
                 reasons,
             )
         )
@@ -108,7 +136,7 @@ def ranking_html(ranking: Ranking, title: str = "Papers worth covering") -> str:
         "<title>{title}</title><style>{style}</style></head><body><h1>{title}</h1>"
         '<p class="note">Model: {model}. Showing {shown} of {total} papers. {note}</p>'
         "<table><thead><tr><th>#</th><th>paper</th><th>score</th><th>probability</th><th>vote share</th>"
-        "<th>top reasons</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<th>news values</th><th>top reasons</th></tr></thead><tbody>{rows}</tbody></table>"
         '<p class="note">Made by sciwire {version}.</p></body></html>\n'
     ).format(
         title=title,

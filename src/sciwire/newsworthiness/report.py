@@ -10,6 +10,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sciwire.analysis import NEWSWORTHINESS, Analysis, Panel, ReportParts
+from sciwire.newsworthiness.ranking import WHAT_IT_IS
 
 
 def _attrs(analysis: Analysis) -> dict[str, Any] | None:
@@ -27,7 +28,7 @@ def _pct(value: float | None) -> str:
 
 
 def newsworthiness_panel(analysis: Analysis) -> Panel | None:
-    """Score, calibrated probability (trained models), vote share and the top reasons, escaped."""
+    """Score, probability and vote share, the four news values (trained models), reasons and what it is not."""
     attrs = _attrs(analysis)
     if attrs is None:
         return None
@@ -37,16 +38,29 @@ def newsworthiness_panel(analysis: Analysis) -> Panel | None:
         )
         for r in attrs.get("reasons", [])
     )
+    values = Markup("").join(
+        Markup("<li>{}: calibrated probability {}, vote share {}{}</li>").format(
+            d.get("label", name),
+            _pct(d.get("probability")),
+            _pct(d.get("vote_share")),
+            Markup(" ({})").format(("+ " if d["reason"]["contribution"] >= 0 else "− ") + d["reason"]["phrase"])
+            if d.get("reason")
+            else "",
+        )
+        for name, d in (attrs.get("dimensions") or {}).items()
+    )
     body = Markup(
         "<p><strong>Score {score}</strong> (0–100). Calibrated probability: {prob}. Vote share: {vote}.</p>"
+        "{values}"
         '<ul>{reasons}</ul><p class="note">Model: {model}. {note}</p>'
     ).format(
         score=f"{100 * attrs['score']:.0f}",
         prob=_pct(attrs.get("probability")),
         vote=_pct(attrs.get("vote_share")),
+        values=Markup("<p>News values:</p><ul>{}</ul>").format(values) if values else "",
         reasons=reasons,
         model=attrs.get("model", ""),
-        note=attrs.get("note", ""),
+        note=attrs.get("note") or WHAT_IT_IS,
     )
     return Panel("Newsworthiness", body, order=60)
 

@@ -2,7 +2,9 @@
 
 Reads the paper's title, abstract (section, else its first 300 words) and metadata; writes one
 span over the abstract whose ``score`` is the newsworthiness score and whose ``attrs`` hold
-``probability`` (trained models), ``vote_share``, ``reasons``, ``model`` and a ``note``.
+``probability`` (trained models), ``vote_share``, ``reasons``, ``dimensions`` (the four news
+values of a trained model), ``model``, a ``note`` (what newsworthiness is and is not) and a
+``caveat`` (when the model does not beat the style-only baseline).
 """
 
 from __future__ import annotations
@@ -56,9 +58,11 @@ class NewsworthinessStep(BaseStep):
             "probability": None if row.probability is None else round(row.probability, 4),
             "vote_share": None if row.vote_share is None else round(row.vote_share, 4),
             "reasons": [r.to_dict() for r in row.reasons],
+            "dimensions": {d.name: d.to_dict() for d in row.dimensions},
             "model": ranking.model_name,
             "trained_on_judgements": ranking.trained_on_judgements,
             "note": ranking.note,
+            "caveat": ranking.caveat,
         }
         return paper.with_layer(
             NEWSWORTHINESS, [Span(start, end, "newsworthiness", score=row.score, attrs=attrs)]
