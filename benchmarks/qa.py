@@ -15,9 +15,10 @@
     and adding 100 abstracts to a fresh store.
 (d) Within one paper (what ``ask --paper`` and ``analyze --question`` do): each question against
     the sentences of its own abstract (``own``), of its abstract with the long answer appended
-    (``own_long_answer``), and of its abstract joined with the most similar other abstract
-    (``pooled``: relevant-looking results that do not answer). Answer-carrying sentences: those of
-    RESULTS/CONCLUSIONS contexts of the own abstract (and the long answer). BM25, dense, the
+    (``own_long_answer``), and of that joined with the most similar other abstract and 3 random
+    ones, each with its long answer (``pooled``: results and conclusions that do not answer).
+    Answer-carrying sentences: those of RESULTS/CONCLUSIONS contexts of the own abstract (and
+    its long answer). BM25, dense, the
     hybrid that shipped before and the answer ranker, 5-fold cross-validation grouped by question
     (:func:`sciwire.qa.train.cross_validate_answers`): MRR, share of top-1 sentences from
     RESULTS/CONCLUSIONS, from BACKGROUND/OBJECTIVE and from the other paper; the confidence's ECE
@@ -159,13 +160,12 @@ def within(items: list[PubMedQAItem], embedder: Embedder) -> str:
     shipped = load_answer_model(cfg.qa.model)
     t = time.perf_counter()
     sets = within_abstract(items, embedder, nlp, coresc, cfg.qa, shipped)
-    with_la = within_abstract(items, embedder, nlp, coresc, cfg.qa, shipped, long_answer=True, pools=("own",))
     built = time.perf_counter() - t
-    cv = cross_validate_answers(shipped.bm25_weight, shipped.confidence, {**sets, "own_long_answer": with_la["own"]})
+    cv = cross_validate_answers(shipped.bm25_weight, shipped.confidence, sets)
     pools = {
         "own": "own abstract (contexts only)",
         "own_long_answer": "own abstract + long answer",
-        "pooled": "own + most similar other abstract",
+        "pooled": "own + most similar + 3 random other abstracts (with long answers)",
     }
     rows = [
         [pools[pool], system, f"{m['mrr']:.3f}", f"{m['top1_answer']:.3f}", f"{m['top1_background']:.3f}",
@@ -192,13 +192,90 @@ def within(items: list[PubMedQAItem], embedder: Embedder) -> str:
         f"shuffled, seed 13, grouped by question; the same folds for every system (building the candidates took "
         f"{built:.0f} s).\n\n"
         + table
-        + f"\n\nConfidence of the top answer (held out; pooled + most similar other abstract, label: the sentence "
-        f"carries the answer): top-label ECE {conf['ece']:.3f} (15 bins); mean confidence {conf['mean_confidence']:.3f}"
-        f" vs rate {conf['top_answer_rate']:.3f}. Reliability (mean confidence→accuracy): {reliability}.\n\n"
+        + f"\n\nConfidence of the top answer (held out; the pooled candidates and the most similar other abstract "
+        f"alone, label: the sentence carries the answer): top-label ECE {conf['ece']:.3f} (15 bins); mean "
+        f"confidence {conf['mean_confidence']:.3f} vs rate {conf['top_answer_rate']:.3f}. Reliability (mean "
+        f"confidence→accuracy): {reliability}.\n\n"
         f"'The paper does not say' (P(the paper answers) < 0.5): own abstract answered {abstain['own_answered']:.1%}, "
-        f"most similar other abstract declined {abstain['mismatched_declined']:.1%}.\n\n"
-        "Fine-tuning MiniLM as a bi-encoder for this task (triplet vs multiple-negatives ranking) was not run here: "
-        "see docs/qa.md."
+        f"most similar other abstract declined {abstain['mismatched_declined']:.1%}."
+    )
+
+
+def finetune_within(items: list[PubMedQAItem], embedder: Embedder, fold: int = 0, epochs: int = 1) -> str:
+    """(e): MiniLM fine-tuned as a bi-encoder for answer sentences, triplet vs MNRL loss, on one of the 5 folds.
+
+    Training items: the other 4 folds. Per question, positives are its long answer and one random
+    RESULTS/CONCLUSIONS sentence; each positive's hard negative is a random BACKGROUND/OBJECTIVE
+    sentence of the same abstract (another non-answer sentence when it has none). Scored: the
+    fine-tuned cosine alone on the held-out fold's own abstracts, beside the other systems there.
+    """
+    import random
+
+    from sklearn.model_selection import KFold
+
+    from sciwire.discourse.model import load_cached
+    from sciwire.qa.abstracts import within_abstract
+    from sciwire.qa.evaluate import within_metrics
+    from sciwire.qa.model import load_answer_model
+    from sciwire.qa.train import FinetuneConfig, finetune, fit_answer_ranker
+
+    cfg = load_config()
+    shipped = load_answer_model(cfg.qa.model)
+    sets = within_abstract(
+        items, embedder, load_spacy(cfg.models.spacy), load_cached(cfg.discourse.coresc_model, "coresc"), cfg.qa,
+        shipped, pools=("own", "own_long_answer", "pooled", "mismatched"),
+    )  # fmt: skip
+    train, test = list(KFold(5, shuffle=True, random_state=13).split(np.arange(len(items))))[fold]
+    rng = random.Random(13)
+    pairs, negatives = [], []
+    for i in train:
+        c = sets["own_long_answer"][i]
+        answers = [t for t, k, la in zip(c.texts, c.kinds, c.long_answer, strict=True) if k == "answer" and not la]
+        back = [t for t, k in zip(c.texts, c.kinds, strict=True) if k == "background"]
+        rest = back or [t for t, k in zip(c.texts, c.kinds, strict=True) if k != "answer"]
+        positives = [items[i].long_answer] + ([rng.choice(answers)] if answers else [])
+        for p in positives:
+            if rest:
+                pairs.append((items[i].question, p))
+                negatives.append(rng.choice(rest))
+    own = [sets["own"][i] for i in test]
+    model = fit_answer_ranker(
+        shipped.bm25_weight,
+        shipped.confidence,
+        *([sets[k][i] for i in train] for k in ("own_long_answer", "pooled", "mismatched")),
+    )
+    assert model.ranker is not None
+    systems = {
+        "BM25": [c.bm25 for c in own],
+        "dense, MiniLM": [c.cosine for c in own],
+        "hybrid (shipped before)": [c.hybrid for c in own],
+        "answer ranker": [model.ranker.decision_function(c.X) for c in own],
+    }
+    took = {}
+    for loss in ("triplet", "mnrl"):
+        with tempfile.TemporaryDirectory() as tmp:
+            t = time.perf_counter()
+            config = FinetuneConfig(loss=loss, epochs=epochs)
+            folder = finetune(pairs, tmp, cfg.models.embedding, config, negatives=negatives).folder
+            took[loss] = time.perf_counter() - t
+            tuned = Embedder(str(folder), cache_dir=None)
+            name = (
+                f"dense, MiniLM fine-tuned ({'TripletLoss' if loss == 'triplet' else 'MultipleNegativesRankingLoss'})"
+            )
+            systems[name] = [tuned.encode(list(c.texts)) @ tuned.encode([c.question])[0] for c in own]
+    rows = []
+    for name, scores in systems.items():
+        m = within_metrics(own, scores)
+        rows.append([name, f"{m['mrr']:.3f}", f"{m['top1_answer']:.3f}", f"{m['top1_background']:.3f}", int(m["n"])])
+    table = markdown_table(
+        ["system", "MRR", "top-1 Results/Conclusions", "top-1 Background/Objective", "questions"], rows
+    )
+    print(table)
+    return (
+        f"Fine-tuning MiniLM as a bi-encoder (one fold of the same 5: trained on {len(train)} questions, "
+        f"{len(pairs)} (question, answer sentence, background sentence) triplets, {epochs} epoch, batch 16, lr 3e-5, "
+        f"seed 13; {took['triplet']:.0f} s triplet, {took['mnrl']:.0f} s MNRL on the CPU); held-out fold: "
+        f"{len(test)} questions against their own abstracts (contexts only).\n\n" + table
     )
 
 
@@ -208,6 +285,7 @@ def main() -> int:
     parser.add_argument("--finetune", action="store_true", help="also run (b): fine-tuning before/after")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     parser.add_argument("--only", choices=("corpus", "within"), help="run one part: (a)-(c) or (d)")
+    parser.add_argument("--finetune-within", action="store_true", help="with (d): also (e), fine-tuning on one fold")
     args = parser.parse_args()
     cfg = load_config(overrides=[f"paths.data_dir={args.data}"] if args.data else None)
     items = load_pubmedqa(cfg.paths.data_dir)
@@ -215,8 +293,11 @@ def main() -> int:
     t0 = time.perf_counter()
     if args.only != "corpus":
         body = within(items, embedder)
+        if args.finetune_within:
+            body += "\n\n" + finetune_within(items, embedder)
         if args.write:
-            command = "python benchmarks/qa.py --only within --write"
+            command = "python benchmarks/qa.py --only within" + (" --finetune-within" if args.finetune_within else "")
+            command += " --write"
             update_section("qa_within", "Answer selection within one paper (PubMedQA)", header(command) + body)
         if args.only == "within":
             print(f"total {time.perf_counter() - t0:.1f}s")

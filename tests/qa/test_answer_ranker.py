@@ -151,3 +151,17 @@ def test_ask_cli_says_the_paper_does_not_say(cache_dir):
     )
     assert res.exit_code == 0, res.output
     assert res.output.startswith("The paper does not say. The closest sentences:"), res.output
+
+
+@pytest.mark.parametrize("loss", ["mnrl", "triplet"])
+def test_finetune_with_given_hard_negatives(tiny_model_dir, tmp_path, loss):
+    from sciwire.errors import InputError
+    from sciwire.qa.train import FinetuneConfig, finetune
+
+    pairs = [(f"how long did mice sleep {i}", f"the mice slept longer {i} .") for i in range(4)]
+    negatives = [f"sleep matters {i} ." for i in range(4)]
+    config = FinetuneConfig(loss=loss, epochs=1, batch_size=2)
+    result = finetune(pairs, tmp_path / "m", str(tiny_model_dir), config, negatives=negatives)
+    assert len(result.metrics["mean_loss_by_epoch"]) == 1
+    with pytest.raises(InputError, match="Got 1 negatives for 4 pairs; give one per pair"):
+        finetune(pairs, tmp_path / "n", str(tiny_model_dir), config, negatives=negatives[:1])

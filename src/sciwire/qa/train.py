@@ -138,8 +138,16 @@ def finetune(
     config: FinetuneConfig | None = None,
     on_progress: Callable[[int], None] | None = None,
     data_files: Sequence[str | os.PathLike[str]] = (),
+    negatives: Sequence[str] | None = None,
 ) -> TrainResult:
     """Fine-tune ``base_model`` on ``pairs`` and save it (with receipt and card) to ``out_dir``.
+
+    ``negatives`` (one per pair) are hard negatives given by the caller (e.g. background sentences
+    of the answer's own abstract): both losses then train on ``(question, answer, negative)``
+    triplets; without them, ``triplet`` mines one and ``mnrl`` uses the batch alone.
+
+    Raises:
+        InputError: When ``negatives`` is not one per pair.
 
     Returns:
         The model folder (load it with ``models.embedding = "<folder>"``) and the mean loss of
@@ -159,7 +167,12 @@ def finetune(
     embedder = Embedder(base_model, cache_dir=None)
     embedder.warm_up()
     model: Any = embedder._st
-    negatives = _mine_negatives(embedder, pairs) if config.loss == "triplet" else []
+    if negatives is not None:
+        if len(negatives) != len(pairs):
+            raise InputError(f"Got {len(negatives)} negatives for {len(pairs)} pairs; give one per pair")
+        negatives = list(negatives)
+    else:
+        negatives = _mine_negatives(embedder, pairs) if config.loss == "triplet" else []
     if config.loss == "mnrl":
         loss_fn: Any = losses.MultipleNegativesRankingLoss(model)
     else:
