@@ -9,8 +9,8 @@ Spans match exactly (same start and end characters). On SciERC, in the same run:
 - ``noun_chunks_majority``: every noun-chunk candidate, typed with the most frequent SciERC type.
 
 ``gold_span_typing`` is the accuracy of a typer given the gold spans (typing alone). On
-SemEval-2017 the zero-shot default types every candidate; only method/task/material
-predictions count (the data set annotates Process, Task and Material only).
+SemEval-2017 the zero-shot default types every noun-chunk candidate, choosing among method /
+task / material only (the data set annotates Process, Task and Material; no ``other``).
 """
 
 from __future__ import annotations
@@ -58,14 +58,18 @@ def scores(docs: Sequence[TermDoc], predicted: Sequence[Sequence[tuple[int, int,
 
 
 def _zero_shot_spans(
-    typer: ZeroShotTyper, embedder: Encoder, docs: Sequence[TermDoc], candidates: Sequence[Sequence[Candidate]]
+    typer: ZeroShotTyper,
+    embedder: Encoder,
+    docs: Sequence[TermDoc],
+    candidates: Sequence[Sequence[Candidate]],
+    types: Sequence[str] | None = None,
 ) -> list[list[tuple[int, int, str]]]:
     flat = [
         (d.text[c.start : c.end], d.text[c.sent_start : c.sent_end])
         for d, cs in zip(docs, candidates, strict=True)
         for c in cs
     ]
-    labels, _ = typer.predict(embedder, [f[0] for f in flat], [f[1] for f in flat])
+    labels, _ = typer.predict(embedder, [f[0] for f in flat], [f[1] for f in flat], types)
     out, i = [], 0
     for cs in candidates:
         out.append([(c.start, c.end, labels[i + k]) for k, c in enumerate(cs)])
@@ -142,17 +146,22 @@ def evaluate_scierc(
 
 
 def evaluate_semeval(
-    docs: Sequence[TermDoc], nlp: Any, embedder: Encoder, zero_shot: ZeroShotTyper | None = None
+    docs: Sequence[TermDoc],
+    nlp: Any,
+    embedder: Encoder,
+    zero_shot: ZeroShotTyper | None = None,
+    majority: str | None = None,
 ) -> dict[str, Any]:
-    """The zero-shot default on SemEval-2017 (method / task / material), and the majority baseline."""
+    """The zero-shot default on SemEval-2017 (method / task / material), and the majority baseline
+    (``majority``: the most frequent type of the train split; default: of ``docs``)."""
     zero_shot = zero_shot or load_zero_shot()
     parsed = parse(nlp, [d.text for d in docs])
     candidates = [noun_chunk_candidates(p) for p in parsed]
-    keep = {"method", "task", "material"}
-    predicted = [[s for s in row if s[2] in keep] for row in _zero_shot_spans(zero_shot, embedder, docs, candidates)]
-    majority = Counter(g[2] for d in docs for g in d.gold).most_common(1)[0][0] if docs else "method"
+    keep = ("method", "task", "material")
+    predicted = _zero_shot_spans(zero_shot, embedder, docs, candidates, keep)
+    majority = majority or Counter(g[2] for d in docs for g in d.gold).most_common(1)[0][0]
     gold_cands = _gold_candidates(docs, parsed)
-    on_gold = _zero_shot_spans(zero_shot, embedder, docs, gold_cands)
+    on_gold = _zero_shot_spans(zero_shot, embedder, docs, gold_cands, keep)
     return {
         "documents": len(docs),
         "gold_spans": sum(len(d.gold) for d in docs),
@@ -200,7 +209,10 @@ def evaluate_entities(
     if on_progress is not None:
         on_progress(1)
     if semeval:
-        out["semeval2017"] = evaluate_semeval(load_semeval2017(data_dir, "dev"), nlp, encoder)
+        train_types = Counter(g[2] for d in load_semeval2017(data_dir, "train") for g in d.gold)
+        out["semeval2017"] = evaluate_semeval(
+            load_semeval2017(data_dir, "dev"), nlp, encoder, majority=train_types.most_common(1)[0][0]
+        )
         if on_progress is not None:
             on_progress(1)
     if typer is not None:

@@ -104,16 +104,28 @@ class ZeroShotTyper:
         mixed = mixed / np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
         return mixed @ self._description_vectors(embedder).T
 
-    def predict(self, embedder: Encoder, spans: Sequence[str], contexts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-        """The type of every span in its sentence and the best cosine."""
+    def predict(
+        self, embedder: Encoder, spans: Sequence[str], contexts: Sequence[str], types: Sequence[str] | None = None
+    ) -> tuple[list[str], np.ndarray]:
+        """The type of every span in its sentence and the best cosine.
+
+        Args:
+            embedder: The sentence encoder.
+            spans: The term texts.
+            contexts: The sentence of each term.
+            types: Choose among these types only, with no ``other`` (for data sets that annotate
+                fewer types); default: every type, ``other`` below the threshold.
+        """
         if not spans:
             return [], np.zeros(0, dtype=np.float32)
         span_vecs, context_vecs = span_vectors(embedder, spans, contexts)
         sims = self.scores(span_vecs, context_vecs, embedder)
         names = list(self.descriptions)
-        best = sims.argmax(axis=1)
+        columns = [names.index(t) for t in types] if types else list(range(len(names)))
+        best = np.asarray(columns)[sims[:, columns].argmax(axis=1)]
         top = sims[np.arange(len(best)), best]
-        labels = [names[b] if t >= self.threshold else "other" for b, t in zip(best, top, strict=True)]
+        threshold = -np.inf if types else self.threshold
+        labels = [names[b] if t >= threshold else "other" for b, t in zip(best, top, strict=True)]
         return labels, top
 
     def to_weights(self) -> dict[str, Any]:
