@@ -23,7 +23,7 @@ Example:
     ...                     roles=np.array([[1, 0, 0, 0], [0, 0, 1, 0]]))
     >>> X.shape == (2, len(FEATURES))
     True
-    >>> dict(zip(FEATURES, X[1]))["has_pvalue"]
+    >>> float(dict(zip(FEATURES, X[1]))["has_pvalue"])
     1.0
 """
 
