@@ -348,7 +348,7 @@ def quality(args, cfg, settings: list[int]) -> None:
         update_section("newsworthiness", "Newsworthiness (weak labels, style-only baseline, matched pools)", body)
         write_style_check(verdict, command)
     if args.build_default:
-        write_card(cfg, default_20, shortcuts, signals, verdict)
+        write_card(cfg, default_20, shortcuts, signals, verdict, command)
 
 
 def style_verdict(results: dict) -> dict:
@@ -394,7 +394,7 @@ def write_style_check(verdict: dict, command: str) -> None:
     (default_model_dir() / "style_check.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
 
-def write_card(cfg, res: dict, shortcuts: dict, signals: dict, verdict: dict) -> None:
+def write_card(cfg, res: dict, shortcuts: dict, signals: dict, verdict: dict, command: str) -> None:
     folder = default_model_dir()
     metrics = (
         "Weak-label protocol (docs/newsworthiness.md): CD²CR abstracts (covered by news) vs field-balanced "
@@ -424,7 +424,7 @@ def write_card(cfg, res: dict, shortcuts: dict, signals: dict, verdict: dict) ->
         ),
         licence="Apache-2.0 (reference statistics from Apache-2.0 and CC-BY 4.0 abstracts)",
         metrics_markdown=metrics,
-        command="python benchmarks/newsworthiness.py --part quality --build-default --write",
+        command=command,
         limits=(
             "News-value signals are similarities to a few sentences, not judgements: an abstract that mentions "
             "patients reads as 'health topic' whatever its news value. Weak labels measure resemblance to papers "
@@ -434,7 +434,7 @@ def write_card(cfg, res: dict, shortcuts: dict, signals: dict, verdict: dict) ->
     )
     data = cfg.paths.data_dir
     Receipt(
-        command="python benchmarks/newsworthiness.py --part quality --build-default --write",
+        command=command,
         config=cfg.to_dict(),
         data={
             "csabstruct": data_hash([Path(data) / "csabstruct" / f for f in ("train.jsonl", "dev.jsonl")]),
