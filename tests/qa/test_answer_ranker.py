@@ -131,6 +131,14 @@ def test_a_number_in_the_results_comes_first(example_answers):
 
 
 @pytest.mark.slow
+def test_neighbouring_sentences_stay_in_the_answers_section(example_answers):
+    """A conclusion's "after" was the first reference ("[1] Halvorsen AE, ...")."""
+    for answers in example_answers:
+        for a in answers:
+            assert not any(t.lstrip().startswith("[") for t in (*a.before, *a.after)), (a.section, a.after)
+
+
+@pytest.mark.slow
 def test_an_unanswerable_question_gives_the_paper_does_not_say(example_answers):
     answers = example_answers[2]
     assert answers and not any(a.answers for a in answers), [(a.text, a.answerable) for a in answers]

@@ -27,7 +27,7 @@ import numpy as np
 
 from sciwire.analysis import DISCOURSE, Encoder
 from sciwire.config import QAConfig, load_config
-from sciwire.document import Document
+from sciwire.document import Document, Section
 from sciwire.errors import InputError, UnsupportedLanguageError
 from sciwire.qa.features import ROLE_FEATURES, role_groups
 from sciwire.qa.model import ANSWERABLE_THRESHOLD, AnswerModel, load_answer_model
@@ -302,6 +302,11 @@ class Retriever:
             texts = doc.sentence_texts()
             sent = doc.sentences[idx]
             section = doc.section_of(sent)
+
+            def same_section(i: int, doc: Document = doc, section: Section | None = section) -> bool:
+                """Neighbours come from the answer's own section (never the reference list after it)."""
+                return doc.section_of(doc.sentences[i]) == section
+
             answers.append(
                 Answer(
                     doc_id=doc_id,
@@ -315,8 +320,8 @@ class Retriever:
                     title=doc.title,
                     section=section.name if section else None,
                     role=self.role_of(doc_id, idx),
-                    before=tuple(texts[max(0, idx - n) : idx]),
-                    after=tuple(texts[idx + 1 : idx + 1 + n]),
+                    before=tuple(texts[i] for i in range(max(0, idx - n), idx) if same_section(i)),
+                    after=tuple(texts[i] for i in range(idx + 1, min(len(texts), idx + 1 + n)) if same_section(i)),
                     answers=answerable is None or answerable >= ANSWERABLE_THRESHOLD,
                     answerable=None if answerable is None else round(answerable, 4),
                 )
