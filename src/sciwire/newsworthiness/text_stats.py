@@ -144,4 +144,7 @@ def availability(text: str) -> dict[str, float]:
     return {"code_available": float(bool(code)), "data_available": float(bool(data))}
 
 
-__all__ = ["availability", "flesch_reading_ease", "jargon", "rare_words", "readability", "style_cues", "words"]
+__all__ = [
+    "availability", "count_syllables", "flesch_reading_ease", "jargon", "rare_words", "readability",
+    "sentence_count", "style_cues", "words", "zipf_table",
+]  # fmt: skip

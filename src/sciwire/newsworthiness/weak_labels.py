@@ -62,7 +62,6 @@ FIELD_DESCRIPTIONS: dict[str, str] = {
 }
 NAN = float("nan")
 BIOMEDICINE = ("medicine", "biology")
-__all__ = ["STYLE_CUES", "WeakLabelSet", "balanced_sample", "biomedicine_mask", "load_weak_labels", "style_baseline"]
 
 
 @dataclass(frozen=True)
