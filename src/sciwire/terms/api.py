@@ -158,17 +158,48 @@ def span_rows(
     return np.hstack([span_vecs, context_vecs])
 
 
+def decode(
+    proba: np.ndarray, classes: np.ndarray, candidates: Sequence[Candidate], none_threshold: float = 0.5
+) -> list[tuple[int, int, str]]:
+    """Typed spans of one text from the typer's probabilities over its candidates.
+
+    A candidate is kept when ``P(none) < none_threshold``, with its most probable other class;
+    the least likely to be ``none`` come first, and a candidate overlapping a kept one is dropped.
+
+    Example:
+        >>> cands = [Candidate(0, 5, 0, 9), Candidate(0, 9, 0, 9)]
+        >>> decode(np.array([[0.7, 0.3], [0.2, 0.8]]), np.array(["Task", NONE]), cands)
+        [(0, 5, 'Task')]
+    """
+    names = [str(c) for c in classes]
+    typed = [k for k, c in enumerate(names) if c != NONE]
+    p_none = proba[:, names.index(NONE)] if NONE in names else np.zeros(len(proba))
+    kept: list[tuple[int, int, str]] = []
+    for k in np.argsort(p_none, kind="stable"):
+        if p_none[k] >= none_threshold:
+            break
+        c = candidates[k]
+        if not any(c.start < e and s < c.end for s, e, _ in kept):
+            kept.append((c.start, c.end, names[typed[int(proba[k, typed].argmax())]]))
+    return sorted(kept)
+
+
 def type_candidates(
-    typer: SpanTyper, embedder: Encoder, texts: Sequence[str], candidates: Sequence[Sequence[Candidate]]
+    typer: SpanTyper,
+    embedder: Encoder,
+    texts: Sequence[str],
+    candidates: Sequence[Sequence[Candidate]],
+    none_threshold: float | None = None,
 ) -> list[list[tuple[int, int, str]]]:
-    """The trained typer's typed spans per text: candidates it does not call ``none``."""
+    """The trained typer's typed spans per text (see :func:`decode`); ``none_threshold`` defaults
+    to the one chosen at training (``typer.none_threshold_``), else 0.5."""
+    threshold = none_threshold if none_threshold is not None else getattr(typer, "none_threshold_", 0.5)
     spans = [[(c.start, c.end, c.sent_start, c.sent_end) for c in cands] for cands in candidates]
     X = span_rows(embedder, texts, spans)
-    labels = typer.predict(X) if len(X) else np.asarray([])
+    proba = typer.predict_proba(X) if len(X) else np.zeros((0, len(typer.classes_)))
     out: list[list[tuple[int, int, str]]] = []
     i = 0
     for cands in candidates:
-        doc_labels = labels[i : i + len(cands)]
+        out.append(decode(proba[i : i + len(cands)], typer.classes_, cands, threshold))
         i += len(cands)
-        out.append([(c.start, c.end, str(lab)) for c, lab in zip(cands, doc_labels, strict=True) if lab != NONE])
     return out

@@ -3,7 +3,8 @@
 Spans match exactly (same start and end characters). On SciERC, in the same run:
 
 - ``trained``: a :class:`~sciwire.terms.model.SpanTyper` folder from ``sciwire train entities``
-  (when given): noun-chunk candidates, typed, ``none`` dropped;
+  (when given): noun-chunk candidates, typed, kept when ``P(none)`` is below the threshold the
+  training chose;
 - ``zero_shot``: the shipped default on every noun-chunk candidate, types mapped to SciERC's
   (method->Method, task->Task, material->Material, measure->Metric, other->OtherScientificTerm);
 - ``noun_chunks_majority``: every noun-chunk candidate, typed with the most frequent SciERC type.

@@ -262,6 +262,7 @@ def load_span_typer(folder: str | os.PathLike[str]) -> SpanTyper:
     )
     typer.classes_, typer.coef_, typer.intercept_ = classes, coef, intercept
     typer.n_features_in_ = coef.shape[1]
+    typer.none_threshold_ = float(data.get("none_threshold", 0.5))
     typer.folder_ = path
     return typer
 
