@@ -27,16 +27,27 @@ def ask_cli(
     common: Common,
 ) -> None:
     """Find the sentences that answer QUESTION, with their context."""
-    from sciwire.qa.api import ask
+    from sciwire.qa.api import ask, decide, decision_evidence_count
     from sciwire.qa.report import role_name
     from sciwire.qa.retrieval import NO_ANSWER
 
     if paper is not None and (corpus or store is not None):
         raise InputError("Give either --paper FILE or --corpus/--store, not both")
-    answers = ask(question, paper=paper, store=store, config=common.config(), top_k=top, mode=mode)
+    config = common.config()
+    found = ask(
+        question, paper=paper, store=store, config=config, top_k=max(top, decision_evidence_count(config)), mode=mode
+    )
+    answers = found[:top]
     if as_json:
         typer.echo(json.dumps([a.__dict__ for a in answers], indent=1, ensure_ascii=False))
         return
+    decision = decide(question, found, config)
+    if decision is not None:
+        verdict = decision.label if decision.decided else f"{NO_ANSWER} ({decision.reason})"
+        out_console.print(f"[bold]Decision: {verdict}[/] confidence {decision.confidence:.2f}; evidence:")
+        for e in decision.evidence:
+            where = ", ".join(x for x in (e.section, role_name(e.role)) if x) or "no section"
+            out_console.print(f"   - ({_safe(where)}) {_safe(e.text)}")
     if answers and not any(a.answers for a in answers):
         out_console.print(f"[bold]{NO_ANSWER.capitalize()}.[/] The closest sentences:")
     for n, a in enumerate(answers, start=1):

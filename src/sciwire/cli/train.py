@@ -313,6 +313,29 @@ def train_answers_cli(
     )  # fmt: skip
 
 
+@train_app.command("decision")
+@command()
+def train_decision_cli(
+    data: DataOpt = None,
+    out: OutOpt = Path("sciwire-answer-model"),
+    examples: Annotated[
+        Path | None,
+        typer.Option("--examples", help='JSONL of {"question", "evidence", "decision"} instead of PubMedQA.'),
+    ] = None,
+    *,
+    common: Common,
+) -> None:
+    """Fit the yes/no/maybe decision on top of the answer model (use it with --set qa.model=OUT)."""
+    from sciwire.qa.decision_train import train_decision_model
+
+    run_training(
+        common,
+        "Fitting the decision",
+        on_data(train_decision_model, data, out, examples=examples),
+        lambda m: [f"C {m['C']}; temperature {m['temperature']}; abstains below {m['abstain_below']}"],
+    )  # fmt: skip
+
+
 @train_app.command("lexicon")
 @command()
 def train_lexicon_cli(

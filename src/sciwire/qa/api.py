@@ -7,16 +7,22 @@ it, or from one paper read into a temporary store.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config, load_config
 from sciwire.errors import InputError
+from sciwire.qa.decision import Decision, is_closed_question
+from sciwire.qa.decision import decide as decide_from
+from sciwire.qa.model import load_answer_model
 from sciwire.qa.retrieval import Answer, Retriever, check_question
 from sciwire.readers.collection import collection_files
 from sciwire.store import AddResult, SQLiteStore, Store, add_files, open_store
+
+logger = logging.getLogger(__name__)
 
 
 def make_embedder(config: Config) -> Embedder:
@@ -111,3 +117,37 @@ def ask(
         else:
             corpus = stack.enter_context(open_store(config, store))
         return Retriever(corpus, embedder, config.qa).ask(question, top_k, mode)
+
+
+def decision_evidence_count(config: Config | None = None) -> int:
+    """How many answers :func:`decide` reads (the decision's ``top_k``; 0 when the answer model has no decision)."""
+    config = config or load_config()
+    head = load_answer_model(config.qa.model).decision
+    return head.top_k if head is not None else 0
+
+
+def decide(question: str, answers: Sequence[Answer], config: Config | None = None) -> Decision | None:
+    """Yes / no / maybe for a closed question from the answers :func:`ask` found (hybrid mode), or
+    "the paper does not say" (see :func:`sciwire.qa.decision.decide`).
+
+    The evidence is the first answers of the top answer's paper (as many as the decision was
+    trained on: ask for at least :func:`decision_evidence_count` answers). None when the question
+    is not a yes/no question, there are no answers, they are plain retrieval (not hybrid), or the
+    answer model has no decision or one for another embedding model.
+    """
+    config = config or load_config()
+    if not answers or not is_closed_question(question) or any(a.answerable is None for a in answers):
+        return None
+    head = load_answer_model(config.qa.model).decision
+    if head is None:
+        return None
+    embedder = make_embedder(config)
+    if embedder.model_key != head.embedding_model:
+        logger.warning(
+            "No yes/no decision: it was fitted on %s vectors, the embedding model is %s",
+            head.embedding_model,
+            embedder.model_key,
+        )
+        return None
+    paper = [a for a in answers if a.doc_id == answers[0].doc_id][: head.top_k]
+    return decide_from(head.decider, embedder, question, paper)

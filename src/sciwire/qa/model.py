@@ -16,7 +16,13 @@ Format 2 (``sciwire-qa-answer/2``) adds the ``answer`` block, three scorers fitt
 - ``answer_confidence`` over :data:`ANSWER_CONFIDENCE_FEATURES` (the two logits): P(this sentence
   answers the question), the confidence shown.
 
-A format-1 folder still loads (hybrid answers, corpus-level confidence, no abstaining).
+Format 3 (``sciwire-qa-answer/3``, :data:`FORMAT_V3`) adds the ``decision`` block: an
+:class:`~sciwire.qa.decision.EvidenceDecider` (yes / no / maybe from the question and its top
+``top_k`` answer sentences, calibrated, with its abstention threshold), the embedding model and
+dimension it reads, and the cue names.
+
+Format-1 and format-2 folders still load (format 1: hybrid answers, corpus-level confidence, no
+abstaining; neither has the decision).
 The folder holds ``weights.json``, ``MODEL_CARD.md`` and ``receipt.json``; the shipped
 one is ``sciwire/models/qa_default``; ``sciwire train answers`` (:func:`sciwire.qa.train.train_answer_model`) refits it.
 
@@ -39,6 +45,7 @@ from typing import Any
 from sciwire.errors import ModelLoadError
 from sciwire.learn import LogisticScorer, ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint
 from sciwire.learn.folders import WEIGHTS, write_model_folder
+from sciwire.qa.decision import CUE_NAMES, DECISION_ROLES, EvidenceDecider
 from sciwire.qa.features import FEATURES
 
 CONFIDENCE_FEATURES: tuple[str, ...] = ("cosine", "found_by_both")
@@ -50,7 +57,10 @@ ANSWER_CONFIDENCE_FEATURES: tuple[str, ...] = ("answerable_logit", "ranker_logit
 ANSWERABLE_THRESHOLD = 0.5
 DEFAULT_FOLDER = "qa_default"
 FORMAT_V1 = "sciwire-qa-answer/1"
+#: A folder with the answer ranker (format 2); with the decision it is :data:`FORMAT_V3`.
 FORMAT = "sciwire-qa-answer/2"
+FORMAT_V3 = "sciwire-qa-answer/3"
+FORMATS = (FORMAT_V3, FORMAT, FORMAT_V1)
 #: The scorers of format 2's ``answer`` block: name -> the features it must weigh.
 ANSWER_SCORERS: dict[str, tuple[str, ...]] = {
     "ranker": FEATURES,
@@ -79,6 +89,7 @@ class AnswerModel:
     ranker: LogisticScorer | None = None
     answerable: LogisticScorer | None = None
     answer_confidence: LogisticScorer | None = None
+    decision: DecisionHead | None = None
 
     @property
     def has_ranker(self) -> bool:
@@ -100,6 +111,9 @@ class AnswerModel:
         if self.has_ranker:
             out["format"] = FORMAT
             out["answer"] = {name: getattr(self, name).to_dict() for name in ANSWER_SCORERS}
+            if self.decision is not None:
+                out["format"] = FORMAT_V3
+                out["decision"] = self.decision.to_dict()
         return out
 
     def save(self, folder: str | os.PathLike[str], *, receipt: Receipt, card: ModelCard) -> Path:
@@ -116,8 +130,8 @@ class AnswerModel:
         data = read_json(folder, WEIGHTS, keys=("format", "bm25_weight", "confidence"), hint=HINT)
         weight = data["bm25_weight"]
         try:
-            if data["format"] not in (FORMAT, FORMAT_V1):
-                raise ModelLoadError(f"{WEIGHTS} has format {data['format']!r}, expected {FORMAT!r} or {FORMAT_V1!r}")
+            if data["format"] not in FORMATS:
+                raise ModelLoadError(f"{WEIGHTS} has format {data['format']!r}, expected one of {list(FORMATS)}")
             if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight < 0:
                 raise ModelLoadError(f"{WEIGHTS} needs a number >= 0 as bm25_weight, got {weight!r}")
             if not isinstance(data["confidence"], dict):
@@ -128,18 +142,64 @@ class AnswerModel:
                     f"the confidence in {WEIGHTS} weighs {list(confidence.feature_names_in_)}, expected "
                     f"{list(CONFIDENCE_FEATURES)}"
                 )
-            scorers = _answer_scorers(data) if data["format"] == FORMAT else {}
+            scorers: dict[str, Any] = _answer_scorers(data) if data["format"] != FORMAT_V1 else {}
+            if data["format"] == FORMAT_V3:
+                scorers["decision"] = DecisionHead.from_dict(data.get("decision"))
         except ModelLoadError as exc:
             raise ModelLoadError(f"Cannot load the model in {folder}: {exc}; {HINT}") from exc
         confidence.folder = Path(folder)
         return cls(float(weight), confidence, Path(folder), **scorers)
 
 
+@dataclass(frozen=True)
+class DecisionHead:
+    """Format 3's decision: the fitted decider and what its input rows are made of.
+
+    Attributes:
+        decider: Yes / no / maybe over :func:`~sciwire.qa.decision.evidence_features` rows.
+        embedding_model: The sentence encoder whose vectors it reads (``models.embedding``).
+        dim: That encoder's dimension.
+        top_k: How many of the ranked answer sentences are its evidence.
+    """
+
+    decider: EvidenceDecider
+    embedding_model: str
+    dim: int
+    top_k: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``weights.json`` holds under ``decision``."""
+        return {
+            "embedding_model": self.embedding_model,
+            "dim": self.dim,
+            "top_k": self.top_k,
+            "cues": list(CUE_NAMES),
+            "roles": list(DECISION_ROLES),
+            **self.decider.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, block: Any) -> DecisionHead:
+        """The head :meth:`to_dict` wrote; raises :class:`ModelLoadError` when it does not fit this code."""
+        where = f"the decision in {WEIGHTS}"
+        if not isinstance(block, dict):
+            raise ModelLoadError(f"{WEIGHTS} (format {FORMAT_V3!r}) needs the 'decision' object")
+        dim, top_k, name = block.get("dim"), block.get("top_k"), block.get("embedding_model")
+        if not isinstance(dim, int) or dim < 1 or not isinstance(top_k, int) or top_k < 1 or not isinstance(name, str):
+            raise ModelLoadError(f"{where} needs embedding_model (text), dim and top_k (integers >= 1)")
+        if tuple(block.get("cues", ())) != CUE_NAMES or tuple(block.get("roles", ())) != DECISION_ROLES:
+            raise ModelLoadError(f"{where} counts cues {block.get('cues')}, expected {list(CUE_NAMES)}")
+        n_features = 4 * dim + len(CUE_NAMES) + len(DECISION_ROLES)
+        return cls(EvidenceDecider.from_dict(block, n_features, where), name, dim, top_k)
+
+
 def _answer_scorers(data: dict[str, Any]) -> dict[str, LogisticScorer]:
     """The three scorers of format 2's ``answer`` block, each checked to weigh its features."""
     block = data.get("answer")
     if not isinstance(block, dict):
-        raise ModelLoadError(f"{WEIGHTS} (format {FORMAT!r}) needs the 'answer' object with {list(ANSWER_SCORERS)}")
+        raise ModelLoadError(
+            f"{WEIGHTS} (format {data['format']!r}) needs the 'answer' object with {list(ANSWER_SCORERS)}"
+        )
     scorers = {}
     for name, features in ANSWER_SCORERS.items():
         if not isinstance(block.get(name), dict):

@@ -2,7 +2,9 @@
 
 ``report.json["summary"]["answers"]["questions"]`` lists, per question, its answers in rank order
 and ``verdict``: ``"answered"``, or ``"the paper does not say"`` when the answer ranker judged that the
-paper does not answer it (the sentences are then the closest it comes); report.html shows them in
+paper does not answer it (the sentences are then the closest it comes), and for a yes/no question
+``decision`` (``{"label", "confidence", "reason", "evidence"}``: yes, no, maybe or "the paper does not
+say", with the sentence indices it was decided from); report.html shows them in
 an "Answers" panel with each sentence's section and role, every piece of text escaped.
 """
 
@@ -37,6 +39,13 @@ def answers_summary(analysis: Analysis) -> dict[str, Any] | None:
                 "answers": [],
             },
         )
+        if "decision" in span.attrs:
+            entry["decision"] = {
+                "label": span.attrs["decision"],
+                "confidence": span.attrs.get("decision_confidence"),
+                "reason": span.attrs.get("decision_reason", ""),
+                "evidence": span.attrs.get("decision_evidence", []),
+            }
         entry["answers"].append(
             {
                 "text": analysis.paper.span_text(span),
@@ -78,6 +87,11 @@ def answers_panel(analysis: Analysis) -> Panel | None:
             if entry["verdict"] == "answered"
             else Markup("<p><strong>{0}</strong>; the closest sentences:</p>").format(NO_ANSWER.capitalize())
         )
+        if "decision" in entry:
+            d = entry["decision"]
+            verdict += Markup(
+                "<p>Decision: <strong>{0}</strong> (confidence {1:.2f}{2}), from the first sentences below.</p>"
+            ).format(d["label"], d["confidence"] or 0.0, f"; {d['reason']}" if d["reason"] else "")
         blocks.append(Markup("<h3>{0}</h3>{1}<ol>{2}</ol>").format(entry["question"], verdict, Markup("").join(items)))
     note = Markup(
         '<p class="note">Sentences of the paper found by BM25 + MiniLM and re-ranked by the answer ranker, which '

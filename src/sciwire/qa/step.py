@@ -6,7 +6,10 @@ span per answer sentence, label ``answer``, ``score`` = confidence, attrs ``ques
 ``question_index``, ``rank``, ``section``, ``role`` (the CoreSC role when the discourse step ran
 first), ``before`` and ``after`` (neighbouring sentences), ``answers`` (False when the paper does
 not answer the question: the sentences are then only the closest it comes) and ``answerable``
-(P(the paper answers it)). :mod:`sciwire.qa.report` shows them.
+(P(the paper answers it)). For a yes/no question, when the answer model has the decision (format 3), the
+first answer's span also carries ``decision`` (yes, no, maybe or "the paper does not say"),
+``decision_confidence``, ``decision_reason`` and ``decision_evidence`` (the sentence indices it was
+decided from). :mod:`sciwire.qa.report` shows them.
 
 Example:
     >>> step = QuestionStep()
@@ -25,6 +28,7 @@ from sciwire.document import Document, Span
 from sciwire.errors import InputError
 from sciwire.learn import resolve_model_folder
 from sciwire.qa import report
+from sciwire.qa.decision import decide, is_closed_question
 from sciwire.qa.model import DEFAULT_FOLDER, load_answer_model
 from sciwire.qa.retrieval import Retriever, check_question
 
@@ -78,9 +82,16 @@ class QuestionStep(BaseStep):
         with SQLiteStore(":memory:") as store:
             store.add(paper, embedder.encode(paper.sentence_texts()), "analysis", embedder.model_key)
             retriever = Retriever(store, embedder, context.config.qa)
+            head = retriever.model.decision
+            if head is not None and head.embedding_model != embedder.model_key:
+                head = None
             spans = []
             for qi, question in enumerate(questions):
-                for rank, answer in enumerate(retriever.ask(question, self.top_k), start=1):
+                answers = retriever.ask(question, self.top_k)
+                decision = None
+                if head is not None and answers and is_closed_question(question):
+                    decision = decide(head.decider, embedder, question, answers[: head.top_k])
+                for rank, answer in enumerate(answers, start=1):
                     sent = paper.sentences[answer.index]
                     attrs: dict[str, Any] = {
                         "question": question,
@@ -94,6 +105,11 @@ class QuestionStep(BaseStep):
                         "answers": answer.answers,
                         "answerable": answer.answerable,
                     }
+                    if decision is not None and rank == 1:
+                        attrs["decision"] = decision.label
+                        attrs["decision_confidence"] = decision.confidence
+                        attrs["decision_reason"] = decision.reason
+                        attrs["decision_evidence"] = [a.index for a in answers[: head.top_k]] if head else []
                     spans.append(Span(sent.start, sent.end, "answer", score=answer.confidence, attrs=attrs))
         return paper.with_layer(ANSWERS, spans), list(stories)
 
