@@ -120,3 +120,36 @@ def test_an_unanswerable_question_abstains(decisions):
     decision = decisions["Did the mice cost more than rats?"]
     assert decision is not None and not decision.decided and decision.label == "the paper does not say"
     assert decision.reason
+
+
+@pytest.mark.slow
+def test_analyze_question_reports_the_decision_with_its_evidence(cache_dir):
+    from sciwire.pipeline import Analyzer, read_inputs
+    from sciwire.qa.report import answers_panel, answers_summary
+    from sciwire.qa.step import QuestionStep
+
+    analyzer = Analyzer(load_config(overrides=[f"paths.cache_dir={cache_dir}"], environ={}), [QuestionStep()])
+    paper, _ = read_inputs(paper_path())
+    questions = ["Did TRF reduce sleep-wake transitions in aged mice?", "How many mice were studied?"]
+    summary = answers_summary(analyzer.analyze(paper, [], questions=questions))
+    assert summary is not None
+    closed, open_ = summary["questions"]
+    assert closed["decision"]["label"] in ("yes", NO_DECISION) and len(closed["decision"]["evidence"]) == 3
+    assert "decision" not in open_  # no yes/no for "how many"
+    html = str(answers_panel(analyzer.analyze(paper, [], questions=questions[:1])).body)  # type: ignore[union-attr]
+    assert "Decision: <strong>" in html
+
+
+@pytest.mark.slow
+def test_ask_cli_shows_the_decision_and_its_evidence_roles(cache_dir):
+    from sciwire.cli.main import app
+
+    res = CliRunner().invoke(
+        app,
+        ["ask", "Did TRF reduce sleep-wake transitions in aged mice?", "--paper", str(paper_path()), "--top", "1"],
+        env={"SCIWIRE_CACHE": str(cache_dir), "HF_HUB_OFFLINE": "1", "COLUMNS": "300"},
+    )
+    assert res.exit_code == 0, res.output
+    first = res.output.splitlines()[0]
+    assert first.startswith("Decision: yes") or first.startswith("Decision: the paper does not say"), res.output
+    assert "(results, Result)" in res.output and "23% lower" in res.output
