@@ -90,7 +90,7 @@ def choose_none_threshold(
     fit_rows = np.concatenate([np.arange(starts[i], starts[i + 1]) for i in range(len(docs)) if i % 5 != 4])
     typer = SpanTyper(C=C).fit(X[fit_rows], [y[k] for k in fit_rows])
     best = (0.5, -1.0)
-    for threshold in np.round(np.arange(0.5, 0.96, 0.05), 2):
+    for threshold in np.round(np.arange(0.2, 0.96, 0.05), 2):
         predicted = []
         for i in held:
             rows = np.arange(starts[i] + len(docs[i].gold), starts[i + 1])
