@@ -319,6 +319,9 @@ def decision_card(base: AnswerModel, metrics: dict[str, Any], command: str, wher
         metrics_markdown=text,
         command=command,
         limits=(
+            "It does not beat the KISS baseline: on PubMedQA, in the same folds, a logistic regression on the cue "
+            "counts alone does as well (docs/benchmarks.md, section qa-decision); the MiniLM features add nothing "
+            "measurable there. It is ahead of always answering 'yes' end to end. "
             "Biomedical abstracts only; PubMedQA's 'maybe' (11 %) is hard and rarely predicted right. The decision "
             "reads sentence vectors and cue words, not numbers: it cannot weigh an effect size. The answer ranker was "
             "fitted on the same 500 PubMedQA abstracts (not on their decisions). Refit after changing models.embedding."
