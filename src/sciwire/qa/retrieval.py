@@ -27,7 +27,7 @@ import numpy as np
 
 from sciwire.analysis import DISCOURSE, Encoder
 from sciwire.config import QAConfig, load_config
-from sciwire.document import Document, Section
+from sciwire.document import Document
 from sciwire.errors import InputError, UnsupportedLanguageError
 from sciwire.qa.features import ROLE_FEATURES, role_groups
 from sciwire.qa.model import ANSWERABLE_THRESHOLD, AnswerModel, load_answer_model
@@ -302,11 +302,9 @@ class Retriever:
             texts = doc.sentence_texts()
             sent = doc.sentences[idx]
             section = doc.section_of(sent)
-
-            def same_section(i: int, doc: Document = doc, section: Section | None = section) -> bool:
-                """Neighbours come from the answer's own section (never the reference list after it)."""
-                return doc.section_of(doc.sentences[i]) == section
-
+            # neighbours come from the answer's own section (never the reference list after it)
+            near = range(max(0, idx - n), min(len(texts), idx + 1 + n))
+            same = [i for i in near if i != idx and doc.section_of(doc.sentences[i]) == section]
             answers.append(
                 Answer(
                     doc_id=doc_id,
@@ -320,8 +318,8 @@ class Retriever:
                     title=doc.title,
                     section=section.name if section else None,
                     role=self.role_of(doc_id, idx),
-                    before=tuple(texts[i] for i in range(max(0, idx - n), idx) if same_section(i)),
-                    after=tuple(texts[i] for i in range(idx + 1, min(len(texts), idx + 1 + n)) if same_section(i)),
+                    before=tuple(texts[i] for i in same if i < idx),
+                    after=tuple(texts[i] for i in same if i > idx),
                     answers=answerable is None or answerable >= ANSWERABLE_THRESHOLD,
                     answerable=None if answerable is None else round(answerable, 4),
                 )

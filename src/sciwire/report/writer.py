@@ -66,10 +66,7 @@ def write_files_atomically(out_dir: Path, contents: dict[str, str]) -> list[Path
         (staging / "old").mkdir()
         for name, text in contents.items():
             new = staging / "new" / name
-            with new.open("w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
+            _write_synced(new, text)
             os.chmod(new, mode)
             if (out_dir / name).exists():
                 _keep(out_dir / name, staging / "old" / name)
@@ -99,7 +96,7 @@ def _write_synced(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
 
 
-def _lock(staging: Path) -> IO[str] | None:
+def _lock(staging: Path) -> IO[str]:
     """Hold an exclusive lock on ``staging/lock`` while writing, so recovery leaves a live write alone."""
     fh = (staging / "lock").open("w", encoding="utf-8")
     if fcntl is not None:
