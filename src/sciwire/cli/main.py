@@ -14,6 +14,8 @@ from sciwire.cli.classify import classify_cli
 from sciwire.cli.corpus import add_cli, list_cli, remove_cli
 from sciwire.cli.demo import demo_cli
 from sciwire.cli.evaluate import evaluate_app
+from sciwire.cli.explain import explain_cli
+from sciwire.cli.illustrate import illustrate_cli
 from sciwire.cli.keywords import keywords_cli
 from sciwire.cli.link import link_cli
 from sciwire.cli.rank import rank_cli
@@ -41,6 +43,8 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "keywords": keywords_cli,
     "link": link_cli,
     "rank": rank_cli,
+    "explain": explain_cli,
+    "illustrate": illustrate_cli,
 }
 for name, function in COMMANDS.items():
     app.command(name)(function)

@@ -84,9 +84,13 @@ def summarize(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def report_dict(analysis: Analysis) -> dict[str, Any]:
-    """The whole report as a JSON-compatible dict (what ``report.json`` holds)."""
-    return {
+def report_dict(analysis: Analysis, llm: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The whole report as a JSON-compatible dict (what ``report.json`` holds).
+
+    ``llm``: the generated section of ``--llm`` (:func:`sciwire.llm.report.llm_report`), added as
+    the last key ``llm``; every other key is the same with or without it.
+    """
+    report = {
         "report_version": REPORT_VERSION,
         "document_schema_version": SCHEMA_VERSION,
         "sciwire_version": __version__,
@@ -101,3 +105,6 @@ def report_dict(analysis: Analysis) -> dict[str, Any]:
         "paper": analysis.paper.to_dict(),
         "stories": [s.to_dict() for s in analysis.stories],
     }
+    if llm is not None:
+        report["llm"] = llm
+    return report

@@ -136,8 +136,8 @@ def _environment() -> Environment:
     return Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True)
 
 
-def render_html(analysis: Analysis) -> str:
-    """The report page as a string (UTF-8, self-contained)."""
+def render_html(analysis: Analysis, llm: dict[str, Any] | None = None) -> str:
+    """The report page as a string (UTF-8, self-contained); ``llm``: the generated section of ``--llm``, if any."""
     template_text = resources.files("sciwire.report").joinpath("templates/report.html.j2").read_text("utf-8")
     parts = [step.report_parts() for step in analysis.steps]
     badges = [p.badges for p in parts if p.badges is not None]
@@ -154,6 +154,7 @@ def render_html(analysis: Analysis) -> str:
             panels=panels,
             created=analysis.created,
             version=__version__,
+            llm=llm,
         )
     )
 

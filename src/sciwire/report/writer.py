@@ -8,7 +8,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -183,6 +183,7 @@ def analyze_to_folder(
     steps: Sequence[str] | None = None,
     questions: Sequence[str] = (),
     progress: Progress | None = None,
+    llm: Callable[[Analysis], dict[str, Any]] | None = None,
 ) -> tuple[Analysis, list[Path]]:
     """Read, analyse and write the report: the library function behind ``sciwire analyze``.
 
@@ -194,6 +195,8 @@ def analyze_to_folder(
         steps: Step names (default: ``pipeline.steps``); ``answers`` is added for questions.
         questions: Questions to answer from the paper.
         progress: Receives progress.
+        llm: Builds the LLM section from the analysis (``sciwire.llm.report.llm_report`` for
+            ``--llm``; docs/llm.md); it must not raise for a failing LLM but put the error in the section.
 
     Returns:
         The analysis and the paths written.
@@ -203,11 +206,13 @@ def analyze_to_folder(
         OutputError: When the folder cannot be written (nothing is half-written).
     """
     analysis = analyze(paper, stories, config, progress, steps=steps, questions=questions)
-    return analysis, write_report(analysis, out_dir)
+    return analysis, write_report(analysis, out_dir, llm=llm(analysis) if llm is not None else None)
 
 
-def write_report(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[Path]:
+def write_report(analysis: Analysis, out_dir: str | os.PathLike[str], llm: dict[str, Any] | None = None) -> list[Path]:
     """Render and write ``report.json``, ``report.html`` and the resolved ``config.toml``.
+
+    ``llm``: the generated section of ``--llm`` (see :func:`sciwire.llm.report.llm_report`), or None.
 
     Everything is rendered in memory before the first byte is written.
 
@@ -219,8 +224,8 @@ def write_report(analysis: Analysis, out_dir: str | os.PathLike[str]) -> list[Pa
             NaN or infinity (nothing is written then).
     """
     contents = {
-        "report.json": _report_json(report_dict(analysis)),
-        "report.html": render_html(analysis),
+        "report.json": _report_json(report_dict(analysis) if llm is None else report_dict(analysis, llm)),
+        "report.html": render_html(analysis) if llm is None else render_html(analysis, llm),
         "config.toml": analysis.config.to_toml(),
     }
     paths = write_files_atomically(Path(out_dir), contents)
