@@ -412,7 +412,9 @@ class LLMConfig:
         if not self.model.strip():
             raise ConfigError("llm.model must be 'default', a .gguf path or the model name the endpoint serves")
         if self.response_format not in ("json_schema", "json_object"):
-            raise ConfigError(f"llm.response_format must be 'json_schema' or 'json_object', got {self.response_format!r}")
+            raise ConfigError(
+                f"llm.response_format must be 'json_schema' or 'json_object', got {self.response_format!r}"
+            )
         if self.backend != "local" and not self.endpoint.startswith(("http://", "https://")):
             raise ConfigError(
                 f"llm.endpoint must be an http(s) URL for llm.backend={self.backend!r}, got {self.endpoint!r}; "
