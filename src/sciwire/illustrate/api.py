@@ -24,7 +24,7 @@ from sciwire.analysis import FIDELITY, KEYPHRASES
 from sciwire.config import Config, load_config
 from sciwire.errors import OutputError
 from sciwire.illustrate.prompt import ImagePrompt, build_prompt
-from sciwire.illustrate.webui import txt2img, url_of
+from sciwire.illustrate.webui import preflight, txt2img, url_of
 from sciwire.version import __version__
 
 FILES = ("illustration.png", "illustration.json", "illustration.txt")
@@ -78,6 +78,7 @@ def illustrate(
     from sciwire.pipeline import analyze, read_inputs
 
     config = config or load_config()
+    preflight(config.illustrate)  # a WebUI that is down fails before the analysis, not after
     paper_doc, stories = read_inputs(paper, [story] if story is not None else [], config)
     analysis = analyze(paper_doc, stories, config, steps=[FIDELITY, KEYPHRASES])
     prompt = build_prompt(analysis.paper, analysis.stories[0] if analysis.stories else None)

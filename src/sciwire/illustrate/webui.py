@@ -88,6 +88,29 @@ def _get(api: Any, method: str, config: IllustrateConfig) -> Any:
     return response.json()
 
 
+def _check_sampler(api: Any, config: IllustrateConfig) -> None:
+    samplers = [str(s.get("name")) for s in _get(api, "samplers", config) if isinstance(s, dict)]
+    if samplers and config.sampler not in samplers:
+        raise IllustrationError(
+            f"illustrate.sampler {config.sampler!r} is not offered by the WebUI; it offers: {', '.join(samplers)}"
+        )
+
+
+def preflight(config: IllustrateConfig) -> None:
+    """Check that the WebUI answers and offers the sampler, before any slow work.
+
+    Raises:
+        IllustrationError: As :func:`txt2img`.
+    """
+    api, requests = _client(config)
+    try:
+        _check_sampler(api, config)
+    except IllustrationError:
+        raise
+    except (requests.RequestException, RuntimeError, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
+        raise _fail(exc, config) from exc
+
+
 def txt2img(prompt: str, negative_prompt: str, config: IllustrateConfig) -> WebUIImage:
     """One image for ``prompt`` from the WebUI that ``config`` names.
 
@@ -97,11 +120,7 @@ def txt2img(prompt: str, negative_prompt: str, config: IllustrateConfig) -> WebU
     """
     api, requests = _client(config)
     try:
-        samplers = [str(s.get("name")) for s in _get(api, "samplers", config) if isinstance(s, dict)]
-        if samplers and config.sampler not in samplers:
-            raise IllustrationError(
-                f"illustrate.sampler {config.sampler!r} is not offered by the WebUI; it offers: {', '.join(samplers)}"
-            )
+        _check_sampler(api, config)
         if config.model:
             api.set_options({"sd_model_checkpoint": config.model})
         options = _get(api, "options", config)
