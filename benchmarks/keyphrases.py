@@ -2,16 +2,25 @@
 
 Protocol (see docs/keyphrases.md):
 - Data: Inspec dev (500 abstracts, uncontrolled gold), SemEval-2017 ScienceIE dev (50
-  paragraphs), SemEval-2010 train (144 full papers, official stemmed combined reference:
-  held out, nothing is tuned on it). Every method gets the same text.
+  paragraphs), SemEval-2010 train (144 full papers, official stemmed combined reference) and
+  ``semeval2010-abstracts``: the title and abstract of the same 144 papers with the same gold
+  (author + reader keyphrases of ACM papers, most of them absent from the abstract: the closest
+  stand-in here for the KDD / WWW abstract sets). Every method gets the same text.
+- SemEval-2010 is cross-validated by document (5 folds, seeded shuffle): anything fitted
+  (``paper-ltr-cv``: a logistic regression on the full-paper features) is fitted on 4 folds and
+  scored on the 5th; unfitted methods (everything shipped, every peer) are scored on all papers.
+  The table shows the out-of-fold macro average and the F1@10 of each fold.
 - Evaluation: exact match after lower-casing and Porter stemming (sciwire.keyphrases.evaluate),
   F1@5/10/15 macro-averaged over documents; absent gold phrases count (nobody can find them).
 - Speed: documents/second, one document per call, models loaded beforehand, no embedding
-  cache, each method run alone under ``flock /tmp/sciwire-cpu.lock``.
-- ``combined-ltr``: the combined ranker with weights fitted (``sciwire train keyphrases``) on
-  the train splits of Inspec and SemEval-2017; not shipped (the data licences forbid it).
+  cache, each method run alone under ``flock /tmp/sciwire-cpu.lock`` on a machine shared with
+  other work (the numbers are lower bounds).
+- ``combined-abstract-mode`` / ``fast-abstract-mode``: the same methods with the paper mode off
+  (every text ranked as an abstract, as before the paper mode): the simple baseline in the same run.
+- ``combined-ltr`` (opt-in, ``--methods``): weights fitted on the train splits of Inspec and
+  SemEval-2017, scored on their dev splits; not shipped (the data licences forbid it).
 - KeyBERT embeds every 1-3-gram of a document: on SemEval-2010 it runs on the first
-  ``--slow-limit`` papers only, and sciwire's best method is also reported on those.
+  ``--slow-limit`` papers only, and sciwire's default is also reported on those.
 
 Run: ``flock /tmp/sciwire-cpu.lock python benchmarks/keyphrases.py [--write]``. Results are kept
 per (data set, method) in ``--results`` so a run can be split (``--methods``, ``--datasets``);
@@ -29,28 +38,67 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from _common import cpu_encoder, header, markdown_table, update_section
 from _keyphrase_peers import PEERS
 
 from sciwire.config import load_config
 from sciwire.datasets.keyphrase import KeyphraseDoc, load_keyphrase_split
 from sciwire.keyphrases import KeyphraseExtractor
-from sciwire.keyphrases.evaluate import evaluate_keyphrases
-from sciwire.keyphrases.scorers import KeyphraseRanker
+from sciwire.keyphrases.evaluate import evaluate_keyphrases, normalize_phrase
+from sciwire.keyphrases.scorers import KeyphraseRanker, mmr_values
+from sciwire.keyphrases.scorers.paper import PAPER_WEIGHTS
+from sciwire.keyphrases.structure import read_structure
 from sciwire.keyphrases.train import training_rows
 
-DATASETS = {"inspec": "dev", "semeval2017": "dev", "semeval2010": "train"}
-OURS = ("combined", "fast", "graph", "statistical", "embedding", "combined-ltr")
+DATASETS = {
+    "inspec": ("inspec", "dev"),
+    "semeval2017": ("semeval2017", "dev"),
+    "semeval2010-abstracts": ("semeval2010", "train"),
+    "semeval2010": ("semeval2010", "train"),
+}
+OURS = ("combined", "fast", "graph", "statistical", "embedding", "combined-abstract-mode", "fast-abstract-mode",
+        "paper-ltr-cv", "combined-ltr")  # fmt: skip
+DEFAULT_METHODS = ("combined", "fast", "graph", "embedding", "combined-abstract-mode", "fast-abstract-mode",
+                   "paper-ltr-cv", *PEERS)  # fmt: skip
+ONLY_ON = {"paper-ltr-cv": {"semeval2010"}, "combined-abstract-mode": {"semeval2010"},
+           "fast-abstract-mode": {"semeval2010"}, "combined-ltr": {"inspec", "semeval2017"}}  # fmt: skip
 SLOW = {"keybert": {"semeval2010"}}
 TOP = 15
 DATA = "../shared/data"
 KS = (5, 10, 15)
+FOLDS = 5
+
+
+def load_docs(data: str, ds: str) -> list[KeyphraseDoc]:
+    """The documents of a benchmark data set (``semeval2010-abstracts``: title + abstract of each paper)."""
+    name, split = DATASETS[ds]
+    docs = load_keyphrase_split(data, name, split)
+    if ds != "semeval2010-abstracts":
+        return docs
+    out = []
+    for d in docs:
+        s = read_structure(d.text)
+        zone = s.zone("abstract")
+        if zone is None:
+            continue
+        body = s.text[zone[0] : zone[1]].split("\n", 1)[1].strip()  # without the "ABSTRACT" heading
+        out.append(replace(d, text=f"{s.title}\n{body}"))
+    return out
+
+
+def fold_of(n: int) -> np.ndarray:
+    """Document -> fold (seeded shuffle, sizes differ by at most one)."""
+    folds = np.empty(n, dtype=int)
+    folds[np.random.default_rng(0).permutation(n)] = np.arange(n) % FOLDS
+    return folds
 
 
 def sciwire_extractor(method: str, weights_file: str = "") -> Callable[[str, int], list[str]]:
-    base = "combined" if method == "combined-ltr" else method
+    base = method.removesuffix("-abstract-mode").removesuffix("-ltr")
     cfg = replace(load_config().keyphrases, method=base, top=TOP, weights_file=weights_file)
     ex = KeyphraseExtractor(cfg, embedder=cpu_encoder(load_config(), cache=False), min_english_ratio=0)
+    ex.paper_mode = not method.endswith("-abstract-mode")
     ex.warm_up()
     return lambda text, top: [k.text for k in ex.extract(text, top)]
 
@@ -65,31 +113,85 @@ def fit_ltr(data: str, out: Path) -> str:
     return str(ranker.save_weights(out / "weights.json"))
 
 
-def run(name: str, extractor: Callable[[str, int], list[str]], docs: list[KeyphraseDoc]) -> dict:
+def paper_ltr_cv(docs: list[KeyphraseDoc], folds: np.ndarray) -> dict:
+    """A logistic regression on the full-paper features, fitted on 4 folds and scored on the 5th.
+
+    Its coefficients are rescaled to the L1 norm of the hand-set weights, so the diversity of the
+    maximal marginal relevance means the same for both.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    cfg = replace(load_config().keyphrases, method="combined", top=TOP)
+    ex = KeyphraseExtractor(cfg, embedder=cpu_encoder(load_config(), cache=False), min_english_ratio=0)
+    ex.warm_up()
+    start = time.perf_counter()
+    rows = []
+    for d in docs:
+        cands = ex.candidates(d.text)
+        X, indices, vecs = ex.paper_features(cands)
+        gold = {v for group in d.gold for v in group}
+        surfaces = [cands.candidates[i].surface for i in indices]
+        y = np.array([normalize_phrase(s) in gold for s in surfaces], dtype=int)
+        rows.append((X, y, vecs, surfaces))
+    seconds = time.perf_counter() - start
+    l1 = sum(abs(v) for v in PAPER_WEIGHTS.values())
+    preds: list[list[str]] = [[] for _ in docs]
+    coefs = []
+    for k in range(FOLDS):
+        train = [r for r, f in zip(rows, folds, strict=True) if f != k]
+        model = LogisticRegression(max_iter=2000).fit(np.vstack([r[0] for r in train]),
+                                                      np.concatenate([r[1] for r in train]))  # fmt: skip
+        w = model.coef_[0] * l1 / np.abs(model.coef_[0]).sum()
+        coefs.append(w)
+        for i in np.flatnonzero(folds == k):
+            X, _, vecs, surfaces = rows[i]
+            order, _ = mmr_values(np.round(X @ w, 9), vecs, TOP, cfg.diversity)
+            preds[i] = [surfaces[j] for j in order]
+    print(f"paper-ltr-cv mean weights: {dict(zip(ex.paper_weights, np.mean(coefs, 0).round(3), strict=True))}",
+          file=sys.stderr)  # fmt: skip
+    return score(docs, preds, seconds, folds)
+
+
+def score(docs: list[KeyphraseDoc], preds: list[list[str]], seconds: float, folds: np.ndarray | None) -> dict:
+    scores = evaluate_keyphrases(preds, [d.gold for d in docs], KS, gold_stemmed=docs[0].gold_stemmed)
+    f1 = {str(k): round(100 * v, 1) for k, v in scores.f1.items()}
+    out = {"f1": f1, "docs_per_s": round(len(docs) / seconds, 2), "n": len(docs), "predictions": preds}
+    if folds is not None and len(folds) == len(docs):
+        out["folds"] = [round(100 * evaluate_keyphrases([preds[i] for i in np.flatnonzero(folds == k)],
+                                                        [docs[i].gold for i in np.flatnonzero(folds == k)], (10,),
+                                                        gold_stemmed=docs[0].gold_stemmed).f1[10], 1)
+                        for k in range(FOLDS)]  # fmt: skip
+    return out
+
+
+def run(extractor: Callable[[str, int], list[str]], docs: list[KeyphraseDoc], folds: np.ndarray | None) -> dict:
     extractor(docs[0].text[:2000], TOP)  # warm caches outside the timed part
     start = time.perf_counter()
     preds = [extractor(d.text, TOP) for d in docs]
-    seconds = time.perf_counter() - start
-    scores = evaluate_keyphrases(preds, [d.gold for d in docs], KS, gold_stemmed=docs[0].gold_stemmed)
-    f1 = {str(k): round(100 * v, 1) for k, v in scores.f1.items()}
-    return {"f1": f1, "docs_per_s": round(len(docs) / seconds, 2), "n": len(docs), "predictions": preds}
+    return score(docs, preds, time.perf_counter() - start, folds)
 
 
 def render(results: dict, command: str) -> str:
     parts = [header(command)]
-    for ds, split in DATASETS.items():
+    for ds, (name, split) in DATASETS.items():
+        res = results.get(ds, {})
+        if not res:
+            continue
+        cv = any("folds" in r for r in res.values())
         rows = []
-        for method, r in sorted(results.get(ds, {}).items(), key=lambda kv: -kv[1]["f1"]["10"]):
+        for method, r in sorted(res.items(), key=lambda kv: -kv[1]["f1"]["10"]):
             label = method if method in OURS else f"{method} (peer)"
-            if r["n"] != max(x["n"] for x in results[ds].values()):
+            if r["n"] != max(x["n"] for x in res.values()):
                 label += f" — first {r['n']} docs"
-            rows.append([f"**sciwire {label}**" if method in OURS else label, *(r["f1"][str(k)] for k in KS),
-                         r["docs_per_s"]])  # fmt: skip
-        if rows:
-            parts.append(
-                f"\n### {ds} ({split})\n\n" + markdown_table(["method", "F1@5", "F1@10", "F1@15", "docs/s"], rows)
-            )
-        parts += _subset_notes(results.get(ds, {}), ds)
+            row = [f"**sciwire {label}**" if method in OURS else label, *(r["f1"][str(k)] for k in KS), r["docs_per_s"]]
+            if cv:
+                row.append(" / ".join(str(x) for x in r.get("folds", [])) or "—")
+            rows.append(row)
+        head = ["method", "F1@5", "F1@10", "F1@15", "docs/s"] + (["F1@10 per fold"] if cv else [])
+        title = f"{ds} ({name} {split}, {max(r['n'] for r in res.values())} documents"
+        title += f"; {FOLDS}-fold CV by document, out-of-fold scores)" if cv else ")"
+        parts.append(f"\n### {title}\n\n" + markdown_table(head, rows))
+        parts += _subset_notes(res, ds)
     return "\n".join(parts)
 
 
@@ -100,7 +202,7 @@ def _subset_notes(res: dict, ds: str) -> list[str]:
     for peer, r in res.items():
         if r["n"] == full or peer in OURS:
             continue
-        docs = load_keyphrase_split(DATA, ds, DATASETS[ds])[: r["n"]]
+        docs = load_docs(DATA, ds)[: r["n"]]
         for ours in ("combined", "fast"):
             if ours in res:
                 sub = evaluate_keyphrases(res[ours]["predictions"][: r["n"]], [d.gold for d in docs], KS,
@@ -114,7 +216,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=load_config().paths.data_dir)
     parser.add_argument("--datasets", default=",".join(DATASETS))
-    parser.add_argument("--methods", default=",".join([*OURS, *PEERS]))
+    parser.add_argument("--methods", default=",".join(DEFAULT_METHODS))
+    parser.add_argument("--limit", type=int, default=0, help="Use the first N documents of each set (development).")
     parser.add_argument("--slow-limit", type=int, default=20, help="Papers for KeyBERT on SemEval-2010.")
     parser.add_argument("--results", type=Path, default=Path(tempfile.gettempdir()) / "sciwire-keyphrases-bench.json")
     parser.add_argument("--also", type=Path, nargs="*", default=[], help="More results files to render.")
@@ -128,16 +231,21 @@ def main() -> None:
     if "combined-ltr" in methods:
         weights = fit_ltr(args.data, Path(tempfile.mkdtemp(prefix="sciwire-kp-ltr-")))
     for ds in args.datasets.split(","):
-        docs = load_keyphrase_split(args.data, ds, DATASETS[ds])
+        docs = load_docs(args.data, ds)[: args.limit or None]
+        folds = fold_of(len(docs)) if ds == "semeval2010" else None
         for method in methods:
+            if ds not in ONLY_ON.get(method, {ds}):
+                continue
             subset = docs[: args.slow_limit] if ds in SLOW.get(method, ()) else docs
-            if method in OURS:  # only combined-ltr uses the fitted weights; the rest run as shipped
-                extractor = sciwire_extractor(method, weights if method == "combined-ltr" else "")
+            if method == "paper-ltr-cv":
+                r = paper_ltr_cv(docs, folds if folds is not None else fold_of(len(docs)))
+            elif method in OURS:  # only combined-ltr uses the fitted weights; the rest run as shipped
+                r = run(sciwire_extractor(method, weights if method == "combined-ltr" else ""), subset, folds)
             else:
-                extractor = PEERS[method]()
-            r = run(method, extractor, subset)
+                r = run(PEERS[method](), subset, folds)
             results.setdefault(ds, {})[method] = r
-            print(f"{ds:12} {method:14} F1@5/10/15 {r['f1']}  {r['docs_per_s']} docs/s  (n={r['n']})", flush=True)
+            print(f"{ds:12} {method:14} F1@5/10/15 {r['f1']}  {r['docs_per_s']} docs/s  (n={r['n']}) "
+                  f"{r.get('folds', '')}", flush=True)  # fmt: skip
             args.results.write_text(json.dumps(results))
     shown = {ds: dict(v) for ds, v in results.items()}
     for extra in args.also:

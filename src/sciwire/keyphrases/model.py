@@ -7,6 +7,11 @@ Methods (``keyphrases.method``):
   then picked with maximal marginal relevance (``diversity``).
 - ``fast``: the same without spaCy's tagger and the encoder: tokens are tagged from a shipped
   word lexicon (:mod:`sciwire.keyphrases.lexicon`) and ranked by graph + statistical features.
+
+``combined`` and ``fast`` choose a mode from each document (:func:`~sciwire.keyphrases.structure.choose_mode`):
+a full paper (1,500+ words, 3+ headings) is read without its references and ranked by where its
+phrases occur (title, abstract, introduction, conclusions, headings, spread over sections;
+:mod:`sciwire.keyphrases.scorers.paper`), anything shorter by the abstract features.
 - ``graph``, ``statistical``, ``embedding``: one scorer alone, on spaCy candidates.
 
 Every document is ranked on its own: the output for a text is the same alone or in a batch.
@@ -42,8 +47,11 @@ from sciwire.keyphrases.scorers import (
     candidate_features,
     load_weights,
     mmr_values,
+    rank_normalize,
 )
+from sciwire.keyphrases.scorers.paper import PAPER_FEATURES, PAPER_WEIGHTS, lead_text, paper_features
 from sciwire.keyphrases.stopwords import resolve_stopwords
+from sciwire.keyphrases.structure import PaperStructure, choose_mode, read_structure
 from sciwire.keyphrases.tagging import TaggedText, tag_texts
 from sciwire.readers._checks import MIN_WORDS_FOR_LANGUAGE, english_ratio, words
 
@@ -118,6 +126,11 @@ class KeyphraseExtractor:
             self.weights = load_weights(self.config.weights_file)
         else:
             self.weights = dict(FAST_WEIGHTS if self.config.method == "fast" else DEFAULT_WEIGHTS)
+        #: Weights of the full-paper ranker (:data:`PAPER_FEATURES`; hand-set, see scorers/paper.py).
+        self.paper_weights = dict(PAPER_WEIGHTS)
+        #: Let ``combined`` and ``fast`` rank a full paper with the full-paper ranker (False: every text
+        #: is ranked as an abstract, the behaviour before the paper mode; for comparisons).
+        self.paper_mode = True
         self.settings = CandidateSettings(self.stopwords, self.config.max_words, self.config.participles)
         self.graph = GraphScorer(window=self.config.window)
         self.statistical = StatisticalScorer()
@@ -168,7 +181,7 @@ class KeyphraseExtractor:
         """Keyphrases of each text; identical to calling :meth:`extract` on each (batching is for speed)."""
         for i, text in enumerate(texts):
             self._check(text, f"text {i + 1}" if len(texts) > 1 else "the text")
-        tagged = self.tag(texts)
+        tagged = self.tag([self._body(t) for t in texts])
         out = []
         for t in tagged:
             out.append(self.rank(extract_candidates(t, self.settings), top))
@@ -183,9 +196,21 @@ class KeyphraseExtractor:
         return tag_texts(texts, load_keyphrase_nlp(self.spacy_model, tagged=True))
 
     def candidates(self, text: str) -> CandidateSet:
-        """The de-duplicated candidates of one text (before ranking)."""
+        """The de-duplicated candidates of one text (before ranking; a paper's references left out)."""
         self._check(text, "the text")
-        return extract_candidates(self.tag([text])[0], self.settings)
+        return extract_candidates(self.tag([self._body(text)])[0], self.settings)
+
+    def mode(self, text: str) -> str:
+        """``"paper"`` or ``"abstract"``: how ``combined`` and ``fast`` rank this text (others: ``"abstract"``)."""
+        if self.config.method not in ("combined", "fast") or not self.paper_mode:
+            return "abstract"
+        return choose_mode(text)
+
+    def _body(self, text: str) -> str:
+        """A paper's text up to its references; any other text as it is."""
+        if self.mode(text) != "paper":
+            return text
+        return text[: read_structure(text).body_end]
 
     def rank(self, cands: CandidateSet, top: int | None = None) -> list[Keyphrase]:
         """Rank the candidates of one document with the configured method."""
@@ -196,6 +221,10 @@ class KeyphraseExtractor:
             logger.info("No noun-phrase candidates in a text of %d words", len(cands.tagged))
             return []
         method = self.config.method
+        if method in ("combined", "fast") and self.paper_mode:
+            structure = read_structure(cands.tagged.text)
+            if choose_mode(cands.tagged.text, structure) == "paper":
+                return self._rank_paper(cands, structure, top)
         if method == "graph":
             return self._pick(cands, self.graph.score(cands), top)
         if method == "statistical":
@@ -208,6 +237,34 @@ class KeyphraseExtractor:
         scores = features @ np.array([self.weights[f] for f in FEATURES])
         if vecs is None:
             return self._pick(cands, scores, top)
+        return self._pick_mmr(cands, indices, scores, vecs, top)
+
+    def paper_features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int], np.ndarray | None]:
+        """The full-paper ranker's rows (:data:`PAPER_FEATURES`) for the shortlist of a paper's candidates,
+        their candidate indices and (with the encoder) the candidates' vectors."""
+        return self._paper_features(cands, read_structure(cands.tagged.text))
+
+    def _paper_features(
+        self, cands: CandidateSet, structure: PaperStructure
+    ) -> tuple[np.ndarray, list[int], np.ndarray | None]:
+        features = paper_features(cands, structure, self.statistical.score(cands))
+        if not self.uses_embeddings:
+            return features, list(range(len(cands))), None
+        weights = np.array([self.paper_weights[f] for f in PAPER_FEATURES])
+        indices = self._shortlist(cands, features @ weights, self.config.embed_candidates)
+        scorer = self.embedding_scorer
+        doc = scorer.embedder.encode([lead_text(structure)], full_length=True)[0]
+        doc = doc / (np.linalg.norm(doc) or 1.0)
+        vecs = scorer.candidate_vectors(cands, indices)
+        rows = features[indices]
+        rows[:, PAPER_FEATURES.index("embedding")] = rank_normalize(np.asarray(vecs @ doc, dtype=float))
+        return rows, indices, vecs
+
+    def _rank_paper(self, cands: CandidateSet, structure: PaperStructure, top: int) -> list[Keyphrase]:
+        rows, indices, vecs = self._paper_features(cands, structure)
+        scores = rows @ np.array([self.paper_weights[f] for f in PAPER_FEATURES])
+        if vecs is None:
+            return [self._keyphrase(cands, indices[int(j)], float(scores[j])) for j in self._order(scores)[:top]]
         return self._pick_mmr(cands, indices, scores, vecs, top)
 
     def features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int]]:
