@@ -391,7 +391,9 @@ class LLMConfig:
     untrusted text sent in one prompt, at most (longer data is cut). ``response_format``: how an
     OpenAI-compatible server is asked for JSON: ``json_schema`` (the OpenAI form; Ollama's ``/v1``,
     vLLM) or ``json_object`` (``{"type": "json_object", "schema": ...}``, what ``llama_cpp.server``
-    accepts). Answers are validated against the schema here either way.
+    accepts) or ``prompt`` (asked for in the prompt only, no constrained decoding: on 2 CPU cores
+    llama.cpp's grammar sampler makes SmolLM2 about 5x slower). Answers are validated against the
+    schema here in every case; the ``local`` backend constrains decoding unless ``prompt``.
     """
 
     backend: str = "local"
@@ -411,9 +413,9 @@ class LLMConfig:
             raise ConfigError(f"llm.backend must be 'local', 'openai' or 'ollama', got {self.backend!r}")
         if not self.model.strip():
             raise ConfigError("llm.model must be 'default', a .gguf path or the model name the endpoint serves")
-        if self.response_format not in ("json_schema", "json_object"):
+        if self.response_format not in ("json_schema", "json_object", "prompt"):
             raise ConfigError(
-                f"llm.response_format must be 'json_schema' or 'json_object', got {self.response_format!r}"
+                f"llm.response_format must be 'json_schema', 'json_object' or 'prompt', got {self.response_format!r}"
             )
         if self.backend != "local" and not self.endpoint.startswith(("http://", "https://")):
             raise ConfigError(

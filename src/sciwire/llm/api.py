@@ -151,8 +151,9 @@ def _parse(text: str, schema: dict[str, Any], key: str, model: str) -> list[str]
     """The list under ``key`` of a JSON answer that validates against ``schema``, or an LLMError."""
     import jsonschema
 
+    start = text.find("{")  # a small model may wrap the JSON in words or a code fence: only the object counts
     try:
-        value = json.loads(text)
+        value, _ = json.JSONDecoder().raw_decode(text, max(start, 0))
     except json.JSONDecodeError as exc:
         raise LLMError(f"{model} did not answer with JSON ({exc.msg} at character {exc.pos})") from exc
     try:

@@ -112,9 +112,10 @@ class LocalBackend:
         self.warm_up()
         start = time.perf_counter()
         try:
+            grammar = {} if self.config.response_format == "prompt" else {"type": "json_object", "schema": schema}
             out = self._llama.create_chat_completion(
                 messages=_messages(system, user),
-                response_format={"type": "json_object", "schema": schema},
+                response_format=grammar or None,
                 max_tokens=self.config.max_tokens,
                 temperature=self.config.temperature,
                 seed=self.config.seed,
@@ -143,7 +144,9 @@ class OpenAIBackend:
         self._client: Any = openai.OpenAI(base_url=config.endpoint, api_key=key or "none", timeout=config.timeout_s,
                                      max_retries=0)  # fmt: skip
 
-    def _format(self, schema: dict[str, Any]) -> dict[str, Any]:
+    def _format(self, schema: dict[str, Any]) -> dict[str, Any] | Any:
+        if self.config.response_format == "prompt":
+            return self._openai.NOT_GIVEN
         if self.config.response_format == "json_object":  # llama_cpp.server's form
             return {"type": "json_object", "schema": schema}
         return {"type": "json_schema", "json_schema": {"name": "answer", "schema": schema, "strict": True}}
