@@ -195,6 +195,8 @@ def limitation_sentences(paper: Document, limit: int = MAX_LIMITATIONS) -> list[
 
 def questions_for_authors(paper: Document, check: StoryCheck, backend: Backend, config: LLMConfig) -> Generated:
     """Questions a journalist could ask the authors, from the paper's limitations and the story's overstatements."""
+    if check.unrelated:
+        return Generated("questions", backend.model_name, error="no questions: the story does not report the paper")
     overstated = [{"story_sentence": c.story_text, "paper_sentence": c.paper_text}
                   for c in check.claims if c.verdict == "exaggerates"][:MAX_CLAIMS]  # fmt: skip
     data: dict[str, Any] = {
