@@ -13,6 +13,7 @@ from sciwire.store import ingest as ingest_module
 @pytest.mark.slow
 def test_ctrl_c_during_add_says_what_was_committed(tmp_path, interrupt_second_read, embedder):
     files = [paper_path(), *story_paths()[:2]]
+    assert len(paper_path().read_text("utf-8")) > ingest_module.BATCH_CHARS, "the paper is a batch of its own"
     with SQLiteStore(tmp_path / "s.sqlite") as store:
         with pytest.raises(ingest_module.AddInterrupted) as info:
             add_files(store, files, load_config(environ={}), embedder)

@@ -163,3 +163,30 @@ def test_list_and_remove_the_configured_store(tmp_path):
     assert [d.id for d in list_documents(cfg)] == ["p1", "p2"], "nothing is removed when an id is missing"
     assert remove_documents(["p1", "p1"], cfg) == 1
     assert [d.id for d in list_documents(cfg)] == ["p2"]
+
+
+def test_add_many_is_one_transaction_and_skips_stored_content():
+    store = SQLiteStore(":memory:")
+    store.add(make_doc("p0"), vecs(4), "h0", "m")
+    items = [(make_doc("p1"), vecs(4), "h1"), (make_doc("p0"), vecs(4), "h0"), (make_doc("p1"), vecs(4), "h2")]
+    assert store.add_many(items, "m") == [True, False, True], "h0 was stored; the second p1 gets a suffix"
+    assert [d.id for d in store.documents()] == ["p0", "p1", "p1-h2"]
+    assert store.add_many([(make_doc("p3"), vecs(4), "h3"), (make_doc("p3"), vecs(4), "h3")], "m") == [True, False]
+    with pytest.raises(InputError, match="p5: got 2 vectors for 4 sentences"):
+        store.add_many([(make_doc("p4"), vecs(4), "h4"), (make_doc("p5"), vecs(2), "h5")], "m")
+    assert "p4" not in {d.id for d in store.documents()}, "nothing of a rejected batch is written"
+    keys, matrix = store.vectors("m")
+    assert len(keys) == 4 * 3 and matrix.shape == (12, 8) and matrix.flags.writeable
+
+
+def test_vectors_are_read_in_chunks(monkeypatch):
+    from sciwire.store import sqlite as sqlite_module
+
+    monkeypatch.setattr(sqlite_module, "VECTOR_CHUNK", 2)
+    store = SQLiteStore(":memory:")
+    store.add(make_doc("p1"), vecs(4), "h1", "m")
+    store.add(make_doc("p2"), vecs(4) * 2, "h2", "m")
+    keys, matrix = store.vectors("m")
+    assert keys == [("p1", 0), ("p1", 1), ("p1", 2), ("p2", 0), ("p2", 1), ("p2", 2)]
+    assert np.allclose(matrix, np.vstack([vecs(4)[:3], 2 * vecs(4)[:3]]))
+    assert store.vectors("other")[1].shape == (0, 0)

@@ -101,3 +101,21 @@ def test_missing_store_in_read_only_folder_is_a_one_line_error(tmp_path, monkeyp
     see_read_only(monkeypatch)
     with pytest.raises(OutputError, match="Cannot open the corpus store"):
         SQLiteStore(tmp_path / "missing" / "s.sqlite")
+
+
+def test_disk_full_mid_batch_writes_nothing_of_the_batch(tmp_path, monkeypatch):
+    path = filled(tmp_path / "s.sqlite", "a")
+    store = SQLiteStore(path)
+    real_insert = store._insert
+
+    def insert(doc, *args):
+        if doc.id == "c":
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_insert(doc, *args)
+
+    monkeypatch.setattr(store, "_insert", insert)
+    batch = [(make_doc("b"), vecs(4), "hb"), (make_doc("c"), vecs(4), "hc")]
+    with pytest.raises(OutputError, match=r"^Cannot write to the corpus store .*database or disk is full"):
+        store.add_many(batch, "m")
+    assert [d.id for d in store.documents()] == ["a"], "b was written in the same transaction: rolled back"
+    store.close()

@@ -41,7 +41,8 @@ class Store(ABC):
     """Where analysed documents live between runs.
 
     Implementations must make :meth:`add` atomic: after a crash the store holds only
-    complete documents (document row, sentences, vectors and text index together).
+    complete documents (document row, sentences, vectors and text index together);
+    :meth:`add_many` should be one transaction too (``sciwire add`` commits in batches).
     """
 
     @abstractmethod
@@ -51,6 +52,14 @@ class Store(ABC):
         Returns:
             False when a document with the same ``content_hash`` is already stored (no-op).
         """
+
+    def add_many(self, items: Sequence[tuple[Document, np.ndarray, str]], model_key: str) -> list[bool]:
+        """Store ``(doc, vectors, content_hash)`` items; implementations should make this one transaction.
+
+        Returns:
+            Per item, what :meth:`add` returns.
+        """
+        return [self.add(doc, vectors, content_hash, model_key) for doc, vectors, content_hash in items]
 
     @abstractmethod
     def has_hash(self, content_hash: str) -> str | None:

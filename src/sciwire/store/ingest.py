@@ -1,4 +1,12 @@
-"""Add files to a store: read, split sentences, embed, store — one transaction per document.
+"""Add files to a store: read, split sentences, embed, store — one transaction per batch.
+
+Files are read one by one and gathered into batches (:data:`BATCH_DOCS` documents or
+:data:`BATCH_CHARS` characters, whichever comes first): spaCy and the sentence encoder see a
+batch at once, and the store writes it in one transaction. Abstracts thus share the
+encoder's forward passes and a commit; a full paper is longer than :data:`BATCH_CHARS`, so it
+is a batch of its own and committed as soon as it is ready. A batch is committed as a unit:
+on Ctrl-C, the papers of the batches committed before it are reported, the others were not
+written.
 
 Which files of a folder count is decided by :func:`sciwire.readers.collection.collection_files`
 (one Document per file: no JSONL or Atom). Re-adding a file whose bytes are unchanged is a
@@ -26,11 +34,15 @@ from sciwire.store.base import Store
 
 if TYPE_CHECKING:
     import numpy as np
+    from spacy.language import Language
 
     from sciwire.document import Document
 
 logger = logging.getLogger(__name__)
-BATCH = 1  # papers are long (nothing to gain from batching them), and each is committed as soon as it is ready
+#: A batch closes when it holds this many documents ...
+BATCH_DOCS = 32
+#: ... or this many characters of text (about a short paper: a longer document is a batch of its own).
+BATCH_CHARS = 30_000
 
 
 @dataclass(frozen=True)
@@ -94,8 +106,9 @@ def add_files(
         One :class:`AddResult` per file, in order.
 
     Raises:
-        AddInterrupted: On Ctrl-C, with the papers committed before it (each is one
-            transaction: a paper being stored when Ctrl-C came is either complete or absent).
+        AddInterrupted: On Ctrl-C, with the papers committed before it (each batch is one
+            transaction: the papers of a batch being stored when Ctrl-C came are all complete
+            or all absent).
     """
     config = config or load_config()
     embedder = embedder or Embedder.from_config(config)
@@ -146,34 +159,56 @@ def _add_all(
             todo.append((i, path, digest))
             hashes[i] = digest
     nlp = load_spacy(config.models.spacy) if todo else None
-    for start in range(0, len(todo), BATCH):
-        batch, docs = [], []
-        for i, path, digest in todo[start : start + BATCH]:
-            try:
-                docs.append(read(path, config=config.input))
-                batch.append((i, path, digest))
-            except SciwireError as exc:
-                results[i] = AddResult(str(path), "failed", message=str(exc))
-                if on_progress:
-                    on_progress(1)
-        if not docs:
-            continue
-        assert nlp is not None
-        docs = annotate_many(docs, nlp)
-        vectors = embedder.encode([t for d in docs for t in d.sentence_texts()])
-        pos = 0
-        for (i, path, digest), doc in zip(batch, docs, strict=True):
-            n = len(doc.sentences)
-            if n == 0:
-                results[i] = AddResult(str(path), "failed", message=f"{path.name}: no sentences found")
-            else:
-                if enrich is not None:
-                    doc = enrich(doc, vectors[pos : pos + n])
-                added = store.add(doc, vectors[pos : pos + n], digest, embedder.model_key)
-                doc_id = store.has_hash(digest)
-                results[i] = AddResult(str(path), "added" if added else "unchanged", doc_id)
-                if added:
-                    logger.info("added %s (%s)", doc_id, path, extra={"sciwire_added": doc_id})
-            pos += n
+    batch: list[tuple[int, Path, str, Document]] = []
+    chars = 0
+    for i, path, digest in todo:
+        try:
+            doc = read(path, config=config.input)
+        except SciwireError as exc:
+            results[i] = AddResult(str(path), "failed", message=str(exc))
             if on_progress:
                 on_progress(1)
+            continue
+        batch.append((i, path, digest, doc))
+        chars += len(doc.text)
+        if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+            assert nlp is not None
+            _add_batch(store, batch, nlp, embedder, results, on_progress, enrich)
+            batch, chars = [], 0
+    if batch:
+        assert nlp is not None
+        _add_batch(store, batch, nlp, embedder, results, on_progress, enrich)
+
+
+def _add_batch(
+    store: Store,
+    batch: list[tuple[int, Path, str, Document]],
+    nlp: Language,
+    embedder: Embedder,
+    results: dict[int, AddResult],
+    on_progress: Callable[[int], None] | None,
+    enrich: Callable[[Document, np.ndarray], Document] | None,
+) -> None:
+    """Sentences, vectors (one encoder call) and roles of a batch of read documents; one transaction."""
+    docs = annotate_many([doc for *_, doc in batch], nlp)
+    vectors = embedder.encode([t for d in docs for t in d.sentence_texts()])
+    items: list[tuple[Document, np.ndarray, str]] = []
+    stored: list[tuple[int, Path, str]] = []
+    pos = 0
+    for (i, path, digest, _), doc in zip(batch, docs, strict=True):
+        n = len(doc.sentences)
+        if n == 0:
+            results[i] = AddResult(str(path), "failed", message=f"{path.name}: no sentences found")
+        else:
+            mine = vectors[pos : pos + n]
+            items.append((enrich(doc, mine) if enrich is not None else doc, mine, digest))
+            stored.append((i, path, digest))
+        pos += n
+    added = store.add_many(items, embedder.model_key) if items else []
+    for (i, path, digest), was_added in zip(stored, added, strict=True):
+        doc_id = store.has_hash(digest)
+        results[i] = AddResult(str(path), "added" if was_added else "unchanged", doc_id)
+        if was_added:
+            logger.info("added %s (%s)", doc_id, path, extra={"sciwire_added": doc_id})
+    if on_progress:
+        on_progress(len(batch))

@@ -1,7 +1,7 @@
 """The default corpus store: one SQLite file with FTS5 for BM25 and BLOBs for vectors.
 
-Every :meth:`SQLiteStore.add` is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``), so a
-crash or a kill mid-import leaves only complete documents. WAL mode lets readers work
+Every :meth:`SQLiteStore.add` and :meth:`SQLiteStore.add_many` is one transaction (``BEGIN
+IMMEDIATE`` ... ``COMMIT``), so a crash or a kill mid-import leaves only complete documents. WAL mode lets readers work
 while a writer imports.
 
 Example:
@@ -36,6 +36,8 @@ from sciwire.store.base import SentenceHit, Store, StoredDocument
 
 logger = logging.getLogger(__name__)
 SCHEMA_VERSION = "1"
+#: Vector rows read per step when the matrix is loaded (bounds the temporary bytes objects).
+VECTOR_CHUNK = 20_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
@@ -123,35 +125,54 @@ class SQLiteStore(Store):
 
     # ---- writing ------------------------------------------------------------------------
     def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
-        if len(vectors) != len(doc.sentences):
-            raise InputError(f"{doc.id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
+        return self.add_many([(doc, vectors, content_hash)], model_key)[0]
+
+    def add_many(self, items: Sequence[tuple[Document, np.ndarray, str]], model_key: str) -> list[bool]:
+        """Store several documents in one transaction: all of them or, on any failure, none.
+
+        Returns:
+            Per item, False when its content hash was already stored (also earlier in ``items``).
+
+        Raises:
+            InputError: When a document's vector count is not its sentence count (nothing is written).
+        """
+        for doc, vectors, _ in items:
+            if len(vectors) != len(doc.sentences):
+                raise InputError(f"{doc.id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
+        with self._transaction():  # the checks see the rows this transaction wrote
+            stored = [self._insert(doc, vectors, content_hash, model_key) for doc, vectors, content_hash in items]
+        self._vector_cache.clear()
+        for doc_id in filter(None, stored):
+            logger.info("stored %s", doc_id)
+        return [doc_id is not None for doc_id in stored]
+
+    def _insert(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> str | None:
+        """Write one document's rows (inside a transaction); its id, or None when its content is stored."""
         if self.has_hash(content_hash):
-            return False
+            return None
         doc_id = doc.id
         if self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             doc_id = f"{doc.id}-{content_hash[:8]}"
             doc = doc.replace(id=doc_id)
         texts = doc.sentence_texts()
         searchable = [s.index for s in doc.iter_sentences()]  # the reference list is not searched
+        matrix = np.asarray(vectors, dtype=np.float32)
         conn = self._conn
-        with self._transaction():
-            conn.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, doc.kind, doc.title, doc.metadata.source, content_hash,
-                 datetime.now(UTC).isoformat(timespec="seconds"), len(texts), doc.to_json()),
-            )  # fmt: skip
-            conn.executemany("INSERT INTO sentences VALUES (?, ?, ?)", [(doc_id, i, t) for i, t in enumerate(texts)])
-            conn.executemany(
-                "INSERT INTO sentences_fts (text, doc_id, idx) VALUES (?, ?, ?)",
-                [(texts[i], doc_id, i) for i in searchable],
-            )
-            conn.executemany(
-                "INSERT INTO vectors VALUES (?, ?, ?, ?)",
-                [(doc_id, i, model_key, np.asarray(vectors[i], dtype=np.float32).tobytes()) for i in searchable],
-            )
-        self._vector_cache.clear()
-        logger.info("stored %s (%d sentences)", doc_id, len(texts))
-        return True
+        conn.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, doc.kind, doc.title, doc.metadata.source, content_hash,
+             datetime.now(UTC).isoformat(timespec="seconds"), len(texts), doc.to_json()),
+        )  # fmt: skip
+        conn.executemany("INSERT INTO sentences VALUES (?, ?, ?)", [(doc_id, i, t) for i, t in enumerate(texts)])
+        conn.executemany(
+            "INSERT INTO sentences_fts (text, doc_id, idx) VALUES (?, ?, ?)",
+            [(texts[i], doc_id, i) for i in searchable],
+        )
+        conn.executemany(
+            "INSERT INTO vectors VALUES (?, ?, ?, ?)",
+            [(doc_id, i, model_key, matrix[i].tobytes()) for i in searchable],
+        )
+        return doc_id
 
     def add_vectors(self, doc_id: str, vectors: np.ndarray, model_key: str) -> None:
         doc = self.get(doc_id)
@@ -240,13 +261,22 @@ class SQLiteStore(Store):
 
     def vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
         if model_key not in self._vector_cache:
-            rows = self._conn.execute(
-                "SELECT doc_id, idx, vec FROM vectors WHERE model = ? ORDER BY doc_id, idx", (model_key,)
-            ).fetchall()
-            keys = [(r[0], int(r[1])) for r in rows]
-            matrix = np.vstack([np.frombuffer(r[2], dtype=np.float32) for r in rows]) if rows else np.zeros((0, 0))
-            self._vector_cache[model_key] = (keys, matrix)
+            self._vector_cache[model_key] = self._load_vectors(model_key)
         return self._vector_cache[model_key]
+
+    def _load_vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """Read one model's vectors in chunks into one matrix (no second copy of every row as Python bytes)."""
+        keys: list[tuple[str, int]] = []
+        parts: list[np.ndarray] = []
+        cursor = self._conn.execute(
+            "SELECT doc_id, idx, vec FROM vectors WHERE model = ? ORDER BY doc_id, idx", (model_key,)
+        )
+        while rows := cursor.fetchmany(VECTOR_CHUNK):
+            keys.extend((r[0], int(r[1])) for r in rows)
+            parts.append(np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), -1))
+        if not parts:
+            return keys, np.zeros((0, 0), dtype=np.float32)
+        return keys, parts[0].copy() if len(parts) == 1 else np.concatenate(parts)
 
     def search_text(self, query: str, limit: int, doc_ids: Sequence[str] | None = None) -> list[SentenceHit]:
         match = fts_query(query)
