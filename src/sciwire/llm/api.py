@@ -132,10 +132,15 @@ def _generate(
     block, _ = data_block(data)
     try:
         reply = backend.chat(system, user_turn(instruction, block), schema)
-        items = _parse(reply.text, schema, key, backend.model_name)
     except LLMError as exc:
         logger.warning("LLM %s skipped: %s", use, exc)
         return Generated(use, backend.model_name, error=str(exc))
+    try:
+        items = _parse(reply.text, schema, key, backend.model_name)
+    except LLMError as exc:  # the whole answer is dropped; its cost is kept for benchmarks
+        logger.warning("LLM %s skipped: %s", use, exc)
+        return Generated(use, reply.model, error=str(exc), prompt_tokens=reply.prompt_tokens,
+                         completion_tokens=reply.completion_tokens, seconds=reply.seconds)  # fmt: skip
     if anchors is not None:
         anchors = [str(clean_value(a, config.max_input_chars)) for a in anchors]
     kept, dropped = ground(

@@ -20,14 +20,16 @@ _RULES = (
 EXPLAIN_SYSTEM = (
     "You help a journalist understand what sciwire, a fact-checking tool, found when it compared a news story "
     "with the scientific paper it reports. " + _RULES + "Explain the verdicts in plain language, in at most four "
-    'short sentences. Answer with JSON only: {"sentences": ["...", "..."]}.'
+    "short sentences. Answer with JSON only, for example: "
+    '{"sentences": ["The story overstates \\"the quoted story sentence\\": the paper only says ..."]}'
 )
 EXPLAIN_TASK = "Explain sciwire's verdicts on this news story in plain language for a journalist."
 
 QUESTIONS_SYSTEM = (
     "You help a journalist prepare questions for the authors of a scientific paper, from the paper's stated "
     "limitations and the claims a news story overstated. " + _RULES + "Write at most three short questions, each "
-    'ending with a question mark. Answer with JSON only: {"questions": ["...?", "...?"]}.'
+    "ending with a question mark. Answer with JSON only, for example: "
+    '{"questions": ["Did you measure this in people, or only in mice?"]}'
 )
 QUESTIONS_TASK = (
     "Write questions a journalist could ask the paper's authors, from the limitations and overstated claims."
