@@ -391,9 +391,9 @@ class LLMConfig:
     untrusted text sent in one prompt, at most (longer data is cut). ``response_format``: how an
     OpenAI-compatible server is asked for JSON: ``json_schema`` (the OpenAI form; Ollama's ``/v1``,
     vLLM) or ``json_object`` (``{"type": "json_object", "schema": ...}``, what ``llama_cpp.server``
-    accepts) or ``prompt`` (asked for in the prompt only, no constrained decoding: on 2 CPU cores
-    llama.cpp's grammar sampler makes SmolLM2 about 5x slower). Answers are validated against the
-    schema here in every case; the ``local`` backend constrains decoding unless ``prompt``.
+    accepts) or ``prompt`` (asked for in the prompt only, no constrained decoding: a little faster,
+    but SmolLM2 then rarely answers JSON). Answers are validated against the schema here in every
+    case; the ``local`` backend constrains decoding unless ``prompt``.
     """
 
     backend: str = "local"

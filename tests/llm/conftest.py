@@ -20,7 +20,7 @@ import pytest
 
 from sciwire.config import LLMConfig
 
-#: Small answers keep the suite fast; JSON asked for in the prompt (llama.cpp's grammar sampler is ~5x slower here).
+#: Small answers keep the suite fast; JSON asked for in the prompt only (no grammar sampler: faster, rarely JSON).
 TEST_MAX_TOKENS = 64
 
 
