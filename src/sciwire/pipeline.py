@@ -165,6 +165,12 @@ class Analyzer:
         for step in self.steps:
             step.check_inputs(paper, stories, questions)
         progress = progress or _NoProgress()
+        with self.embedder.memo():  # a text is embedded once per analysis, whichever steps ask
+            return self._analyze(paper, stories, progress, questions)
+
+    def _analyze(
+        self, paper: Document, stories: Sequence[Document], progress: Progress, questions: Sequence[str]
+    ) -> Analysis:
         timings: dict[str, float] = {}
         with _timed(timings, "load_models"):
             self.warm_up()

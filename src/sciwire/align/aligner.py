@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sciwire.align.lexical import content_terms, idf_weights, lexical_overlap
+from sciwire.align.lexical import content_terms, idf_weights
 from sciwire.align.model import load_align_model
 from sciwire.analysis import ALIGNMENT
 from sciwire.config import AlignConfig, load_config
@@ -51,10 +51,18 @@ def pair_features(
     idf = idf_weights(paper_terms)
     default_idf = max(idf.values(), default=1.0)
     lexical = np.zeros_like(cosine)
+    # lexical_overlap for every pair at once: a paper-sentence x term incidence matrix
+    vocab = {t: k for k, t in enumerate(sorted({t for terms in paper_terms for t in terms}))}
+    incidence = np.zeros((len(paper_terms), len(vocab)))
+    for row, terms in enumerate(paper_terms):
+        incidence[row, [vocab[t] for t in terms]] = 1.0
     for i, text in enumerate(news_texts):
         terms = content_terms(text)
-        if terms:
-            lexical[i] = [lexical_overlap(terms, p, idf, default_idf) for p in paper_terms]
+        total = sum(idf.get(t, default_idf) for t in terms)
+        known = [t for t in terms if t in vocab]
+        if total and known:
+            weights = np.array([idf.get(t, default_idf) for t in known])
+            lexical[i] = incidence[:, [vocab[t] for t in known]] @ weights / total
     return cosine, lexical
 
 

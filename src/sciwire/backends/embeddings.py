@@ -17,13 +17,16 @@ import hashlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sciwire.backends.device import resolve_device
+from sciwire.backends.layer_states import SHARED_STATES
 from sciwire.config import DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_TOKENS, EMBEDDING_BACKENDS
 from sciwire.errors import ConfigError, MissingDependencyError, ModelLoadError
 
@@ -75,6 +78,13 @@ def load_sentence_transformer(target: str, device: str = "cpu") -> Any:
     finally:
         if was_on:
             hf_logging.enable_progress_bar()
+
+
+@lru_cache(maxsize=4)
+def shared_sentence_transformer(target: str, device: str = "cpu") -> Any:
+    """One loaded model per (target, device) for the whole process: the embedder, the fidelity
+    heads' base and span vectors read the same weights. Never train it in place (copy it)."""
+    return load_sentence_transformer(target, device=device)
 
 
 class EmbeddingCache:
@@ -163,6 +173,9 @@ class Embedder:
         self.max_tokens = max_tokens or None
         self._model_limit: int | None = None
         self._lock = threading.Lock()
+        self._memo: dict[tuple[bool, str], np.ndarray] | None = None
+        self._memo_depth = 0
+        self._memo_lock = threading.Lock()
         self._st: SentenceTransformer | None = None
         self._key: str | None = None
         self._cache = EmbeddingCache(Path(cache_dir) / "embeddings.sqlite") if cache_dir else None
@@ -204,7 +217,7 @@ class Embedder:
         target, self._key = resolve_model(self.model)
         device = resolve_device(self.device)
         try:
-            self._st = load_sentence_transformer(target, device=device)
+            self._st = shared_sentence_transformer(target, device)
         except (OSError, ValueError, RuntimeError, KeyError) as exc:
             raise ModelLoadError(
                 f"Cannot load the embedding model {self.model!r} ({target}): {exc}. Offline, use the bundled "
@@ -253,9 +266,12 @@ class Embedder:
         if self._onnx is not None:
             return self._in_chunks(texts, on_progress, lambda chunk: self._onnx.encode(chunk, self.batch_size, limit))
         st = self._st
+        layers = SHARED_STATES.wanted(self.model_key) if encoder_blocks(st) is not None else set()
         with self._lock:  # the limit is a setting of the shared model
             st.max_seq_length = limit
             try:
+                if layers:
+                    return self._in_chunks(texts, on_progress, lambda chunk: self._encode_keeping(chunk, layers))
                 return self._in_chunks(
                     texts,
                     on_progress,
@@ -269,6 +285,51 @@ class Embedder:
                 )
             finally:
                 st.max_seq_length = self._model_limit
+
+    def _encode_keeping(self, texts: list[str], layers: set[int]) -> np.ndarray:
+        """Embed ``texts`` like ``SentenceTransformer.encode`` and keep the token states after
+        ``layers`` in :data:`~sciwire.backends.layer_states.SHARED_STATES` (one pass for both)."""
+        import torch
+
+        st: Any = self._st
+        blocks = encoder_blocks(st)
+        assert st is not None and blocks is not None
+        captured: dict[int, Any] = {}
+
+        def keep(layer: int) -> Callable[..., None]:
+            def hook(_module: Any, _inputs: Any, output: Any) -> None:
+                captured[layer] = output[0] if isinstance(output, tuple) else output
+
+            return hook
+
+        modules = {layer: (st[0].auto_model.embeddings if layer == 0 else blocks[layer - 1]) for layer in layers}
+        hooks = [module.register_forward_hook(keep(layer)) for layer, module in modules.items()]
+        limit = st.max_seq_length
+        preprocess = getattr(st, "preprocess", None) or st.tokenize  # renamed in sentence-transformers 6
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        try:
+            with torch.inference_mode():
+                for b in range(0, len(order), self.batch_size):
+                    rows = order[b : b + self.batch_size]
+                    features = preprocess([texts[i] for i in rows])
+                    features = {k: v.to(st.device) if hasattr(v, "to") else v for k, v in features.items()}
+                    result = st.forward(features)
+                    vecs = torch.nn.functional.normalize(result["sentence_embedding"], dim=-1).cpu().numpy()
+                    if out.shape[1] == 0:
+                        out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
+                    out[rows] = vecs
+                    lengths = features["attention_mask"].sum(dim=1).tolist()
+                    for row, i in enumerate(rows):
+                        n = int(lengths[row])
+                        cut = limit if limit and n >= limit else None
+                        for layer in layers:
+                            state = captured[layer][row, :n].detach().cpu().clone()
+                            SHARED_STATES.put(self.model_key, layer, texts[i], state, cut_at=cut)
+        finally:
+            for handle in hooks:
+                handle.remove()
+        return out
 
     def _in_chunks(
         self, texts: list[str], on_progress: Callable[[int], None] | None, run: Callable[[list[str]], Any]
@@ -300,6 +361,40 @@ class Embedder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        memo = self._memo
+        if memo is None:
+            return self._encode_cached(texts, on_progress, full_length)
+        missing = list(dict.fromkeys(t for t in texts if (full_length, t) not in memo))
+        if on_progress is not None and len(texts) - len(missing):
+            on_progress(len(texts) - len(missing))
+        if missing:
+            fresh = self._encode_cached(missing, on_progress, full_length)
+            memo.update(zip(((full_length, t) for t in missing), fresh, strict=True))
+        return np.vstack([memo[(full_length, t)] for t in texts])
+
+    @contextmanager
+    def memo(self) -> Iterator[None]:
+        """Within the block, a text is embedded once: later requests reuse its vector.
+
+        ``analyze`` opens one per analysis, so the steps that embed the same passages (the
+        relevance gate and linking, say) share the work; the memo is dropped at the end.
+        """
+        with self._memo_lock:
+            self._memo_depth += 1
+            if self._memo is None:
+                self._memo = {}
+        try:
+            yield
+        finally:
+            with self._memo_lock:
+                self._memo_depth -= 1
+                if self._memo_depth == 0:
+                    self._memo = None
+
+    def _encode_cached(
+        self, texts: list[str], on_progress: Callable[[int], None] | None, full_length: bool
+    ) -> np.ndarray:
+        """Embed ``texts`` through the on-disk cache when there is one."""
         if self._cache is None:
             return self._encode_now(texts, on_progress, full_length)
         hashes = [EmbeddingCache.text_hash(t) for t in texts]
@@ -323,3 +418,12 @@ class Embedder:
             known.update(new)
         logger.debug("Embeddings: %d cached, %d computed", len(texts) - len(missing), len(missing))
         return np.vstack([known[h] for h in hashes])
+
+
+def encoder_blocks(st: Any) -> Any:
+    """The transformer layers of a BERT-like sentence-transformers model, or None."""
+    try:
+        auto = st[0].auto_model
+        return auto.encoder.layer if hasattr(auto, "embeddings") else None
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return None

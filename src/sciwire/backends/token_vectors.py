@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 
 from sciwire.backends.device import resolve_device
-from sciwire.backends.embeddings import load_sentence_transformer, resolve_model
+from sciwire.backends.embeddings import encoder_blocks, resolve_model, shared_sentence_transformer
+from sciwire.backends.layer_states import SHARED_STATES
 from sciwire.errors import ModelLoadError
 
 logger = logging.getLogger(__name__)
@@ -25,11 +26,15 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=2)
 def load_token_encoder(model: str, device: str = "cpu") -> Any:
     """The sentence-transformers model ``model`` (same resolution rules as :class:`Embedder`)."""
-    target, _ = resolve_model(model)
+    target, key = resolve_model(model)
     try:
-        return load_sentence_transformer(target, device=resolve_device(device))
+        encoder = shared_sentence_transformer(target, resolve_device(device))
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         raise ModelLoadError(f"Cannot load the encoder {model!r} ({target}) for span vectors: {exc}") from exc
+    blocks = encoder_blocks(encoder)
+    if blocks is not None:  # the sentence embedder keeps the last layer's states of what it embeds
+        SHARED_STATES.request(key, len(blocks))
+    return encoder
 
 
 def span_vectors(
@@ -38,6 +43,7 @@ def span_vectors(
     spans: Sequence[tuple[int, int, int]],
     batch_size: int = 32,
     memo: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    model_key: str | None = None,
 ) -> np.ndarray:
     """One normalised vector per span.
 
@@ -48,6 +54,8 @@ def span_vectors(
         batch_size: Sentences per forward pass.
         memo: Token offsets and vectors by sentence text, reused and filled (e.g. a paper's
             sentences shared by several stories).
+        model_key: The encoder's key (:func:`~sciwire.backends.embeddings.resolve_model`): token
+            states the sentence embedder kept for these sentences are reused, not computed again.
 
     Returns:
         Array of shape ``(len(spans), dim)``; a span cut off by truncation gets the mean of
@@ -60,6 +68,15 @@ def span_vectors(
         return out
     memo = {} if memo is None else memo
     needed = sorted({s for s, _, _ in spans if sentences[s] not in memo})
+    max_len = encoder.max_seq_length
+    blocks = encoder_blocks(encoder) if model_key else None
+    kept: dict[int, Any] = {}
+    if blocks is not None and model_key:
+        for i in needed:
+            found = SHARED_STATES.get(model_key, len(blocks), sentences[i], max_len)
+            if found is not None:
+                kept[i] = found
+    needed = [i for i in needed if i not in kept]
     tokens = encoder.encode(
         [sentences[i] for i in needed],
         output_value="token_embeddings",
@@ -67,8 +84,7 @@ def span_vectors(
         convert_to_numpy=False,
         show_progress_bar=False,
     )
-    max_len = encoder.max_seq_length
-    for i, vecs in zip(needed, tokens, strict=True):
+    for i, vecs in [*zip(needed, tokens, strict=True), *kept.items()]:
         enc = encoder.tokenizer(sentences[i], return_offsets_mapping=True, truncation=True, max_length=max_len)
         offsets = np.asarray(enc["offset_mapping"], dtype=int)
         arr = vecs.detach().cpu().numpy() if hasattr(vecs, "detach") else np.asarray(vecs)

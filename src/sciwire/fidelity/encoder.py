@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from sciwire.backends.layer_states import SHARED_STATES
 from sciwire.config import DEFAULT_EMBEDDING_MODEL
 from sciwire.errors import ConfigError, MissingDependencyError, ModelLoadError
 
@@ -79,7 +80,7 @@ class FrozenBase:
     max_cached = 12_000
 
     def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, max_length: int = 128) -> None:
-        from sciwire.backends.embeddings import load_sentence_transformer, resolve_model
+        from sciwire.backends.embeddings import resolve_model, shared_sentence_transformer
 
         torch = _torch()
         try:
@@ -88,7 +89,7 @@ class FrozenBase:
             raise MissingDependencyError("sentence-transformers", "Claim-strength and certainty models") from exc
         target, self.key = resolve_model(model)
         try:
-            st = load_sentence_transformer(target, device="cpu")
+            st = shared_sentence_transformer(target, "cpu")
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelLoadError(f"Cannot load the base encoder {model!r} ({target}): {exc}") from exc
         self.tokenizer: Any = st.tokenizer
@@ -97,6 +98,15 @@ class FrozenBase:
         self.max_length = max_length
         self._cache: dict[tuple[str, int], Any] = {}
         self._torch = torch
+        self._fingerprint: str | None = None
+
+    def request(self, layer: int) -> None:
+        """Ask the sentence embedder to keep the states after ``layer`` (see :mod:`sciwire.backends.layer_states`)."""
+        SHARED_STATES.request(self.key, layer)
+
+    def clear(self) -> None:
+        """Forget the cached states (benchmarks do, between timed runs)."""
+        self._cache.clear()
 
     def layer(self, index: int) -> Any:
         """Transformer layer ``index`` (0-based) of the base model."""
@@ -113,16 +123,23 @@ class FrozenBase:
         return states
 
     def fingerprint(self) -> str:
-        """SHA-256 (first 16 hex digits) of the base weights, stored with every adapter."""
-        digest = hashlib.sha256()
-        for name, tensor in sorted(self.model.state_dict().items()):
-            digest.update(name.encode())
-            digest.update(tensor.detach().cpu().numpy().tobytes())
-        return digest.hexdigest()[:16]
+        """SHA-256 (first 16 hex digits) of the base weights, stored with every adapter (computed once)."""
+        if self._fingerprint is None:
+            digest = hashlib.sha256()
+            for name, tensor in sorted(self.model.state_dict().items()):
+                digest.update(name.encode())
+                digest.update(tensor.detach().cpu().numpy().tobytes())
+            self._fingerprint = digest.hexdigest()[:16]
+        return self._fingerprint
 
     def hidden_states(self, texts: Sequence[str], layer: int, batch_size: int = 64) -> list[Any]:
         """Token states after ``layer`` base layers (0 = embeddings), one (tokens, 384) tensor per text."""
         missing = list(dict.fromkeys(t for t in texts if (t, layer) not in self._cache))
+        for text in missing:  # kept by the sentence embedder's pass over the same texts
+            kept = SHARED_STATES.get(self.key, layer, text, self.max_length)
+            if kept is not None:
+                self._cache[(text, layer)] = kept
+        missing = [t for t in missing if (t, layer) not in self._cache]
         if missing:
             order = sorted(missing, key=len)
             with self._torch.inference_mode():

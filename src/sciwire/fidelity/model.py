@@ -145,6 +145,7 @@ class _Tuned(BaseEstimator):
         if meta.get("base_fingerprint") != base.fingerprint():
             logger.warning("%s was trained on another version of the base encoder; predictions may be off", path)
         model = cls(**meta["params"])
+        base.request(N_BASE_LAYERS - model.layers)
         head = build_head(base, model.layers, model.rank, int(meta["n_outputs"]))
         try:
             state = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}

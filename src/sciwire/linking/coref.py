@@ -75,19 +75,44 @@ def resolved_index(mentions: Sequence[Mention]) -> np.ndarray:
 
 def is_acronym(short: str, long: str) -> bool:
     """Whether ``short`` (e.g. "RHDV") spells the initials of ``long``'s words."""
+    letters = _acronym_letters(short)
+    return letters is not None and letters == _initials(long)
+
+
+def _acronym_letters(short: str) -> str | None:
+    """``short``'s letters and digits, lower-cased, when it can be an acronym (2-8, two capitals, one word)."""
     letters = re.sub(r"[^A-Za-z0-9]", "", short)
     if not 2 <= len(letters) <= 8 or sum(c.isupper() for c in letters) < 2 or " " in short.strip():
-        return False
+        return None
+    return letters.lower()
+
+
+def _initials(long: str) -> str | None:
+    """The initials of ``long``'s content words, lower-cased (None under two words)."""
     words = [w for w in _WORDS.findall(long) if w.lower() not in ("of", "and", "the", "a", "an", "in", "for")]
-    return len(words) >= 2 and "".join(w[0] for w in words).lower() == letters.lower()
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else None
 
 
-def _alias(a: Mention, b: Mention) -> bool:
-    if a.kind == "author" or b.kind == "author":
-        other = b if a.kind == "author" else a
-        return other.head in AUTHOR_NOUNS
-    ta, tb = a.normalized, b.normalized
-    return is_acronym(a.text, tb) or is_acronym(b.text, ta)
+def _aliases(res: Sequence[Mention], special: Sequence[int]) -> list[tuple[int, int]]:
+    """Pairs (i, j), i in ``special``, where one is the other's acronym or an author mention
+    meets an author noun; acronym letters and initials are computed once per mention."""
+    letters = [_acronym_letters(m.text) for m in res]
+    initials = [_initials(m.normalized) for m in res]
+    found = []
+    for i in special:
+        a = res[i]
+        for j, b in enumerate(res):
+            if i == j:
+                continue
+            if a.kind == "author" or b.kind == "author":
+                alias = (b if a.kind == "author" else a).head in AUTHOR_NOUNS
+            else:
+                alias = (letters[i] is not None and letters[i] == initials[j]) or (
+                    letters[j] is not None and letters[j] == initials[i]
+                )
+            if alias:
+                found.append((i, j))
+    return found
 
 
 def pair_features(ms: MentionSet) -> np.ndarray:
@@ -113,10 +138,8 @@ def pair_features(ms: MentionSet) -> np.ndarray:
     union = size[:, None] + size[None, :] - inter
     feats[..., 3] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     special = [i for i, m in enumerate(res) if m.kind == "author" or any(c.isupper() for c in m.text[1:])]
-    for i in special:
-        for j in range(n):
-            if i != j and _alias(res[i], res[j]):
-                feats[i, j, 4] = feats[j, i, 4] = 1
+    for i, j in _aliases(res, special):
+        feats[i, j, 4] = feats[j, i, 4] = 1
     pron = np.array([m.kind in ("pronoun", "author") for m in mentions])
     feats[..., 5] = pron[:, None] | pron[None, :]
     docs = np.unique([m.doc_id for m in mentions], return_inverse=True)[1]

@@ -53,10 +53,12 @@ def encode_mentions(
     docs: Sequence[tuple[Document, Sequence[Mention]]],
     encoder: Any,
     memo: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    model_key: str | None = None,
 ) -> MentionSet:
     """In-context vectors for the mentions of several documents (concatenated in order).
 
-    ``memo`` keeps the encoder's token vectors by sentence text between calls.
+    ``memo`` keeps the encoder's token vectors by sentence text between calls; with
+    ``model_key``, token states the sentence embedder kept are reused.
     """
     from sciwire.backends.token_vectors import span_vectors
 
@@ -66,7 +68,7 @@ def encode_mentions(
         sents = doc.sentence_texts()
         spans = [(m.sentence, m.start - doc.sentences[m.sentence].start, m.end - doc.sentences[m.sentence].start)
                  for m in ms]  # fmt: skip
-        context.append(span_vectors(encoder, sents, spans, memo=memo))
+        context.append(span_vectors(encoder, sents, spans, memo=memo, model_key=model_key))
         mentions.extend(ms)
     dim = context[0].shape[1] if context else 0
     ctx = np.vstack(context) if mentions else np.zeros((0, dim), dtype=np.float32)
@@ -107,6 +109,7 @@ class EntityLinker:
 
     def warm_up(self) -> None:
         """Load the parser pipeline and the encoder (once per process)."""
+        from sciwire.backends.embeddings import resolve_model
         from sciwire.backends.spacy_parser import load_spacy_parser
         from sciwire.backends.token_vectors import load_token_encoder
 
@@ -114,6 +117,13 @@ class EntityLinker:
         self._memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._parsed: dict[str, Any] = {}
         self.encoder_ = load_token_encoder(self.config.models.embedding, self.config.runtime.device)
+        self.encoder_key_ = resolve_model(self.config.models.embedding)[1]
+
+    def forget(self) -> None:
+        """Drop the parsed sentences and token vectors kept between calls (``analyze`` does, per analysis)."""
+        if hasattr(self, "nlp_"):
+            self._memo.clear()
+            self._parsed.clear()
 
     def mentions(self, doc: Document, sentences: Sequence[int] | None = None) -> list[Mention]:
         """Mentions of ``doc`` (only in the sentences with the given indices, when given)."""
@@ -134,7 +144,9 @@ class EntityLinker:
         if len(self._memo) > MEMO_SENTENCES or len(self._parsed) > MEMO_SENTENCES:
             self._memo.clear()
             self._parsed.clear()
-        ms = encode_mentions([(story, story_mentions), (paper, paper_mentions)], self.encoder_, self._memo)
+        ms = encode_mentions(
+            [(story, story_mentions), (paper, paper_mentions)], self.encoder_, self._memo, self.encoder_key_
+        )
         prob = pair_probabilities(ms, self.scorer)
         labels = cluster(prob, self.config.link.coref_threshold)
         pairs = cross_pairs(ms, labels, prob, story.id)

@@ -109,6 +109,7 @@ class LinkingStep(BaseStep):
         config = context.config
         if not hasattr(self, "linker_") or self.linker_.config is not config:
             self.warm_up(config)
+        self.linker_.forget()  # sentences are shared across this analysis' stories, not across analyses
         finder = PaperFinder(config, context.embedder).index([paper], {paper.id: context.paper_vectors})
         out: list[Document] = []
         paper_spans: list[Span] = []

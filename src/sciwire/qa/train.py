@@ -22,6 +22,7 @@ extra training libraries are needed. Every run is seeded and writes the model fo
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -166,7 +167,7 @@ def finetune(
     torch.manual_seed(config.seed)
     embedder = Embedder(base_model, cache_dir=None)
     embedder.warm_up()
-    model: Any = embedder._st
+    model: Any = copy.deepcopy(embedder._st)  # the loaded model is shared by the process; tune a copy
     if negatives is not None:
         if len(negatives) != len(pairs):
             raise InputError(f"Got {len(negatives)} negatives for {len(pairs)} pairs; give one per pair")
