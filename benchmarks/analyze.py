@@ -1,45 +1,129 @@
-"""How fast is ``sciwire analyze``? Cold start and warm analysis of the bundled example.
+"""How fast is ``sciwire analyze``? Cold start, warm analysis, a real PDF, and what each lever gave.
 
-- cold start: a fresh Python process imports sciwire and loads spaCy + MiniLM (median of 3);
-- warm: models loaded, a paper + the 2 example stories analysed end to end (the bundled
-  example, and the example padded to >= 6,000 words with repeated paragraphs),
-  report rendered, embedding cache **off** (the honest number) and **on** (re-analysis).
+Every measurement runs in a fresh Python process (peak RSS is that process's ``ru_maxrss``):
 
-Run: ``python benchmarks/analyze.py [--repeats 3] [--write]``.
-Targets (issue #2): warm < 5 s on 2 cores, model load < 10 s.
+- cold start: import sciwire and load every model ``analyze`` uses (spaCy, MiniLM, the
+  aligner and each step's models), then the whole ``sciwire analyze`` command on the
+  bundled example (what a user waits for: import, load, analyse, write the report);
+- warm: models loaded, a paper + the 2 example stories analysed end to end and the report
+  rendered, for the bundled example and the example padded to >= 6,000 words, embedding
+  cache **off** (the honest number; in-process text caches are cleared before every
+  repeat, so a repeat cannot reuse the previous one's work) and **on** (re-analysis);
+- a real PDF: ``sciwire analyze`` on the 10-page ACL paper in ``../shared/data/real/papers``
+  with two real news pages (our data has no 21-page PDF; the padded paper covers length).
+
+``--baseline SRC`` runs the same warm measurement with the code in ``SRC`` (e.g. a
+``git worktree`` of an older commit) in the same run, so each step's change is measured on
+the same machine at the same time: that is the "levers" table.
+
+Run: ``python benchmarks/analyze.py [--repeats 3] [--baseline /tmp/base/src] [--write]``.
+Targets (issue #17): warm <= 3 s, cold start <= 4 s, real PDF + 2 stories <= 15 s and <= 1 GB.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _common import header, markdown_table, update_section
+from _common import ROOT, header, markdown_table, update_section
 
-from sciwire.config import load_config
 from sciwire.examples import paper_path, story_paths
-from sciwire.pipeline import Analyzer, read_inputs
-from sciwire.report import render_html, report_dict
 
-COLD = """
-import time, os
+DATA = Path(os.environ.get("SCIWIRE_DATA", ROOT.parent / "shared" / "data"))
+REAL_PDF = DATA / "real" / "papers" / "P14-1059.pdf"
+REAL_NEWS = [DATA / "real" / "news" / "phys.org.tool.html", DATA / "real" / "news" / "nature.com.telescope.html"]
+
+LOAD = """
+import json, os, resource, time
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 t = time.perf_counter()
 from sciwire.config import load_config
 from sciwire.pipeline import Analyzer
 Analyzer(load_config(overrides=["runtime.embedding_cache=false"])).warm_up()
-print(time.perf_counter() - t)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": time.perf_counter() - t, "rss_mb": rss}))
+"""
+
+WARM = """
+import json, os, resource, sys, time
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from sciwire.config import load_config
+from sciwire.examples import story_paths
+from sciwire.pipeline import Analyzer, read_inputs
+from sciwire.report import render_html, report_dict
+
+paper_file, cache, cache_on, repeats = sys.argv[1], sys.argv[2], sys.argv[3] == "on", int(sys.argv[4])
+overrides = [f"runtime.embedding_cache={str(cache_on).lower()}", f"paths.cache_dir={cache}"]
+analyzer = Analyzer(load_config(overrides=overrides))
+analyzer.warm_up()
+
+
+def forget():
+    # in-process text caches: the fidelity base's states, the shared layer states, linking's memos
+    try:
+        from sciwire.backends.layer_states import SHARED_STATES
+        SHARED_STATES.clear()
+    except ImportError:
+        pass
+    from sciwire.fidelity.encoder import frozen_base
+    frozen_base()._cache.clear()
+    for step in analyzer.steps:
+        linker = getattr(step, "linker_", None)
+        for memo in ("_memo", "_parsed"):
+            getattr(linker, memo, {}).clear()
+
+
+def once():
+    forget()
+    t = time.perf_counter()
+    paper, stories = read_inputs(paper_file, story_paths(), analyzer.config)
+    result = analyzer.analyze(paper, stories)
+    render_html(result)
+    report_dict(result)
+    sentences = len(result.paper.sentences) + sum(len(s.sentences) for s in result.stories)
+    return time.perf_counter() - t, result.timings, len(paper.text.split()), sentences
+
+
+if cache_on:
+    once()  # fill the cache
+runs = [once() for _ in range(repeats)]
+print(json.dumps({"times": [r[0] for r in runs], "steps": [r[1] for r in runs], "words": runs[0][2],
+                  "sentences": runs[0][3], "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
-def cold_start() -> float:
-    out = subprocess.run([sys.executable, "-c", COLD], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+def child(code: str, args: list[str], src: str | None = None) -> dict:
+    """Run ``code`` in a fresh interpreter (with ``src`` first on the path, when given); its JSON line."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    if src:
+        env["PYTHONPATH"] = os.pathsep.join([src, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, env=env, cwd=ROOT
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def command(args: list[str]) -> dict:
+    """Time a whole ``sciwire`` command in a fresh process; its peak RSS."""
+    code = (
+        "import json, resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t,"
+        " 'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
+    )
+    exe = str(Path(sys.executable).with_name("sciwire"))
+    return child(code, [exe, *args])
+
+
+def news_args(paths: list[Path]) -> list[str]:
+    return [arg for p in paths for arg in ("--news", str(p))]
 
 
 def padded_paper(folder: str, min_words: int = 6200) -> Path:
@@ -55,64 +139,99 @@ def padded_paper(folder: str, min_words: int = 6200) -> Path:
     return path
 
 
-def warm(analyzer: Analyzer, repeats: int, paper_file: Path) -> tuple[list[float], dict[str, float], int, int]:
-    times, steps = [], {}
-    words = sentences = 0
-    for _ in range(repeats):
-        t = time.perf_counter()
-        paper, stories = read_inputs(paper_file, story_paths(), analyzer.config)
-        result = analyzer.analyze(paper, stories)
-        render_html(result)
-        report_dict(result)
-        times.append(time.perf_counter() - t)
-        steps = result.timings
-        words = len(paper.text.split())
-        sentences = len(result.paper.sentences) + sum(len(s.sentences) for s in result.stories)
-    return times, steps, words, sentences
+def seconds_and_peak(runs: list[dict], target: str) -> list[str]:
+    return [
+        f"{statistics.median(x['seconds'] for x in runs):.2f}",
+        target,
+        f"peak {max(x['rss_mb'] for x in runs):.0f} MB",
+    ]
+
+
+def steps_text(steps: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in steps.items() if k != "load_models")
+
+
+def median_steps(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {k: statistics.median(r.get(k, 0.0) for r in runs) for k in runs[0]}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", help="a source folder (src/) of older code, measured warm in the same run")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
 
-    colds = [cold_start() for _ in range(args.repeats)]
-    rows = [["cold start: import + load spaCy and MiniLM", f"{statistics.median(colds):.2f}", "< 10", ""]]
-    with tempfile.TemporaryDirectory() as cache:
-        big = padded_paper(cache)
+    rows = []
+    loads = [child(LOAD, []) for _ in range(args.repeats)]
+    rows.append(["cold: import sciwire + load every model analyze uses", *seconds_and_peak(loads, "")])
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        cold = [
+            command(["analyze", str(paper_path()), *news_args(story_paths()), "--out", str(out),
+                     "-s", "runtime.embedding_cache=false"])
+            for _ in range(args.repeats)
+        ]  # fmt: skip
+        rows.append(["cold: the whole `sciwire analyze` command, bundled example", *seconds_and_peak(cold, "<= 4")])
+        big = padded_paper(tmp)
+        warm_rows: dict[str, dict] = {}
         for label, cache_on, paper_file in (
             ("bundled example, cache off", False, paper_path()),
             ("6,000-word paper, cache off", False, big),
             ("6,000-word paper, cache on (re-analysis)", True, big),
         ):
-            cfg = load_config(
-                overrides=[f"runtime.embedding_cache={str(cache_on).lower()}", f"paths.cache_dir={cache}"]
-            )
-            analyzer = Analyzer(cfg)
-            analyzer.warm_up()
-            if cache_on:
-                warm(analyzer, 1, paper_file)  # fill the cache
-            times, steps, words, sentences = warm(analyzer, args.repeats, paper_file)
-            detail = ", ".join(f"{k} {v:.2f}" for k, v in steps.items() if k != "load_models")
+            cache = Path(tmp) / f"cache-{len(warm_rows)}"
+            got = child(WARM, [str(paper_file), str(cache), "on" if cache_on else "off", str(args.repeats)])
+            warm_rows[label] = got
             rows.append(
+                [f"warm analyse: {label} ({got['words']} paper words + 2 stories, {got['sentences']} sentences)",
+                 f"{statistics.median(got['times']):.2f}", "<= 3", steps_text(median_steps(got["steps"]))]
+            )  # fmt: skip
+        if REAL_PDF.exists() and all(p.exists() for p in REAL_NEWS):
+            real = command(["analyze", str(REAL_PDF), *news_args(REAL_NEWS), "--out", str(out),
+                            "-s", "runtime.embedding_cache=false"])  # fmt: skip
+            rows.append(
+                [f"cold: `sciwire analyze` real 10-page PDF ({REAL_PDF.name}) + 2 real news pages",
+                 f"{real['seconds']:.2f}", "<= 15 s, <= 1 GB", f"peak {real['rss_mb']:.0f} MB"]
+            )  # fmt: skip
+        else:
+            print(f"skipped the real PDF: {REAL_PDF} or the news pages are missing", file=sys.stderr)
+        lever_table = ""
+        if args.baseline:
+            cache = Path(tmp) / "cache-base"
+            base = child(WARM, [str(paper_path()), str(cache), "off", str(args.repeats)], src=args.baseline)
+            now = warm_rows["bundled example, cache off"]
+            before, after = median_steps(base["steps"]), median_steps(now["steps"])
+            before["**whole analysis**"] = statistics.median(base["times"])
+            after["**whole analysis**"] = statistics.median(now["times"])
+            lever_rows = [
                 [
-                    f"warm analyse: {label} ({words} paper words + 2 stories, {sentences} sentences)",
-                    f"{statistics.median(times):.2f}",
-                    "< 5",
-                    detail,
+                    step,
+                    f"{before.get(step, 0):.2f}",
+                    f"{after.get(step, 0):.2f}",
+                    f"{before.get(step, 0) - after.get(step, 0):+.2f}",
                 ]
-            )
-    table = markdown_table(["measure", "seconds (median)", "target", "steps of last run (s)"], rows)
+                for step in dict.fromkeys([*before, *after])
+                if step != "load_models"
+            ]
+            heads = ["step (bundled example, warm, cache off)", "before (s)", "after (s)", "saved (s)"]
+            lever_table = markdown_table(heads, lever_rows)
+    table = markdown_table(["measure", "seconds (median)", "target", "detail"], rows)
     print(table)
+    if lever_table:
+        print()
+        print(lever_table)
     if args.write:
-        update_section(
-            "analyze",
-            "`sciwire analyze` speed",
-            header(f"python benchmarks/analyze.py --repeats {args.repeats} --write")
-            + f"- Repeats: {args.repeats}; warm = read + sentences/entities + embeddings + alignment + render.\n\n"
-            + table,
+        baseline = f" --baseline {args.baseline}" if args.baseline else ""
+        body = (
+            header(f"python benchmarks/analyze.py --repeats {args.repeats}{baseline} --write")
+            + f"- Repeats: {args.repeats}, each in a fresh process; warm = read + every step + report rendered; "
+            "in-process text caches cleared before every repeat.\n\n" + table
         )
+        if lever_table:
+            body += "\n\nThe same warm measurement with the code before the speed work (`--baseline`), same run:\n\n"
+            body += lever_table
+        update_section("analyze", "`sciwire analyze` speed", body)
     return 0
 
 

@@ -146,7 +146,7 @@ class _Tuned(BaseEstimator):
             logger.warning("%s was trained on another version of the base encoder; predictions may be off", path)
         model = cls(**meta["params"])
         base.request(N_BASE_LAYERS - model.layers)
-        head = build_head(base, model.layers, model.rank, int(meta["n_outputs"]))
+        head = build_head(base, model.layers, model.rank, int(meta["n_outputs"]), share_base=True)
         try:
             state = {k: torch.from_numpy(np.array(v)) for k, v in arrays.items()}
             missing, unexpected = head.load_state_dict(state, strict=False)
@@ -154,7 +154,7 @@ class _Tuned(BaseEstimator):
             raise ModelLoadError(
                 f"Cannot load the model in {path}: {WEIGHTS} does not fit the architecture in {META}; {HINT}"
             ) from exc
-        trained = {n for n, p in head.named_parameters() if p.requires_grad}
+        trained = {n for n, p in head.named_parameters() if p.requires_grad and ".base." not in n}
         if unexpected or trained & set(missing):
             raise ModelLoadError(
                 f"Cannot load the model in {path}: {WEIGHTS} does not fit the architecture in {META}; {HINT}"
