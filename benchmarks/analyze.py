@@ -12,11 +12,15 @@ Every measurement runs in a fresh Python process (peak RSS is that process's ``r
 - a real PDF: ``sciwire analyze`` on the 10-page ACL paper in ``../shared/data/real/papers``
   with two real news pages (our data has no 21-page PDF; the padded paper covers length).
 
+``--int8`` also measures the runtime levers on the bundled example's sentences: PyTorch fp32
+(the default), ONNX Runtime fp32 and ONNX Runtime with int8 weights (dynamic, per channel),
+CPU seconds of one embedding pass and the cosine of each vector to PyTorch's.
+
 ``--baseline SRC`` runs the same warm measurement with the code in ``SRC`` (e.g. a
 ``git worktree`` of an older commit) in the same run, so each step's change is measured on
 the same machine at the same time: that is the "levers" table.
 
-Run: ``python benchmarks/analyze.py [--repeats 3] [--baseline /tmp/base/src] [--write]``.
+Run: ``python benchmarks/analyze.py [--repeats 3] [--int8] [--baseline /tmp/base/src] [--write]``.
 Targets (issue #17): warm <= 3 s, cold start <= 4 s, real PDF + 2 stories <= 15 s and <= 1 GB.
 """
 
@@ -122,6 +126,55 @@ def command(args: list[str]) -> dict:
     return child(code, [exe, *args])
 
 
+INT8 = """
+import json, os, sys, tempfile, time
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import numpy as np, torch
+from onnxruntime.quantization import QuantType, quantize_dynamic
+from sciwire.backends import onnx_encoder as ox
+from sciwire.backends.embeddings import load_sentence_transformer, resolve_model
+from sciwire.config import load_config
+from sciwire.examples import paper_path, story_paths
+from sciwire.pipeline import read_inputs
+from sciwire.nlp import annotate_many
+from sciwire.backends.spacy_nlp import load_spacy
+
+config = load_config()
+paper, stories = read_inputs(paper_path(), story_paths(), config)
+docs = annotate_many([paper, *stories], load_spacy(config.models.spacy))
+texts = [t for d in docs for t in d.sentence_texts()]
+st = load_sentence_transformer(resolve_model(config.models.embedding)[0])
+st.max_seq_length = config.models.max_tokens
+fp32 = ox.onnx_encoder(st, "onnxruntime", threads=torch.get_num_threads())
+example = st.tokenizer(["a short example", "another, slightly longer example"], padding=True, return_tensors="pt")
+inputs = tuple(n for n in ox.INPUT_NAMES if n in example)
+with tempfile.TemporaryDirectory() as tmp:
+    src, dst = os.path.join(tmp, "m.onnx"), os.path.join(tmp, "q.onnx")
+    with open(src, "wb") as f:
+        f.write(ox._export(torch, st[0].auto_model.eval(), example, inputs))
+    quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=True)
+    with open(dst, "rb") as f:
+        int8 = ox.OnnxEncoder(ox._load_onnxruntime(f.read(), torch.get_num_threads()), st.tokenizer, inputs)
+runs = {
+    "PyTorch fp32 (default)": lambda: st.encode(texts, batch_size=64, normalize_embeddings=True),
+    "ONNX Runtime fp32": lambda: fp32.encode(texts, 64, st.max_seq_length),
+    "ONNX Runtime int8 (dynamic, per channel)": lambda: int8.encode(texts, 64, st.max_seq_length),
+}
+ref = runs["PyTorch fp32 (default)"]()
+out = {}
+for name, run in runs.items():
+    run()
+    times = []
+    for _ in range(3):
+        t = time.process_time()
+        vecs = run()
+        times.append(time.process_time() - t)
+    cos = (ref * vecs).sum(axis=1)
+    out[name] = {"cpu_s": sorted(times)[1], "cos_mean": float(cos.mean()), "cos_min": float(cos.min())}
+print(json.dumps({"sentences": len(texts), "runs": out}))
+"""
+
+
 def news_args(paths: list[Path]) -> list[str]:
     return [arg for p in paths for arg in ("--news", str(p))]
 
@@ -158,6 +211,7 @@ def median_steps(runs: list[dict[str, float]]) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--int8", action="store_true", help="measure ONNX Runtime fp32/int8 against PyTorch")
     parser.add_argument("--baseline", help="a source folder (src/) of older code, measured warm in the same run")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
@@ -216,18 +270,34 @@ def main() -> int:
             ]
             heads = ["step (bundled example, warm, cache off)", "before (s)", "after (s)", "saved (s)"]
             lever_table = markdown_table(heads, lever_rows)
+    int8_table = ""
+    if args.int8:
+        got = child(INT8, [])
+        torch_s = got["runs"]["PyTorch fp32 (default)"]["cpu_s"]
+        int8_rows = [
+            [name, f"{r['cpu_s']:.2f}", f"{torch_s / r['cpu_s']:.2f}x", f"{r['cos_mean']:.4f}", f"{r['cos_min']:.4f}"]
+            for name, r in got["runs"].items()
+        ]
+        heads = [f"encoder runtime ({got['sentences']} sentences, one pass)", "CPU s (median of 3)", "speed-up",
+                 "cosine to PyTorch, mean", "min"]  # fmt: skip
+        int8_table = markdown_table(heads, int8_rows)
     table = markdown_table(["measure", "seconds (median)", "target", "detail"], rows)
     print(table)
-    if lever_table:
-        print()
-        print(lever_table)
+    for extra in (lever_table, int8_table):
+        if extra:
+            print()
+            print(extra)
     if args.write:
-        baseline = f" --baseline {args.baseline}" if args.baseline else ""
+        baseline = (" --int8" if args.int8 else "") + (f" --baseline {args.baseline}" if args.baseline else "")
         body = (
             header(f"python benchmarks/analyze.py --repeats {args.repeats}{baseline} --write")
             + f"- Repeats: {args.repeats}, each in a fresh process; warm = read + every step + report rendered; "
             "in-process text caches cleared before every repeat.\n\n" + table
         )
+        if int8_table:
+            body += (
+                "\n\nRuntime levers on the same sentences (`--int8`), CPU time of one embedding pass:\n\n" + int8_table
+            )
         if lever_table:
             body += "\n\nThe same warm measurement with the code before the speed work (`--baseline`), same run:\n\n"
             body += lever_table
