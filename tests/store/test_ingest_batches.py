@@ -103,3 +103,14 @@ def test_ctrl_c_mid_batch_reports_the_committed_batches_only(tmp_path, fake_mode
         assert [d.id for d in store.documents()] == ["a0", "a1"]
     assert [r.doc_id for r in info.value.added] == ["a0", "a1"]
     assert str(info.value) == "Interrupted after 2 of 5 papers were added: a0, a1; nothing else was written."
+
+
+def test_reference_list_sentences_are_not_embedded():
+    from sciwire.store.ingest import sentence_vectors
+    from tests.store.test_store import make_doc
+
+    encoder = FakeEncoder()
+    first, second = sentence_vectors([make_doc("p1", n=3), make_doc("p2", n=2)], encoder)
+    assert encoder.calls == [5], "one call; the two reference lines are left out"
+    assert first.shape == (4, 4) and second.shape == (3, 4)
+    assert not first[3].any() and not second[2].any() and first[:3].any(axis=1).all()

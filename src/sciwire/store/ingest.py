@@ -18,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
@@ -33,7 +35,6 @@ from sciwire.readers.collection import collection_files
 from sciwire.store.base import Store
 
 if TYPE_CHECKING:
-    import numpy as np
     from spacy.language import Language
 
     from sciwire.document import Document
@@ -147,8 +148,8 @@ def _add_all(
             continue
         known = store.has_hash(digest) if digest else None
         if known and not store.has_vectors(known, embedder.model_key):  # stored, but not for this model
-            doc = store.get(known)
-            store.add_vectors(known, embedder.encode(doc.sentence_texts()), embedder.model_key)
+            (vectors,) = sentence_vectors([store.get(known)], embedder)
+            store.add_vectors(known, vectors, embedder.model_key)
             results[i] = AddResult(str(path), "embedded", known, f"vectors added for {embedder.model_key}")
         elif known:
             results[i] = AddResult(str(path), "unchanged", known)
@@ -180,6 +181,25 @@ def _add_all(
         _add_batch(store, batch, nlp, embedder, results, on_progress, enrich)
 
 
+def sentence_vectors(docs: Sequence[Document], embedder: Embedder) -> list[np.ndarray]:
+    """One vector per sentence of each document, from one encoder call over the batch.
+
+    Only the searchable sentences (outside the reference list, as the store keeps them) are
+    embedded; reference-list rows are zeros, which nothing reads (the store does not keep them,
+    the role taggers do not see them). That is 10-25% of a full paper's sentences.
+    """
+    keep = [[s.index for s in doc.iter_sentences()] for doc in docs]
+    texts = [doc.sentence_texts() for doc in docs]
+    flat = embedder.encode([texts[d][i] for d, rows in enumerate(keep) for i in rows])
+    out, pos = [], 0
+    for doc, rows in zip(docs, keep, strict=True):
+        vectors = np.zeros((len(doc.sentences), flat.shape[1]), dtype=np.float32)
+        vectors[rows] = flat[pos : pos + len(rows)]
+        out.append(vectors)
+        pos += len(rows)
+    return out
+
+
 def _add_batch(
     store: Store,
     batch: list[tuple[int, Path, str, Document]],
@@ -191,19 +211,14 @@ def _add_batch(
 ) -> None:
     """Sentences, vectors (one encoder call) and roles of a batch of read documents; one transaction."""
     docs = annotate_many([doc for *_, doc in batch], nlp)
-    vectors = embedder.encode([t for d in docs for t in d.sentence_texts()])
     items: list[tuple[Document, np.ndarray, str]] = []
     stored: list[tuple[int, Path, str]] = []
-    pos = 0
-    for (i, path, digest, _), doc in zip(batch, docs, strict=True):
-        n = len(doc.sentences)
-        if n == 0:
+    for (i, path, digest, _), doc, vectors in zip(batch, docs, sentence_vectors(docs, embedder), strict=True):
+        if not doc.sentences:
             results[i] = AddResult(str(path), "failed", message=f"{path.name}: no sentences found")
         else:
-            mine = vectors[pos : pos + n]
-            items.append((enrich(doc, mine) if enrich is not None else doc, mine, digest))
+            items.append((enrich(doc, vectors) if enrich is not None else doc, vectors, digest))
             stored.append((i, path, digest))
-        pos += n
     added = store.add_many(items, embedder.model_key) if items else []
     for (i, path, digest), was_added in zip(stored, added, strict=True):
         doc_id = store.has_hash(digest)

@@ -265,18 +265,22 @@ class SQLiteStore(Store):
         return self._vector_cache[model_key]
 
     def _load_vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
-        """Read one model's vectors in chunks into one matrix (no second copy of every row as Python bytes)."""
+        """Read one model's vectors in chunks straight into one matrix (one copy of the vectors in memory)."""
+        (count,) = self._conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (model_key,)).fetchone()
         keys: list[tuple[str, int]] = []
-        parts: list[np.ndarray] = []
+        matrix = np.zeros((0, 0), dtype=np.float32)
         cursor = self._conn.execute(
             "SELECT doc_id, idx, vec FROM vectors WHERE model = ? ORDER BY doc_id, idx", (model_key,)
         )
         while rows := cursor.fetchmany(VECTOR_CHUNK):
+            chunk = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+            if not keys:
+                matrix = np.empty((max(count, len(rows)), chunk.shape[1]), dtype=np.float32)
+            if len(keys) + len(rows) > len(matrix):  # a writer added rows since the count
+                matrix = np.concatenate([matrix, np.empty((len(rows), chunk.shape[1]), dtype=np.float32)])
+            matrix[len(keys) : len(keys) + len(rows)] = chunk
             keys.extend((r[0], int(r[1])) for r in rows)
-            parts.append(np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), -1))
-        if not parts:
-            return keys, np.zeros((0, 0), dtype=np.float32)
-        return keys, parts[0].copy() if len(parts) == 1 else np.concatenate(parts)
+        return keys, matrix[: len(keys)] if keys else matrix
 
     def search_text(self, query: str, limit: int, doc_ids: Sequence[str] | None = None) -> list[SentenceHit]:
         match = fts_query(query)
