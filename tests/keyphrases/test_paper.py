@@ -61,3 +61,12 @@ def test_paper_output_is_the_same_alone_and_in_a_batch(request, name):
     ex = request.getfixturevalue(name)
     alone = [[k.text for k in ex.extract(t)] for t in (PAPER, ABSTRACT)]
     assert [[k.text for k in r] for r in ex.extract_many([PAPER, ABSTRACT])] == alone
+
+
+def test_combined_ranks_a_paper_with_the_encoder(combined_extractor):
+    rows, indices, vecs = combined_extractor.paper_features(combined_extractor.candidates(PAPER))
+    assert vecs is not None and len(vecs) == len(indices) == len(rows)
+    assert len(indices) <= combined_extractor.config.embed_candidates
+    phrases = [k.text.lower() for k in combined_extractor.extract(PAPER, 5)]
+    assert "adaptive resource management" in phrases
+    assert "middleware" not in phrases
