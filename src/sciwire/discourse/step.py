@@ -37,12 +37,17 @@ from sciwire.document import Document, Sentence, Span
 
 
 def role_spans(
-    model: DiscourseModel, doc: Document, sentences: Sequence[Sentence], vectors: np.ndarray, cfg: DiscourseConfig
+    model: DiscourseModel,
+    doc: Document,
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
+    cfg: DiscourseConfig,
+    explain: bool = True,
 ) -> list[Span]:
-    """One span per sentence with the model's role, probability and explanation."""
+    """One span per sentence with the model's role, probability and (unless ``explain`` is off) explanation."""
     if not sentences:
         return []
-    preds = model.predict(document_sequence(doc, sentences, vectors), True, cfg.top_features, cfg.neighbours)
+    preds = model.predict(document_sequence(doc, sentences, vectors), explain, cfg.top_features, cfg.neighbours)
     return [
         Span(
             s.start,
@@ -60,7 +65,11 @@ def role_spans(
 
 
 def label_document(
-    doc: Document, sentences: Sequence[Sentence], vectors: np.ndarray, config: Config | None = None
+    doc: Document,
+    sentences: Sequence[Sentence],
+    vectors: np.ndarray,
+    config: Config | None = None,
+    explain: bool = True,
 ) -> Document:
     """``doc`` with the ``discourse`` and ``abstract_roles`` layers for ``sentences``.
 
@@ -69,16 +78,17 @@ def label_document(
         sentences: The sentences to label (e.g. ``list(doc.iter_sentences())``).
         vectors: Their embeddings, in order.
         config: Settings (models, explanation size).
+        explain: Add each prediction's explanation (the report shows them; the store does not keep them).
     """
     cfg = (config or load_config()).discourse
     coresc = load_cached(cfg.coresc_model, "coresc")
-    doc = doc.with_layer(DISCOURSE, role_spans(coresc, doc, sentences, vectors, cfg))
+    doc = doc.with_layer(DISCOURSE, role_spans(coresc, doc, sentences, vectors, cfg, explain))
     in_abstract = [
         i for i, s in enumerate(sentences) if (sec := doc.section_of(s)) is not None and sec.name == "abstract"
     ]
     if in_abstract:
         abstract = load_cached(cfg.abstract_model, "abstract")
-        spans = role_spans(abstract, doc, [sentences[i] for i in in_abstract], vectors[in_abstract], cfg)
+        spans = role_spans(abstract, doc, [sentences[i] for i in in_abstract], vectors[in_abstract], cfg, explain)
         doc = doc.with_layer(ABSTRACT_ROLES, spans)
     return doc
 
@@ -99,7 +109,8 @@ def store_enricher(config: Config, model_key: str) -> Callable[[Document, np.nda
         sentences = list(doc.iter_sentences())
         if not cfg.enabled or doc.kind != "paper" or not sentences:
             return doc
-        return label_document(doc, sentences, vectors[[s.index for s in sentences]], config)
+        # no explanations: answers read the roles only (explaining was 60% of add's labelling time)
+        return label_document(doc, sentences, vectors[[s.index for s in sentences]], config, explain=False)
 
     return enrich
 

@@ -152,6 +152,23 @@ class Retriever:
         self._docs: dict[str, Document] = {}
         self._role_cache: dict[str, np.ndarray | None] = {}
         self._role_labels: dict[str, dict[int, str]] = {}
+        self._loaded: tuple[list[tuple[str, int]], np.ndarray] | None = None
+        self._rows_by_doc: dict[str, dict[int, int]] | None = None
+
+    def _vectors(self) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """The store's sentence vectors, read afresh (each question sees the store as it is now)."""
+        keys, matrix = self.store.vectors(self.embedder.model_key)
+        self._loaded, self._rows_by_doc = (list(keys), matrix), None
+        return self._loaded
+
+    def _doc_rows(self, doc_id: str) -> tuple[dict[int, int], np.ndarray]:
+        """Sentence index -> row of the last vectors read, for one paper (the index is built once)."""
+        keys, matrix = self._loaded if self._loaded is not None else self._vectors()
+        if self._rows_by_doc is None:
+            self._rows_by_doc = {}
+            for i, (doc, index) in enumerate(keys):
+                self._rows_by_doc.setdefault(doc, {})[index] = i
+        return self._rows_by_doc.get(doc_id, {}), matrix
 
     def _doc(self, doc_id: str) -> Document:
         if doc_id not in self._docs:
@@ -167,7 +184,7 @@ class Retriever:
         if mode not in MODES:
             raise InputError(f"mode must be one of {MODES}, got {mode!r}")
         question = check_question(question)
-        keys, matrix = self.store.vectors(self.embedder.model_key)
+        keys, matrix = self._vectors()
         if not keys:
             raise InputError("The corpus is empty; add papers first with 'sciwire add FILE...'")
         depth = self.config.candidates
@@ -225,8 +242,7 @@ class Retriever:
         tagger = load_cached("default", "coresc")
         if tagger.embedding_model and tagger.embedding_model != self.embedder.model_key:
             return None
-        keys, matrix = self.store.vectors(self.embedder.model_key)
-        rows = {k[1]: i for i, k in enumerate(keys) if k[0] == doc_id}
+        rows, matrix = self._doc_rows(doc_id)
         sentences = [s for s in doc.iter_sentences() if s.index in rows]
         out = np.zeros((len(doc.sentences), len(ROLE_FEATURES)))
         if sentences:
