@@ -16,7 +16,7 @@ Example:
     >>> s = read_structure("Fast Graphs for\\nSensor Networks\\nA. Author\\nABSTRACT\\nWe study graphs.\\n"
     ...                    "1. INTRODUCTION\\nGraphs are everywhere.\\n2. CONCLUSIONS\\nDone.\\nREFERENCES\\n[1] X.")
     >>> s.title, [h.name for h in s.sections]
-    ('Fast Graphs for Sensor Networks', ['abstract', 'introduction', 'conclusions'])
+    ('Fast Graphs for Sensor Networks', ['abstract', 'introduction', 'conclusions', 'references'])
     >>> s.body_end == s.text.index("REFERENCES")
     True
 """
