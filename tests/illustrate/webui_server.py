@@ -12,12 +12,12 @@ from __future__ import annotations
 import base64
 import io
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.httpfake import serve
 
 SAMPLERS = [{"name": "Euler a", "aliases": ["k_euler_a"], "options": {}},
             {"name": "DPM++ 2M", "aliases": ["k_dpmpp_2m"], "options": {}}]  # fmt: skip
@@ -85,35 +85,8 @@ class WebUI:
 def running(webui: WebUI) -> Iterator[int]:
     """Serve ``webui`` on 127.0.0.1; yields the port."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def _handle(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                body = json.loads(raw) if raw else None
-            except ValueError:
-                body = None
-            status, data = webui.answer(method, self.path, body, self.headers.get("Authorization"))
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def answer(method: str, path: str, body: Any, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        return webui.answer(method, path, body, headers.get("Authorization"))
 
-        def do_GET(self) -> None:
-            self._handle("GET")
-
-        def do_POST(self) -> None:
-            self._handle("POST")
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield int(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(answer) as url:
+        yield int(url.rsplit(":", 1)[1])

@@ -80,7 +80,7 @@ def test_server_down_is_one_line():
     ids=["timeout", "not json", "http 500", "refusal", "content filter"],
 )
 def test_failures_are_one_line(answer, message):
-    with serve(lambda method, path, body: answer) as url, pytest.raises(LLMError, match=message) as info:
+    with serve(lambda method, path, body, headers: answer) as url, pytest.raises(LLMError, match=message) as info:
         openai(url, timeout_s=0.5).chat("s", "u", SCHEMA)
     assert "\n" not in str(info.value)
 
@@ -90,7 +90,7 @@ def test_failures_are_one_line(answer, message):
     [("Sure! Here you go", "did not answer with JSON"), ('{"answer": 1}', "does not follow the schema")],
 )
 def test_output_that_is_not_the_json_asked_for_is_dropped_whole(content, message):
-    with serve(lambda method, path, body: (200, completion(content))) as url:
+    with serve(lambda method, path, body, headers: (200, completion(content))) as url:
         backend = openai(url)
         result = explain_fidelity(story_check(), backend, backend.config)
     assert result.sentences == () and message in (result.error or "")
@@ -98,7 +98,7 @@ def test_output_that_is_not_the_json_asked_for_is_dropped_whole(content, message
 
 def test_openai_request_carries_no_tools_and_the_schema(server_config):
     seen = []
-    with serve(lambda m, p, body: seen.append(body) or (200, completion('{"sentences": ["x"]}'))) as url:
+    with serve(lambda m, p, body, h: seen.append(body) or (200, completion('{"sentences": ["x"]}'))) as url:
         openai(url).chat(EXPLAIN_SYSTEM, "data", SCHEMA)
     request = seen[0]
     assert "tools" not in request and "functions" not in request
@@ -107,7 +107,7 @@ def test_openai_request_carries_no_tools_and_the_schema(server_config):
 
 
 def test_ollama_native_backend():
-    def answer(method, path, body):
+    def answer(method, path, body, headers):
         assert path == "/api/chat" and body["format"] == SCHEMA and body["options"]["num_predict"] == 200
         return 200, json.dumps({"model": "mistral-small3.2", "created_at": "2026-01-01T00:00:00Z",
                                 "message": {"role": "assistant", "content": '{"sentences": ["ok"]}'},
@@ -126,5 +126,5 @@ def test_ollama_native_backend():
     ):
         down.chat("s", "u", SCHEMA)
     missing = (404, b'{"error": "model \\"m\\" not found"}')
-    with serve(lambda m, p, b: missing) as url, pytest.raises(LLMError, match=r"HTTP 404: model \"m\" not found"):
+    with serve(lambda m, p, b, h: missing) as url, pytest.raises(LLMError, match=r"HTTP 404: model \"m\" not found"):
         OllamaBackend(LLMConfig(backend="ollama", model="m", endpoint=url)).chat("s", "u", SCHEMA)
