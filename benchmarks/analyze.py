@@ -70,6 +70,7 @@ analyzer.warm_up()
 
 def forget():
     # in-process text caches: the fidelity base's states, the shared layer states, linking's memos
+    # (through private names: --baseline runs older code, which has no clear() methods for them)
     try:
         from sciwire.backends.layer_states import SHARED_STATES
         SHARED_STATES.clear()

@@ -307,7 +307,7 @@ class Embedder:
         limit = st.max_seq_length
         preprocess = getattr(st, "preprocess", None) or st.tokenize  # renamed in sentence-transformers 6
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), 0), dtype=np.float32)
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         try:
             with torch.inference_mode():
                 for b in range(0, len(order), self.batch_size):
@@ -315,10 +315,7 @@ class Embedder:
                     features = preprocess([texts[i] for i in rows])
                     features = {k: v.to(st.device) if hasattr(v, "to") else v for k, v in features.items()}
                     result = st.forward(features)
-                    vecs = torch.nn.functional.normalize(result["sentence_embedding"], dim=-1).cpu().numpy()
-                    if out.shape[1] == 0:
-                        out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
-                    out[rows] = vecs
+                    out[rows] = torch.nn.functional.normalize(result["sentence_embedding"], dim=-1).cpu().numpy()
                     lengths = features["attention_mask"].sum(dim=1).tolist()
                     for row, i in enumerate(rows):
                         n = int(lengths[row])

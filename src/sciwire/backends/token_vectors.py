@@ -71,7 +71,7 @@ def span_vectors(
     max_len = encoder.max_seq_length
     blocks = encoder_blocks(encoder) if model_key else None
     kept: dict[int, Any] = {}
-    if blocks is not None and model_key:
+    if blocks is not None and model_key is not None:
         for i in needed:
             found = SHARED_STATES.get(model_key, len(blocks), sentences[i], max_len)
             if found is not None:
