@@ -34,7 +34,7 @@ from sciwire.align.train import best_threshold, fit_align_scorer, load_align_dat
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
 from sciwire.config import load_config
-from sciwire.learn import LogisticScorer
+from sciwire.fitting import LogisticScorer
 
 
 def rank_papers(

@@ -34,7 +34,7 @@ from sciwire.discourse.data import LabelledData, coresc_data, csabstruct_data
 from sciwire.discourse.evaluate import OutOfFold, classification_report, cross_fitted_probs, cross_validate
 from sciwire.discourse.labels import ABSTRACT, CORESC
 from sciwire.discourse.tagger import SequenceTagger
-from sciwire.learn import reliability_svg
+from sciwire.fitting import reliability_svg
 
 SVG = ROOT / "docs" / "img" / "discourse_reliability.svg"
 #: SAPIENTA per-class F1 (%) on the hand-annotated ART corpus as quoted in issue 3 (Liakata et al. 2012);

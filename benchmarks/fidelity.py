@@ -65,7 +65,7 @@ from sciwire.fidelity.train import (
     texts_hash,
     train_fidelity,
 )
-from sciwire.learn import TrainResult
+from sciwire.fitting import TrainResult
 
 
 def embed(embedder: Embedder, texts: list[str]) -> np.ndarray:

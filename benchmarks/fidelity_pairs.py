@@ -56,7 +56,7 @@ from sciwire.fidelity.train_verdicts import (
     train_pairs,
 )
 from sciwire.fidelity.verdict import decide, strength_verdict
-from sciwire.learn import data_hash
+from sciwire.fitting import data_hash
 
 HAND_MADE = ROOT / "benchmarks" / "data" / "fidelity_check_pairs.jsonl"
 OOF_FILE = Path.home() / ".cache" / "sciwire" / "fidelity_strength_oof.npz"

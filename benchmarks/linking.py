@@ -48,7 +48,7 @@ from sciwire.config import load_config
 from sciwire.datasets.cdcr import load_papers, load_split, news_with_papers
 from sciwire.datasets.cdcr_coref import load_coref_split
 from sciwire.document import Document
-from sciwire.learn import expected_calibration_error
+from sciwire.fitting import expected_calibration_error
 from sciwire.linking.cdcr import key, prepare_topics, training_pairs
 from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster
 from sciwire.linking.evaluate import conll_f1

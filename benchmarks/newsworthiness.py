@@ -43,7 +43,7 @@ import numpy as np
 from _common import ROOT, cpu_encoder, header, markdown_table, update_section
 
 from sciwire.config import load_config
-from sciwire.learn import Receipt, data_hash, expected_calibration_error, reliability_svg, write_model_card
+from sciwire.fitting import Receipt, data_hash, expected_calibration_error, reliability_svg, write_model_card
 from sciwire.newsworthiness.corpora import arxiv_papers
 from sciwire.newsworthiness.default_model import (
     TOPIC_WEIGHT,

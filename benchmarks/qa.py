@@ -44,7 +44,7 @@ from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
 from sciwire.config import QAConfig, load_config
 from sciwire.datasets.pubmedqa import PubMedQAItem, load_pubmedqa
-from sciwire.learn import expected_calibration_error
+from sciwire.fitting import expected_calibration_error
 from sciwire.qa import Retriever
 from sciwire.qa.evaluate import paper_ranking
 from sciwire.qa.model import AnswerModel

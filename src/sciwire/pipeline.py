@@ -32,7 +32,7 @@ from sciwire.backends.spacy_nlp import load_spacy
 from sciwire.config import Config, load_config
 from sciwire.document import Document
 from sciwire.errors import ConfigError, InputError
-from sciwire.learn import resolve_model_folder
+from sciwire.fitting import resolve_model_folder
 from sciwire.nlp import annotate_many
 from sciwire.readers import read
 from sciwire.registry import make_step

@@ -9,7 +9,7 @@ from sciwire.analysis import ALIGNMENT
 from sciwire.config import AlignConfig
 from sciwire.document import Document, Sentence
 from sciwire.errors import DocumentError
-from sciwire.learn import LogisticScorer
+from sciwire.fitting import LogisticScorer
 
 
 def doc(kind: str, sentences: list[str]) -> Document:

@@ -81,7 +81,7 @@ def test_train_align_on_made_up_topics_writes_a_loadable_folder(tmp_path, cache_
     assert result.metrics["threshold"] in [round(0.3 + 0.05 * i, 2) for i in range(12)]
     card = (result.folder / "MODEL_CARD.md").read_text()
     assert "open licence question" in card and f"**{result.metrics['threshold']}**" in card
-    from sciwire.learn import Receipt
+    from sciwire.fitting import Receipt
 
     assert Receipt.read(result.folder).metrics["weights"] == result.metrics["weights"]
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from sciwire.cli.main import app
 from sciwire.examples import paper_path, story_paths
-from sciwire.learn import bundled_models_dir
+from sciwire.fitting import bundled_models_dir
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from sciwire.fidelity.checks import Issue
 from sciwire.fidelity.pairs import PAIR_FEATURES, PairVerdictModel, abstention_curve, load_pair_model, pair_features
 from sciwire.fidelity.train_verdicts import abstain_threshold, check_precision, fit_pair_model, synthetic_pairs
 from sciwire.fidelity.verdict import UNSURE, decide
-from sciwire.learn import ModelCard, Receipt
+from sciwire.fitting import ModelCard, Receipt
 
 EYE = np.eye(4)
 

@@ -10,7 +10,7 @@ from sciwire.fidelity.encoder import EncoderSettings
 from sciwire.fidelity.evaluate import grouped_folds, near_duplicate_groups, stacked_probs
 from sciwire.fidelity.model import TfidfClassifier, TunedClassifier
 from sciwire.fidelity.train import StrengthComparison, make_strength, strength_oof, write_strength_card
-from sciwire.learn import Receipt
+from sciwire.fitting import Receipt
 
 
 def test_near_duplicates_share_a_group():

@@ -5,7 +5,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from sciwire.errors import InputError
-from sciwire.learn import LogisticScorer
+from sciwire.fitting import LogisticScorer
 from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster, is_acronym, pair_features
 from sciwire.linking.mentions import Mention
 

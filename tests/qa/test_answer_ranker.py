@@ -10,7 +10,7 @@ import pytest
 from sciwire.config import load_config
 from sciwire.errors import ModelLoadError
 from sciwire.examples import paper_path
-from sciwire.learn import LogisticScorer, ModelCard, Receipt
+from sciwire.fitting import LogisticScorer, ModelCard, Receipt
 from sciwire.qa.abstracts import Candidates, context_kind
 from sciwire.qa.evaluate import within_metrics
 from sciwire.qa.features import FEATURES, answer_features, content_words

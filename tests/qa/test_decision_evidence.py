@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from sciwire.config import load_config
 from sciwire.errors import InputError, ModelLoadError
 from sciwire.examples import paper_path
-from sciwire.learn import ModelCard, Receipt
+from sciwire.fitting import ModelCard, Receipt
 from sciwire.qa.decision import (
     CUE_NAMES,
     NO_DECISION,

@@ -7,7 +7,7 @@ import pytest
 
 from sciwire.config import load_config
 from sciwire.errors import InputError, ModelLoadError
-from sciwire.learn import LogisticScorer, ModelCard, Receipt
+from sciwire.fitting import LogisticScorer, ModelCard, Receipt
 from sciwire.qa.model import CONFIDENCE_FEATURES, AnswerModel, load_answer_model
 
 

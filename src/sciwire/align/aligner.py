@@ -25,7 +25,7 @@ from sciwire.analysis import ALIGNMENT
 from sciwire.config import AlignConfig, load_config
 from sciwire.document import Document, Sentence, Span
 from sciwire.errors import DocumentError
-from sciwire.learn import LogisticScorer
+from sciwire.fitting import LogisticScorer
 
 
 def match_probability(cosine: np.ndarray, lexical: np.ndarray, model: LogisticScorer) -> np.ndarray:

@@ -1,6 +1,6 @@
 """The aligner's fitted scorer: ``P(news sentence reports paper sentence) = sigmoid(b + w·[cosine, lexical])``.
 
-It is a :class:`~sciwire.learn.LogisticScorer` over :data:`FEATURES`, kept in a model folder
+It is a :class:`~sciwire.fitting.LogisticScorer` over :data:`FEATURES`, kept in a model folder
 (``weights.json`` + ``MODEL_CARD.md`` + ``receipt.json``). ``align.model = "default"`` is
 the shipped ``sciwire/models/align_default``; ``sciwire train align`` writes another.
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 
-from sciwire.learn import LogisticScorer, retrain_hint
-from sciwire.learn.logistic import load_scorer
+from sciwire.fitting import LogisticScorer, retrain_hint
+from sciwire.fitting.logistic import load_scorer
 
 FEATURES: tuple[str, ...] = ("cosine", "lexical")
 DEFAULT_FOLDER = "align_default"

@@ -35,7 +35,7 @@ from sciwire.align.model import FEATURES
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config, load_config
 from sciwire.document import Document
-from sciwire.learn import LogisticScorer, ModelCard, Receipt, TrainResult, data_hash
+from sciwire.fitting import LogisticScorer, ModelCard, Receipt, TrainResult, data_hash
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]

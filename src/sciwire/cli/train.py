@@ -15,7 +15,7 @@ from sciwire.cli.common import Common, DataOpt, command, command_line, progress_
 
 if TYPE_CHECKING:
     from sciwire.config import Config
-    from sciwire.learn import TrainResult
+    from sciwire.fitting import TrainResult
 
 #: ``--out``: where a train command writes the model folder (weights, MODEL_CARD.md, receipt.json).
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Folder for the model, its card and its receipt.")]

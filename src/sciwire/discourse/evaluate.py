@@ -25,7 +25,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sciwire.discourse.base import DiscourseClassifier, flatten_labels
 from sciwire.discourse.features import SentenceSequence
 from sciwire.errors import InputError
-from sciwire.learn import expected_calibration_error, fit_temperature, softmax
+from sciwire.fitting import expected_calibration_error, fit_temperature, softmax
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from torch import nn
 from sciwire.discourse.base import DiscourseClassifier, check_training_data
 from sciwire.discourse.features import CONTEXT_NAMES, SentenceSequence, check_sequences, context_features
 from sciwire.errors import InputError, ModelLoadError
-from sciwire.learn import fit_temperature, read_json, read_safetensors, require_keys, retrain_hint, softmax
+from sciwire.fitting import fit_temperature, read_json, read_safetensors, require_keys, retrain_hint, softmax
 
 logger = logging.getLogger(__name__)
 FORMAT = "sciwire-discourse-tagger/1"

@@ -32,7 +32,7 @@ from sciwire.discourse.labels import LABEL_SETS
 from sciwire.discourse.model import DiscourseModel
 from sciwire.discourse.tagger import SequenceTagger
 from sciwire.errors import InputError
-from sciwire.learn import Receipt, TrainResult, data_hash, write_model_card
+from sciwire.fitting import Receipt, TrainResult, data_hash, write_model_card
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]

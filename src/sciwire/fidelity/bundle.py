@@ -54,7 +54,7 @@ def load_strength(folder: str | os.PathLike[str]) -> StrengthModel:
     Raises:
         ModelLoadError: When the folder is missing or damaged, or names an unknown type (one line).
     """
-    from sciwire.learn import read_json
+    from sciwire.fitting import read_json
 
     hint = "retrain it with `sciwire train fidelity --out DIR` and set fidelity.model_dir=DIR"
     kind = read_json(folder, "model.json", keys=("type",), hint=hint)["type"]

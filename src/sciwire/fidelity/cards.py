@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sciwire.fidelity.bundle import CERTAINTY_DIR, CONCLUSION_DIR, STRENGTH_DIR
-from sciwire.learn import Receipt, write_model_card
+from sciwire.fitting import Receipt, write_model_card
 
 GPL_NOTICE = (
     "**Licence: GPL-3.0.** These weights were fitted on GPL-3.0 data, so they are distributed under "

@@ -42,7 +42,7 @@ from sciwire.fidelity.bundle import FidelityModels
 from sciwire.fidelity.checks import run_checks
 from sciwire.fidelity.cues import lexicon_strength, unnegated
 from sciwire.fidelity.verdict import decide, strength_verdict
-from sciwire.learn import expected_calibration_error, fit_temperature, softmax
+from sciwire.fitting import expected_calibration_error, fit_temperature, softmax
 
 logger = logging.getLogger(__name__)
 #: The parts :func:`evaluate_models` measures; ``on_progress`` is called with 1 after each.

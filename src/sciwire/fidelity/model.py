@@ -37,7 +37,7 @@ from sciwire.fidelity.encoder import (
     trainable_state,
 )
 from sciwire.fidelity.encoder import train_encoder as _train
-from sciwire.learn import read_json, read_safetensors, retrain_hint, softmax
+from sciwire.fitting import read_json, read_safetensors, retrain_hint, softmax
 
 logger = logging.getLogger(__name__)
 WEIGHTS = "weights.safetensors"
@@ -172,7 +172,7 @@ class _Tuned(BaseEstimator):
 class TunedClassifier(ClassifierMixin, _Tuned):
     """Sentence classifier: class-weighted cross-entropy; probabilities temperature-scaled.
 
-    ``temperature_`` is 1 after ``fit``; set it from held-out logits with :func:`sciwire.learn.fit_temperature`.
+    ``temperature_`` is 1 after ``fit``; set it from held-out logits with :func:`sciwire.fitting.fit_temperature`.
     """
 
     def fit(self, X: Sequence[str], y: ArrayLike) -> TunedClassifier:

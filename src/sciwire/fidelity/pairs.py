@@ -40,8 +40,8 @@ from sklearn.utils.validation import check_is_fitted
 from sciwire.datasets.fidelity import VERDICT_LABELS
 from sciwire.errors import InputError, ModelLoadError
 from sciwire.fidelity.verdict import strength_verdict
-from sciwire.learn import ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint, softmax
-from sciwire.learn.folders import WEIGHTS, load_once, write_model_folder
+from sciwire.fitting import ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint, softmax
+from sciwire.fitting.folders import WEIGHTS, load_once, write_model_folder
 
 PAIR_FEATURES: tuple[str, ...] = (
     "p_downplays",

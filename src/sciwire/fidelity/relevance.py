@@ -9,7 +9,7 @@ with the paper as its whole collection, as ``sciwire analyze`` links a story):
 - ``cosine``: cosine of the embeddings of the story's and the paper's leads;
 - ``align``: mean over story sentences of the best sentence-alignment probability.
 
-``P(reports) = sigmoid(b + w · [bm25, cosine, align])`` is a :class:`~sciwire.learn.LogisticScorer`
+``P(reports) = sigmoid(b + w · [bm25, cosine, align])`` is a :class:`~sciwire.fitting.LogisticScorer`
 in the model folder ``fidelity.relevance_model`` (shipped: ``sciwire/models/fidelity_relevance``),
 fitted by ``sciwire train relevance`` on CD²CR train: each news summary against its own
 abstract (positive) and against mismatched abstracts, the most similar ones and random
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sciwire.document import Document, Span
-from sciwire.learn import LogisticScorer, load_scorer, retrain_hint
+from sciwire.fitting import LogisticScorer, load_scorer, retrain_hint
 
 #: The gate's evidence, in weight order (the paper finder's content evidence).
 RELEVANCE_FEATURES: tuple[str, ...] = ("bm25", "cosine", "align")

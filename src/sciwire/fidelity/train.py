@@ -50,7 +50,7 @@ from sciwire.fidelity.model import (
     TunedMultiClassifier,
     TunedRegressor,
 )
-from sciwire.learn import (
+from sciwire.fitting import (
     ModelCard,
     Receipt,
     TrainResult,

@@ -38,7 +38,7 @@ from sciwire.document import Document
 from sciwire.fidelity.checks import run_checks
 from sciwire.fidelity.pairs import DECISIVE_PRECISION, PairVerdictModel, pair_features
 from sciwire.fidelity.relevance import RELEVANCE_FEATURES
-from sciwire.learn import LogisticScorer, ModelCard, Receipt, TrainResult, data_hash
+from sciwire.fitting import LogisticScorer, ModelCard, Receipt, TrainResult, data_hash
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]

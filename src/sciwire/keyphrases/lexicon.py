@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Token
 
-    from sciwire.learn import ModelCard, TrainResult
+    from sciwire.fitting import ModelCard, TrainResult
 
 logger = logging.getLogger(__name__)
 LEXICON_FILE = "lexicon.json.gz"
@@ -228,7 +228,7 @@ def train_lexicon(
         InputError: When a data file is missing or malformed, or ``min_count`` is below 1.
         ModelLoadError: When the spaCy pipeline cannot be loaded.
     """
-    from sciwire.learn import Receipt, TrainResult, data_hash
+    from sciwire.fitting import Receipt, TrainResult, data_hash
 
     if min_count < 1:
         raise InputError(f"min_count must be at least 1, got {min_count}")
@@ -260,7 +260,7 @@ def train_lexicon(
 
 
 def _card(metrics: dict[str, Any], spacy_model: str, command: str) -> ModelCard:
-    from sciwire.learn import ModelCard
+    from sciwire.fitting import ModelCard
 
     docs = metrics["documents"]
     return ModelCard(

@@ -25,11 +25,11 @@ import numpy as np
 from sciwire.config import Config, load_config
 from sciwire.datasets.keyphrase import KeyphraseDoc, load_keyphrase_split
 from sciwire.errors import InputError
+from sciwire.fitting import Receipt, TrainResult, data_hash, write_model_card
 from sciwire.keyphrases.candidates import extract_candidates
 from sciwire.keyphrases.evaluate import normalize_phrase
 from sciwire.keyphrases.model import KeyphraseExtractor
 from sciwire.keyphrases.scorers import FEATURES, KeyphraseRanker
-from sciwire.learn import Receipt, TrainResult, data_hash, write_model_card
 
 logger = logging.getLogger(__name__)
 _FOLDERS = {"inspec": "inspec", "semeval2017": "semeval2017_scienceie", "semeval2010": "semeval2010"}

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from sciwire.errors import InputError
-from sciwire.learn import LogisticScorer
+from sciwire.fitting import LogisticScorer
 from sciwire.linking.mentions import Mention
 
 FEATURES: tuple[str, ...] = (
@@ -153,7 +153,7 @@ def pair_features(ms: MentionSet) -> np.ndarray:
 class PairScorer(LogisticScorer):
     """Logistic regression over :data:`FEATURES`: the probability that two mentions corefer.
 
-    A :class:`~sciwire.learn.LogisticScorer` (scikit-learn's contract: ``fit`` returns self,
+    A :class:`~sciwire.fitting.LogisticScorer` (scikit-learn's contract: ``fit`` returns self,
     ``coef_``, ``intercept_``, ``classes_``, ``predict_proba`` columns in ``classes_`` order)
     whose features are the pair features, saved as a model folder.
 

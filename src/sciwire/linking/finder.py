@@ -39,7 +39,7 @@ from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config, load_config
 from sciwire.document import Document
 from sciwire.errors import InputError
-from sciwire.learn import LogisticScorer, sigmoid
+from sciwire.fitting import LogisticScorer, sigmoid
 from sciwire.linking.bm25 import BM25Index
 from sciwire.linking.model import FINDER_FEATURES, load_finder_model
 from sciwire.linking.papers import empty_collection_error

@@ -1,6 +1,6 @@
 """The linking capability's fitted scorers, each a model folder (``weights.json`` + card + receipt).
 
-- the **paper finder**'s content scorer: a :class:`~sciwire.learn.LogisticScorer` over
+- the **paper finder**'s content scorer: a :class:`~sciwire.fitting.LogisticScorer` over
   :data:`FINDER_FEATURES` (``link.finder_model``, shipped as ``sciwire/models/link_finder_default``);
 - the **coreference pair scorer**: a :class:`~sciwire.linking.coref.PairScorer` over
   :data:`sciwire.linking.coref.FEATURES` (``link.coref_model``, shipped as
@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from typing import cast
 
-from sciwire.learn import LogisticScorer, load_scorer, retrain_hint
+from sciwire.fitting import LogisticScorer, load_scorer, retrain_hint
 from sciwire.linking.coref import FEATURES, PairScorer
 
 #: The finder's fitted evidence, in weight order (the metadata evidence is weighted by hand in config).

@@ -32,7 +32,7 @@ from sciwire.analysis import (
 )
 from sciwire.config import Config
 from sciwire.document import Document, Span
-from sciwire.learn import resolve_model_folder
+from sciwire.fitting import resolve_model_folder
 from sciwire.linking import report
 from sciwire.linking.crossdoc import EntityLinker, Linking
 from sciwire.linking.finder import PaperFinder, PaperMatch

@@ -33,7 +33,7 @@ import numpy as np
 from sciwire.config import Config, load_config
 from sciwire.document import Document, Metadata
 from sciwire.errors import InputError
-from sciwire.learn import LogisticScorer, ModelCard, Receipt, TrainResult, data_hash
+from sciwire.fitting import LogisticScorer, ModelCard, Receipt, TrainResult, data_hash
 from sciwire.linking.cdcr import PreparedTopic, key, prepare_topics, training_pairs
 from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster, pair_features
 from sciwire.linking.evaluate import conll_f1

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from sciwire.errors import ModelLoadError
-from sciwire.learn import sigmoid
+from sciwire.fitting import sigmoid
 from sciwire.newsworthiness.features import FeatureSet, Featurizer
 from sciwire.newsworthiness.news_values import TOPICS
 from sciwire.newsworthiness.prediction import Contributions, Prediction

@@ -16,7 +16,7 @@ from sklearn.base import clone
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 
-from sciwire.learn import expected_calibration_error
+from sciwire.fitting import expected_calibration_error
 
 
 def precision_at_k(scores: np.ndarray, y: np.ndarray, k: int) -> float:

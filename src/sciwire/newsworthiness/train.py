@@ -32,7 +32,7 @@ from sciwire.analysis import Encoder
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config, load_config
 from sciwire.errors import InputError
-from sciwire.learn import Receipt, TrainResult, data_hash, reliability_svg, write_model_card
+from sciwire.fitting import Receipt, TrainResult, data_hash, reliability_svg, write_model_card
 from sciwire.newsworthiness.evaluate import out_of_fold, score_metrics
 from sciwire.newsworthiness.features import Featurizer
 from sciwire.newsworthiness.model import KINDS, NewsworthinessClassifier, TrainedModel

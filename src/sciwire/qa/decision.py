@@ -34,7 +34,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sciwire.config import DEFAULT_EMBEDDING_MODEL, load_config
 from sciwire.errors import InputError, ModelLoadError
-from sciwire.learn.probability import fit_temperature, softmax
+from sciwire.fitting.probability import fit_temperature, softmax
 from sciwire.qa.features import ROLE_FEATURES, ROLE_GROUPS
 
 if TYPE_CHECKING:

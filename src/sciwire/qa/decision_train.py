@@ -31,7 +31,7 @@ import numpy as np
 from sciwire.analysis import Encoder
 from sciwire.config import Config, load_config
 from sciwire.errors import InputError
-from sciwire.learn import ModelCard, Receipt, TrainResult, data_hash
+from sciwire.fitting import ModelCard, Receipt, TrainResult, data_hash
 from sciwire.qa.decision import CUE_NAMES, EvidenceDecider, evidence_features
 from sciwire.qa.features import ROLE_COLUMNS
 from sciwire.qa.model import AnswerModel, DecisionHead, load_answer_model

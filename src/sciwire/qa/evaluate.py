@@ -23,7 +23,7 @@ import numpy as np
 
 from sciwire.analysis import Encoder
 from sciwire.config import Config, load_config
-from sciwire.learn import expected_calibration_error
+from sciwire.fitting import expected_calibration_error
 from sciwire.qa.abstracts import Candidates
 from sciwire.qa.retrieval import Ranked, Retriever
 from sciwire.store import Store

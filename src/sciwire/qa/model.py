@@ -2,7 +2,7 @@
 
 - ``bm25_weight``: the linear fusion's weight of the normalised BM25 score
   (``score = cosine + bm25_weight × BM25 / best BM25 of the query``), chosen on half of PubMedQA;
-- ``confidence``: a :class:`~sciwire.learn.LogisticScorer` over :data:`CONFIDENCE_FEATURES`
+- ``confidence``: a :class:`~sciwire.fitting.LogisticScorer` over :data:`CONFIDENCE_FEATURES`
   (the answer's cosine, and 1 when both engines found it), fitted on the same half: P(the answer
   comes from the right paper of a corpus). Used when the folder has no answer ranker.
 
@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from sciwire.errors import ModelLoadError
-from sciwire.learn import LogisticScorer, ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint
-from sciwire.learn.folders import WEIGHTS, write_model_folder
+from sciwire.fitting import LogisticScorer, ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint
+from sciwire.fitting.folders import WEIGHTS, write_model_folder
 from sciwire.qa.decision import CUE_NAMES, DECISION_ROLES, EvidenceDecider
 from sciwire.qa.features import FEATURES
 

@@ -26,7 +26,7 @@ from sciwire.analysis import ANSWERS, DISCOURSE, EMBEDDINGS, SENTENCES, BaseStep
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.errors import InputError
-from sciwire.learn import resolve_model_folder
+from sciwire.fitting import resolve_model_folder
 from sciwire.qa import report
 from sciwire.qa.decision import decide, is_closed_question
 from sciwire.qa.model import DEFAULT_FOLDER, load_answer_model

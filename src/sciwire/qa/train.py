@@ -38,7 +38,7 @@ from sciwire.analysis import Encoder
 from sciwire.backends.embeddings import Embedder
 from sciwire.config import Config, QAConfig, load_config
 from sciwire.errors import ConfigError, InputError
-from sciwire.learn import (
+from sciwire.fitting import (
     LogisticScorer,
     ModelCard,
     Receipt,
@@ -547,7 +547,7 @@ def cross_validate_answers(
     """
     from sklearn.model_selection import KFold
 
-    from sciwire.learn.calibration import reliability_bins
+    from sciwire.fitting.calibration import reliability_bins
     from sciwire.qa.ranker import score_paper
 
     n = len(sets["pooled"])

@@ -30,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 
 from sciwire.analysis import Encoder
 from sciwire.errors import ModelLoadError
-from sciwire.learn.folders import WEIGHTS, read_json, require_keys, resolve_model_folder
+from sciwire.fitting.folders import WEIGHTS, read_json, require_keys, resolve_model_folder
 
 #: The types of the term layer; ``other`` is what no description fits well enough.
 TERM_TYPES: tuple[str, ...] = ("method", "task", "material", "measure", "other")

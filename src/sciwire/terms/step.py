@@ -85,6 +85,6 @@ class TermStep(BaseStep):
 
     def model_folders(self, config: Config) -> dict[str, str]:
         """The shipped zero-shot typer."""
-        from sciwire.learn.folders import bundled_models_dir
+        from sciwire.fitting.folders import bundled_models_dir
 
         return {"terms.typer": folder_label(bundled_models_dir() / DEFAULT_FOLDER)}

@@ -21,7 +21,7 @@ import numpy as np
 from sciwire.analysis import Encoder
 from sciwire.config import Config
 from sciwire.errors import InputError
-from sciwire.learn import ModelCard, Receipt, TrainResult, data_hash
+from sciwire.fitting import ModelCard, Receipt, TrainResult, data_hash
 from sciwire.terms.api import decode, parse, span_rows
 from sciwire.terms.candidates import Candidate, noun_chunk_candidates
 from sciwire.terms.data import TermDoc, load_scierc, read_scierc_file

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sciwire.errors import InputError
-from sciwire.learn import fit_temperature, sigmoid, softmax
+from sciwire.fitting import fit_temperature, sigmoid, softmax
 
 
 def nll(logits: np.ndarray, y: np.ndarray, t: float) -> float:

@@ -172,8 +172,8 @@ def read_safetensors(
 def write_model_folder(folder: str | os.PathLike[str], weights: dict[str, Any], receipt: Any, card: Any) -> Path:
     """Write a model folder: ``weights.json`` from ``weights``, then ``receipt.json`` and ``MODEL_CARD.md``.
 
-    ``receipt`` and ``card`` are a :class:`~sciwire.learn.receipts.Receipt` and a
-    :class:`~sciwire.learn.receipts.ModelCard` (anything with ``write(folder)``).
+    ``receipt`` and ``card`` are a :class:`~sciwire.fitting.receipts.Receipt` and a
+    :class:`~sciwire.fitting.receipts.ModelCard` (anything with ``write(folder)``).
     """
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)

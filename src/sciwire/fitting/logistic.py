@@ -28,9 +28,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sciwire.errors import InputError, ModelLoadError
-from sciwire.learn.folders import WEIGHTS, load_once, read_json, resolve_model_folder, write_model_folder
-from sciwire.learn.probability import sigmoid
-from sciwire.learn.receipts import ModelCard, Receipt
+from sciwire.fitting.folders import WEIGHTS, load_once, read_json, resolve_model_folder, write_model_folder
+from sciwire.fitting.probability import sigmoid
+from sciwire.fitting.receipts import ModelCard, Receipt
 
 FORMAT = "sciwire-logistic/1"
 
@@ -244,7 +244,7 @@ def load_scorer(
         spec: ``"default"`` or a folder.
         default_name: The shipped folder.
         features: The feature names the caller computes, in order; other weights are an error.
-        hint: What to do when the folder is bad (see :func:`~sciwire.learn.folders.retrain_hint`).
+        hint: What to do when the folder is bad (see :func:`~sciwire.fitting.folders.retrain_hint`).
         kind: The class to build (a subclass of :class:`LogisticScorer`).
 
     Raises:

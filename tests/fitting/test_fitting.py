@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from sciwire.errors import DocumentError
-from sciwire.learn import Receipt, data_hash, expected_calibration_error, reliability_svg, write_model_card
-from sciwire.learn.calibration import reliability_bins
+from sciwire.fitting import Receipt, data_hash, expected_calibration_error, reliability_svg, write_model_card
+from sciwire.fitting.calibration import reliability_bins
 
 
 def test_ece_hand_worked():

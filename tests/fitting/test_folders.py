@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sciwire.errors import ModelLoadError
-from sciwire.learn import bundled_models_dir, read_json, read_safetensors, resolve_model_folder, retrain_hint
+from sciwire.fitting import bundled_models_dir, read_json, read_safetensors, resolve_model_folder, retrain_hint
 
 HINT = retrain_hint("sciwire train align", "align.model")
 

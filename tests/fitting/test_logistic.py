@@ -9,7 +9,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sciwire.errors import InputError, ModelLoadError
-from sciwire.learn import LogisticScorer, ModelCard, Receipt, load_scorer
+from sciwire.fitting import LogisticScorer, ModelCard, Receipt, load_scorer
 
 NAMES = ("cosine", "lexical")
 

@@ -1,0 +1,1 @@
+"""sciwire serve: the web service, its job queue and access rules (issue 20)."""
