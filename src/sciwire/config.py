@@ -496,6 +496,47 @@ class IllustrateConfig:
                 raise ConfigError(f"illustrate.alwayson_scripts must be a JSON object, got {type(scripts).__name__}")
 
 
+@dataclass
+class ServeConfig:
+    """``sciwire serve``: where it listens, who may use it and how much (docs/serve.md).
+
+    ``keys_file``: a TOML file of API keys, stored as salted scrypt hashes (``sciwire serve
+    --new-key NAME:ROLE`` adds one); empty: no keys, and then the service binds only to a
+    loopback address. ``store``: the corpus store (a file or ``postgresql://...``; empty:
+    ``paths.store``). ``data_dir``: the job table, uploads and reports (empty:
+    ``$XDG_DATA_HOME/sciwire/serve``). ``rate_per_minute`` and
+    ``rate_burst``: each key's token bucket. ``max_upload_mb``: one request's body, checked
+    before it is read; ``max_files``: files per upload.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    keys_file: str = ""
+    store: str = ""
+    data_dir: str = ""
+    rate_per_minute: float = 120.0
+    rate_burst: int = 30
+    max_upload_mb: float = 20.0
+    max_files: int = 20
+    session_hours: float = 12.0
+
+    def __post_init__(self) -> None:
+        if not self.host.strip() or not 0 <= self.port <= 65535:
+            raise ConfigError(f"serve.host must be a host name and serve.port 0-65535; got {self.host!r}, {self.port}")
+        if not 0 < self.rate_per_minute <= 1_000_000 or not 1 <= self.rate_burst <= 100_000:
+            raise ConfigError(
+                "serve.rate_per_minute must be in (0, 1000000] and serve.rate_burst 1-100000; got "
+                f"{self.rate_per_minute}, {self.rate_burst}"
+            )
+        if not 0 < self.max_upload_mb <= 1024 or not 1 <= self.max_files <= 1000:
+            raise ConfigError(
+                f"serve.max_upload_mb must be in (0, 1024] and serve.max_files 1-1000; got "
+                f"{self.max_upload_mb}, {self.max_files}"
+            )
+        if not 0 < self.session_hours <= 24 * 30:
+            raise ConfigError(f"serve.session_hours must be in (0, 720], got {self.session_hours}")
+
+
 #: The steps ``sciwire analyze`` runs after alignment, in order (``[pipeline] steps``).
 DEFAULT_STEPS = ("discourse", "fidelity", "keyphrases", "newsworthiness", "linking")
 
@@ -534,6 +575,7 @@ class Config:
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
     illustrate: IllustrateConfig = field(default_factory=IllustrateConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""

@@ -53,3 +53,7 @@ class LLMError(SciwireError, RuntimeError):
 
 class IllustrationError(SciwireError, RuntimeError):
     """The Stable Diffusion WebUI could not make an illustration (unreachable, 401, malformed answer, no image)."""
+
+
+class AccessError(SciwireError, PermissionError):
+    """A request to ``sciwire serve`` lacks a valid API key or the role its action needs."""
