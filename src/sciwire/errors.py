@@ -57,3 +57,7 @@ class IllustrationError(SciwireError, RuntimeError):
 
 class AccessError(SciwireError, PermissionError):
     """A request to ``sciwire serve`` lacks a valid API key or the role its action needs."""
+
+
+class SchemaError(InputError):
+    """A relation schema file (``sciwire relations --schema``) is not valid TOML or breaks its rules."""

@@ -13,6 +13,9 @@ from sciwire.errors import InputError, OutputError
 from sciwire.store import SQLiteStore, is_store_file, list_documents, open_store, remove_documents, store_path
 from sciwire.store.sqlite import fts_query
 
+# Tests taking the ``store`` or ``location`` fixture (tests/store/conftest.py) run against SQLite
+# and against a real PostgreSQL; the others test what only SQLite has (files, FTS5 queries).
+
 
 def make_doc(doc_id: str = "p1", n: int = 3) -> Document:
     sents = [f"Sentence {i} about mice and sleep number {i}." for i in range(n)]
@@ -33,12 +36,12 @@ def vecs(n: int) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def test_round_trip_list_remove(tmp_path):
-    path = tmp_path / "s.sqlite"
+def test_round_trip_list_remove(location):
+    cfg = load_config(environ={})
     doc = make_doc()
-    with SQLiteStore(path) as store:
+    with open_store(cfg, location) as store:
         assert store.add(doc, vecs(4), "h1", "m")
-    with SQLiteStore(path) as store:
+    with open_store(cfg, location) as store:
         assert store.get("p1") == doc
         (row,) = store.documents()
         assert (row.id, row.kind, row.sentences, row.content_hash) == ("p1", "paper", 4, "h1")
@@ -52,26 +55,33 @@ def test_round_trip_list_remove(tmp_path):
             store.get("p1")
 
 
-def test_re_adding_same_content_is_a_no_op_and_same_id_gets_suffix():
-    store = SQLiteStore(":memory:")
+def test_re_adding_same_content_is_a_no_op_and_same_id_gets_suffix(store):
     assert store.add(make_doc(), vecs(4), "h1", "m")
     assert not store.add(make_doc(), vecs(4), "h1", "m")
     assert store.add(make_doc(), vecs(4), "h2", "m"), "same id, new content"
     assert [d.id for d in store.documents()] == ["p1", "p1-h2"]
 
 
-def test_bm25_search_is_safe_for_any_query_text():
-    store = SQLiteStore(":memory:")
-    store.add(make_doc(), vecs(4), "h1", "m")
+def test_fts_query_quotes_every_word():
     assert fts_query('NEAR("x" AND) OR * -"y"') == '"near" OR "and" OR "or"'
+
+
+def test_bm25_search_is_safe_for_any_query_text(store):
+    store.add(make_doc(), vecs(4), "h1", "m")
+    store.add(make_doc("p2", n=1).replace(text=make_doc("p2", n=1).text.replace("mice", "rats")), vecs(2), "h2", "m")
     assert store.search_text('number 2 AND "mice" OR (*', 5)[0].index == 2
-    assert store.search_text("???", 5) == []
+    assert store.search_text("???", 5) == [] and store.search_text("'; DROP TABLE x; --", 5) == []
     assert store.search_text("mice", 5, doc_ids=["other"]) == []
+    hits = store.search_text("rats sleep", 5)
+    assert hits[0].doc_id == "p2" and hits[0].score > 0, "the rarer word (rats) weighs more: BM25's IDF"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert store.search_text("mice", 1, doc_ids=["p2"]) == [], "p2 speaks of rats"
 
 
-def test_vector_count_must_match(tmp_path):
+def test_vector_count_must_match(store):
     with pytest.raises(InputError, match="got 2 vectors for 4 sentences"):
-        SQLiteStore(":memory:").add(make_doc(), vecs(2), "h", "m")
+        store.add(make_doc(), vecs(2), "h", "m")
+    assert len(store) == 0
 
 
 def test_not_a_store(tmp_path):
@@ -122,8 +132,7 @@ def test_kill_mid_import_leaves_only_complete_documents(tmp_path):
         assert {h.doc_id for h in store.search_text("mice", 10)} == {"done"}
 
 
-def test_vectors_of_a_second_model_are_added_not_duplicated():
-    store = SQLiteStore(":memory:")
+def test_vectors_of_a_second_model_are_added_not_duplicated(store):
     store.add(make_doc(), vecs(4), "h1", "model-a")
     assert store.has_vectors("p1", "model-a") and not store.has_vectors("p1", "model-b")
     store.add_vectors("p1", vecs(4) * -1, "model-b")
@@ -134,8 +143,7 @@ def test_vectors_of_a_second_model_are_added_not_duplicated():
         store.add_vectors("p1", vecs(1), "model-c")
 
 
-def test_iter_documents_yields_stored_documents_by_kind(tmp_path):
-    store = SQLiteStore(":memory:")
+def test_iter_documents_yields_stored_documents_by_kind(store):
     store.add(make_doc("p1"), vecs(4), "h1", "m")
     store.add(make_doc("p2").replace(kind="news"), vecs(4), "h2", "m")
     assert [d.id for d in store.iter_documents()] == ["p1", "p2"]
@@ -151,9 +159,9 @@ def test_store_files_are_recognised_by_their_header(tmp_path):
     assert not is_store_file(tmp_path / "x.jsonl") and not is_store_file(tmp_path / "missing")
 
 
-def test_list_and_remove_the_configured_store(tmp_path):
-    cfg = load_config(environ={"SCIWIRE_STORE": str(tmp_path / "corpus.sqlite")})
-    assert store_path(cfg) == str(tmp_path / "corpus.sqlite") and store_path(cfg, "other.sqlite") == "other.sqlite"
+def test_list_and_remove_the_configured_store(location):
+    cfg = load_config(environ={"SCIWIRE_STORE": location})
+    assert store_path(cfg) == location and store_path(cfg, "other.sqlite") == "other.sqlite"
     with open_store(cfg) as store:
         store.add(make_doc("p1"), vecs(4), "h1", "m")
         store.add(make_doc("p2"), vecs(4), "h2", "m")
@@ -165,8 +173,7 @@ def test_list_and_remove_the_configured_store(tmp_path):
     assert [d.id for d in list_documents(cfg)] == ["p2"]
 
 
-def test_add_many_is_one_transaction_and_skips_stored_content():
-    store = SQLiteStore(":memory:")
+def test_add_many_is_one_transaction_and_skips_stored_content(store):
     store.add(make_doc("p0"), vecs(4), "h0", "m")
     items = [(make_doc("p1"), vecs(4), "h1"), (make_doc("p0"), vecs(4), "h0"), (make_doc("p1"), vecs(4), "h2")]
     assert store.add_many(items, "m") == [True, False, True], "h0 was stored; the second p1 gets a suffix"

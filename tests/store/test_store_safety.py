@@ -9,28 +9,28 @@ import pytest
 
 from sciwire.config import load_config
 from sciwire.errors import InputError, OutputError
-from sciwire.store import SQLiteStore, list_documents, remove_documents
+from sciwire.store import SQLiteStore, list_documents, open_store, remove_documents
 from sciwire.store import sqlite as sqlite_module
 from tests.store.test_store import make_doc, vecs
 
 
 def filled(path, *ids):
-    with SQLiteStore(path) as store:
+    with open_store(load_config(environ={}), path) as store:
         for i, doc_id in enumerate(ids):
             store.add(make_doc(doc_id), vecs(4), f"h{i}", "m")
     return path
 
 
-def test_remove_with_a_missing_id_removes_nothing(tmp_path):
-    path = filled(tmp_path / "s.sqlite", "a", "b")
+def test_remove_with_a_missing_id_removes_nothing(location):
+    path = filled(location, "a", "b")
     with pytest.raises(InputError, match=r"Not in the store: missing-id, gone; nothing was removed"):
         remove_documents(["a", "missing-id", "gone"], load_config(environ={}), path)
     assert [d.id for d in list_documents(load_config(environ={}), path)] == ["a", "b"]
 
 
-def test_remove_many_is_one_transaction(tmp_path):
-    path = filled(tmp_path / "s.sqlite", "a", "b", "c")
-    with SQLiteStore(path) as store:
+def test_remove_many_is_one_transaction(location):
+    path = filled(location, "a", "b", "c")
+    with open_store(load_config(environ={}), path) as store:
         assert store.remove_many(["a", "b"]) == 2
         assert [d.id for d in store.documents()] == ["c"]
         assert store.search_text("mice", 10) and {h.doc_id for h in store.search_text("mice", 10)} == {"c"}
@@ -119,3 +119,24 @@ def test_disk_full_mid_batch_writes_nothing_of_the_batch(tmp_path, monkeypatch):
         store.add_many(batch, "m")
     assert [d.id for d in store.documents()] == ["a"], "b was written in the same transaction: rolled back"
     store.close()
+
+
+def test_a_failure_mid_batch_writes_nothing_of_the_batch(location, monkeypatch):
+    """Both stores: a write that fails on the second document of a batch rolls back the first."""
+    path = filled(location, "a")
+    with open_store(load_config(environ={}), path) as store:
+        real_write = store._insert
+
+        def insert(doc, *args):
+            if doc.id == "c":  # the server (or SQLite) refuses the second document of the batch
+                store._conn.execute("SELECT * FROM no_such_table")
+            return real_write(doc, *args)
+
+        monkeypatch.setattr(store, "_insert", insert)
+        batch = [(make_doc("b"), vecs(4), "hb"), (make_doc("c"), vecs(4), "hc")]
+        with pytest.raises(OutputError, match=r"^Cannot write to the corpus store .*no_such_table"):
+            store.add_many(batch, "m")
+        monkeypatch.undo()
+        assert [d.id for d in store.documents()] == ["a"], "b was written in the same transaction: rolled back"
+        assert {h.doc_id for h in store.search_text("mice", 10)} == {"a"}
+        assert store.add_many(batch, "m") == [True, True], "the store is usable after the failure"

@@ -42,8 +42,11 @@ GpuOpt = Annotated[bool, typer.Option("--gpu", help="Use a CUDA GPU when present
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 JsonTableOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Research data folder (default: paths.data_dir).")]
-StoreOpt = Annotated[
-    Path | None, typer.Option("--store", help="The store file (default: paths.store / SCIWIRE_STORE).")
+StoreOpt = Annotated[  # a str: pathlib would fold the '//' of a postgresql:// URL
+    str | None,
+    typer.Option(
+        "--store", help="The store: a file, or postgresql://user@host/db (default: paths.store / SCIWIRE_STORE)."
+    ),
 ]
 
 

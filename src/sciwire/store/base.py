@@ -1,13 +1,14 @@
 """The corpus store interface: Documents, their sentences and sentence embeddings.
 
-SQLite is the default implementation (:mod:`sciwire.store.sqlite`); a server database
-(e.g. PostgreSQL with pgvector and its full-text search) can implement the same interface.
+SQLite is the default implementation (:mod:`sciwire.store.sqlite`); PostgreSQL
+(:mod:`sciwire.store.postgres`, full-text search and pgvector when the server has it) is the
+store for several users and large corpora.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,6 +111,29 @@ class Store(ABC):
     @abstractmethod
     def search_text(self, query: str, limit: int, doc_ids: Sequence[str] | None = None) -> list[SentenceHit]:
         """Lexical (BM25) search over sentences, best first."""
+
+    def search_vectors(
+        self, query: np.ndarray, model_key: str, limit: int, exact: bool | None = None
+    ) -> list[SentenceHit]:
+        """The sentences nearest to ``query`` by cosine, best first (score: the cosine).
+
+        Exact below :data:`sciwire.store.ann.EXACT_BELOW` vectors, else an approximate
+        nearest-neighbour index built from :meth:`vectors` (see :mod:`sciwire.store.ann`).
+
+        Args:
+            exact: True: always exact; False: always the index; None: by the store's size.
+        """
+        from sciwire.store.ann import search
+
+        return search(self, query, model_key, limit, exact)
+
+    def generation(self) -> Hashable:
+        """A value that changes whenever the store's content does (the vector index is keyed on it)."""
+        return len(self.documents())
+
+    def ann_key(self) -> str:
+        """What identifies this store in the vector index cache."""
+        return f"{type(self).__name__}:{id(self)}"
 
     @abstractmethod
     def close(self) -> None:

@@ -18,21 +18,32 @@ from collections.abc import Sequence
 from sciwire.config import Config
 from sciwire.errors import InputError
 from sciwire.store.base import Store, StoredDocument
+from sciwire.store.postgres import is_store_url, redact
 from sciwire.store.sqlite import SQLiteStore
 
 
 def store_path(config: Config, path: str | os.PathLike[str] | None = None) -> str:
-    """The store file: ``path`` when given, else ``paths.store`` (``$SCIWIRE_STORE``)."""
-    return os.fspath(path) if path is not None else config.paths.store
+    """The store: ``path`` when given, else ``paths.store`` (``$SCIWIRE_STORE``); a file or a
+    ``postgresql://`` URL (shown without its password)."""
+    location = os.fspath(path) if path is not None else config.paths.store
+    return redact(location) if is_store_url(location) else location
 
 
 def open_store(config: Config, path: str | os.PathLike[str] | None = None) -> Store:
-    """The configured store (``paths.store``), or the one at ``path``.
+    """The configured store (``paths.store``), or the one at ``path``: an SQLite file, or a
+    PostgreSQL database given as ``postgresql://user@host/db`` (:class:`~sciwire.store.postgres.PostgresStore`).
 
     Raises:
-        OutputError: When the file cannot be created or is not a sciwire store.
+        OutputError: When the file cannot be created or is not a sciwire store, or the
+            database cannot be reached.
+        MissingDependencyError: For a PostgreSQL URL without psycopg installed.
     """
-    return SQLiteStore(store_path(config, path))
+    location = os.fspath(path) if path is not None else config.paths.store
+    if is_store_url(location):
+        from sciwire.store.postgres import PostgresStore
+
+        return PostgresStore(location)
+    return SQLiteStore(location)
 
 
 def list_documents(config: Config, path: str | os.PathLike[str] | None = None) -> list[StoredDocument]:

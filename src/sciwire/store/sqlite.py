@@ -23,7 +23,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,9 +119,11 @@ class SQLiteStore(Store):
                     self._conn.execute("PRAGMA journal_mode = WAL")
                 self._conn.executescript(_SCHEMA)
                 self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                self._conn.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '0')")
         except (sqlite3.DatabaseError, OSError) as exc:
             raise OutputError(f"Cannot open the corpus store {self.path}: {exc}; is it a sciwire store?") from exc
-        self._vector_cache: dict[str, tuple[list[tuple[str, int]], np.ndarray]] = {}
+        self._writes = 0
+        self._vector_cache: dict[str, tuple[Hashable, list[tuple[str, int]], np.ndarray]] = {}
 
     # ---- writing ------------------------------------------------------------------------
     def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
@@ -200,7 +202,9 @@ class SQLiteStore(Store):
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self._conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
                 self._conn.execute("COMMIT")
+                self._writes += 1
             except BaseException:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
@@ -260,9 +264,26 @@ class SQLiteStore(Store):
         return str(row[0])
 
     def vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
-        if model_key not in self._vector_cache:
-            self._vector_cache[model_key] = self._load_vectors(model_key)
-        return self._vector_cache[model_key]
+        """All vectors of a model; reread when this or another process wrote to the store since."""
+        generation = self.generation()
+        cached = self._vector_cache.get(model_key)
+        if cached is None or cached[0] != generation:
+            self._vector_cache[model_key] = (generation, *self._load_vectors(model_key))
+        return self._vector_cache[model_key][1], self._vector_cache[model_key][2]
+
+    def generation(self) -> Hashable:
+        """Changes with every committed write, by any process (``meta.generation``; stores made
+        before it existed count SQLite's ``data_version`` and this connection's writes)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        if row is not None:
+            return int(row[0])
+        (version,) = self._conn.execute("PRAGMA data_version").fetchone()
+        return ("data_version", version, self._writes)
+
+    def ann_key(self) -> str:
+        if self.path == ":memory:":
+            return super().ann_key()
+        return "sqlite:" + str(Path(os.path.expanduser(self.path)).resolve())
 
     def _load_vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
         """Read one model's vectors in chunks straight into one matrix (one copy of the vectors in memory)."""
