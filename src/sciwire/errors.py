@@ -61,3 +61,11 @@ class AccessError(SciwireError, PermissionError):
 
 class SchemaError(InputError):
     """A relation schema file (``sciwire relations --schema``) is not valid TOML or breaks its rules."""
+
+
+class NotFoundError(InputError):
+    """A named thing (a stored document, a job, a job's file) does not exist; ``sciwire serve`` answers 404."""
+
+
+class UnsupportedTypeError(InputError):
+    """An uploaded file's type is not one the action takes; ``sciwire serve`` answers 415."""

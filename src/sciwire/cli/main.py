@@ -20,6 +20,7 @@ from sciwire.cli.keywords import keywords_cli
 from sciwire.cli.link import link_cli
 from sciwire.cli.rank import rank_cli
 from sciwire.cli.read import read_cli
+from sciwire.cli.serve import serve_cli
 from sciwire.cli.train import train_app
 
 app = typer.Typer(
@@ -45,6 +46,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "rank": rank_cli,
     "explain": explain_cli,
     "illustrate": illustrate_cli,
+    "serve": serve_cli,
 }
 for name, function in COMMANDS.items():
     app.command(name)(function)
