@@ -497,6 +497,38 @@ class IllustrateConfig:
 
 
 @dataclass
+class LearnConfig:
+    """``sciwire learn`` (docs/learning.md): where tasks live and the settings of its methods.
+
+    ``db``: the task database (empty: ``learn.sqlite`` in the folder of ``paths.store``);
+    ``models_dir``: where ``learn train`` writes model folders (empty: ``learn_models`` next to
+    the task database). ``nli_model``: the NLI cross-encoder of ``--method nli`` (a folder or,
+    online, a hub id); ``hypothesis``: its template (``{}`` = the label's description).
+    ``cv_folds``: grouped folds of the held-out metrics and temperature (0: none).
+    ``setfit_iterations``: SetFit pairs per example; ``setfit_max_steps``: step cap (-1: none).
+    """
+
+    db: str = ""
+    models_dir: str = ""
+    nli_model: str = "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"
+    hypothesis: str = "This text is about {}."
+    cv_folds: int = 5
+    setfit_iterations: int = 5
+    setfit_max_steps: int = -1
+
+    def __post_init__(self) -> None:
+        if "{}" not in self.hypothesis:
+            raise ConfigError(f"learn.hypothesis must contain {{}} for the label, got {self.hypothesis!r}")
+        if self.cv_folds != 0 and not 2 <= self.cv_folds <= 20:
+            raise ConfigError(f"learn.cv_folds must be 0 (none) or 2-20, got {self.cv_folds}")
+        if not 1 <= self.setfit_iterations <= 100 or self.setfit_max_steps == 0 or self.setfit_max_steps < -1:
+            raise ConfigError(
+                "learn.setfit_iterations must be 1-100 and learn.setfit_max_steps -1 (no cap) or positive; got "
+                f"{self.setfit_iterations}, {self.setfit_max_steps}"
+            )
+
+
+@dataclass
 class ServeConfig:
     """``sciwire serve``: where it listens, who may use it and how much (docs/serve.md).
 
@@ -576,6 +608,7 @@ class Config:
     llm: LLMConfig = field(default_factory=LLMConfig)
     illustrate: IllustrateConfig = field(default_factory=IllustrateConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
+    learn: LearnConfig = field(default_factory=LearnConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""
