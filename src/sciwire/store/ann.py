@@ -12,8 +12,8 @@ Example:
     >>> rng = np.random.default_rng(0)
     >>> m = rng.normal(size=(500, 16)).astype(np.float32)
     >>> m /= np.linalg.norm(m, axis=1, keepdims=True)
-    >>> index = AnnIndex([("d", i) for i in range(500)], m)  # doctest: +SKIP
-    >>> index.search(m[7], 1)[0][0]  # doctest: +SKIP
+    >>> index = AnnIndex([("d", i) for i in range(500)], m)
+    >>> index.search(m[7], 1)[0][0]
     ('d', 7)
 """
 
