@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,20 @@ from sciwire.learn.base import TextClassifier
 
 logger = logging.getLogger(__name__)
 BODY_FOLDER = "setfit_body"
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """No progress bars from ``datasets`` while SetFit builds its pairs (switched back on after)."""
+    from datasets.utils import logging as ds_logging
+
+    was_on = ds_logging.is_progress_bar_enabled()
+    ds_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_on:
+            ds_logging.enable_progress_bar()
 
 
 class SetFitClassifier(TextClassifier):
@@ -64,6 +80,7 @@ class SetFitClassifier(TextClassifier):
         except ImportError as exc:
             raise MissingDependencyError("setfit", "Few-shot SetFit training", "learn") from exc
         from sklearn.linear_model import LogisticRegression
+        from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
         from sciwire.backends.embeddings import load_sentence_transformer, resolve_model
 
@@ -75,8 +92,12 @@ class SetFitClassifier(TextClassifier):
             max_steps=self.max_steps, seed=self.seed, show_progress_bar=False, report_to="none",
             output_dir=scratch, save_strategy="no", logging_strategy="no",
         )  # fmt: skip
-        train = Dataset.from_dict({"text": texts, "label": [int(v) for v in y]})
-        Trainer(model=model, args=args, train_dataset=train).train()
+        with _quiet():
+            train = Dataset.from_dict({"text": texts, "label": [int(v) for v in y]})
+            trainer = Trainer(model=model, args=args, train_dataset=train)
+            for callback in (PrinterCallback, ProgressCallback):  # the library logs; it draws nothing
+                trainer.st_trainer.pop_callback(callback)
+            trainer.train()
         head = model.model_head
         self.body_ = model.model_body
         X = self._encode(texts)

@@ -53,7 +53,7 @@ CREATE INDEX IF NOT EXISTS labels_task ON labels (task, undone, batch);
 def task_db_path(config: Config) -> str:
     """The task database: ``learn.db`` when set, else ``learn.sqlite`` next to the corpus store."""
     learn = getattr(config, "learn", None)
-    explicit = getattr(learn, "db", "") if learn is not None else ""
+    explicit = learn.db if learn is not None else ""
     if explicit:
         return str(Path(explicit).expanduser())
     return str(Path(config.paths.store).expanduser().with_name("learn.sqlite"))
