@@ -103,6 +103,19 @@ class PathsConfig:
 
 
 @dataclass
+class ExecutorConfig:
+    """Where batch work runs (``sciwire add``): ``kind`` ``local`` (this process) or ``ray``
+    (Ray actors; ``address``: ``ray://head:10001``, ``auto``, or empty for a local Ray instance)."""
+
+    kind: str = "local"
+    address: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("local", "ray"):
+            raise ConfigError(f"executor.kind must be 'local' or 'ray', got {self.kind!r}")
+
+
+@dataclass
 class InputConfig:
     """Limits on what readers accept."""
 
@@ -607,6 +620,7 @@ class Config:
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
     llm: LLMConfig = field(default_factory=LLMConfig)
     illustrate: IllustrateConfig = field(default_factory=IllustrateConfig)
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
     learn: LearnConfig = field(default_factory=LearnConfig)
 

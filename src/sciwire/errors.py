@@ -69,3 +69,7 @@ class NotFoundError(InputError):
 
 class UnsupportedTypeError(InputError):
     """An uploaded file's type is not one the action takes; ``sciwire serve`` answers 415."""
+
+
+class ExecutorError(SciwireError, RuntimeError):
+    """Batch work on Ray (``--executor ray``) failed: the cluster cannot be reached, or a worker died."""

@@ -46,6 +46,16 @@ def _echo_commits() -> Iterator[None]:
 def add_cli(
     files: Annotated[list[Path], typer.Argument(help="Papers (files or folders) to add.")],
     store: StoreOpt = None,
+    executor: Annotated[
+        str | None,
+        typer.Option("--executor", help="Where papers are read and embedded: local or ray (default: executor.kind)."),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address", help="The Ray cluster, e.g. ray://head:10001 (default: executor.address, else local)."
+        ),
+    ] = None,
     *,
     common: Common,
 ) -> None:
@@ -53,10 +63,12 @@ def add_cli(
     from sciwire.qa.api import add_papers
     from sciwire.store import AddInterrupted
 
+    overrides = [f"executor.kind={executor}"] if executor is not None else []
+    overrides += [f'executor.address="{address}"'] if address is not None else []
     try:
         with progress_bars() as progress, _echo_commits():
             progress.start("Adding papers")
-            results = add_papers(files, common.config(), store, on_progress=progress.advance)
+            results = add_papers(files, common.config(*overrides), store, on_progress=progress.advance)
     except AddInterrupted as exc:
         err_console.print(Text(strip_controls(str(exc)), style="yellow"))
         raise typer.Exit(130) from None

@@ -28,7 +28,7 @@ import numpy as np
 from sciwire.backends.embeddings import Embedder
 from sciwire.backends.spacy_nlp import load_spacy
 from sciwire.config import Config, load_config
-from sciwire.errors import SciwireError
+from sciwire.errors import InputError, SciwireError
 from sciwire.nlp import annotate_many
 from sciwire.readers import read
 from sciwire.readers.collection import collection_files
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from sciwire.document import Document
 
 logger = logging.getLogger(__name__)
+#: Where batches are read, split and embedded (``add_files(executor=...)``, ``sciwire add --executor``).
+EXECUTORS = ("local", "ray")
 #: A batch closes when it holds this many documents ...
 BATCH_DOCS = 32
 #: ... or this many characters of text (about a short paper: a longer document is a batch of its own).
@@ -91,6 +93,8 @@ def add_files(
     embedder: Embedder | None = None,
     on_progress: Callable[[int], None] | None = None,
     enrich: Callable[[Document, np.ndarray], Document] | None = None,
+    executor: str | None = None,
+    address: str | None = None,
 ) -> list[AddResult]:
     """Read, analyse and store files; a bad file is reported and skipped, the rest go in.
 
@@ -102,6 +106,11 @@ def add_files(
         on_progress: Called with 1 after each file.
         enrich: Adds layers to a read, annotated document given its sentence vectors (e.g.
             discourse roles, so answers carry them); called before the document is stored.
+        executor: ``"local"`` (this process) or ``"ray"``: batches are read, split, embedded
+            and enriched in Ray actors (:mod:`sciwire.store.distributed`), and written here, one
+            transaction per batch, in the order of the files. None: ``executor.kind``.
+        address: The Ray cluster (``ray://head:10001``, ``auto``); None: ``executor.address``;
+            empty: Ray already running in this process, else a local instance for this call.
 
     Returns:
         One :class:`AddResult` per file, in order.
@@ -110,14 +119,21 @@ def add_files(
         AddInterrupted: On Ctrl-C, with the papers committed before it (each batch is one
             transaction: the papers of a batch being stored when Ctrl-C came are all complete
             or all absent).
+        InputError: On an unknown executor (before anything is read).
+        ExecutorError: When the Ray cluster cannot be reached or a worker fails (the batches
+            committed before stay).
     """
     config = config or load_config()
+    executor = executor or config.executor.kind
+    address = address if address is not None else config.executor.address
+    if executor not in EXECUTORS:
+        raise InputError(f"executor must be one of {', '.join(EXECUTORS)}, got {executor!r}")
     embedder = embedder or Embedder.from_config(config)
     files = collection_files(paths, records=False)
     results: dict[int, AddResult] = {}
     hashes: dict[int, str] = {}  # of the files not stored before
     try:
-        _add_all(store, files, config, embedder, results, hashes, on_progress, enrich)
+        _add_all(store, files, config, embedder, results, hashes, on_progress, enrich, (executor, address))
     except KeyboardInterrupt:
         for i, digest in hashes.items():  # the store says what was committed, also just before Ctrl-C
             doc_id = store.has_hash(digest) if digest else None
@@ -137,6 +153,7 @@ def _add_all(
     hashes: dict[int, str],
     on_progress: Callable[[int], None] | None,
     enrich: Callable[[Document, np.ndarray], Document] | None,
+    executor: tuple[str, str | None] = ("local", None),
 ) -> None:
     """The body of :func:`add_files`: fills ``results`` (and ``hashes``) file by file."""
     todo: list[tuple[int, Path, str]] = []
@@ -159,6 +176,12 @@ def _add_all(
         else:
             todo.append((i, path, digest))
             hashes[i] = digest
+    if todo and executor[0] == "ray":
+        from sciwire.store.distributed import prepare_on_ray
+
+        for prepared in prepare_on_ray(todo, config, embedder, enrich, executor[1] or None):
+            _commit(store, prepared, embedder.model_key, results, on_progress)
+        return
     nlp = load_spacy(config.models.spacy) if todo else None
     batch: list[tuple[int, Path, str, Document]] = []
     chars = 0
@@ -200,6 +223,57 @@ def sentence_vectors(docs: Sequence[Document], embedder: Embedder) -> list[np.nd
     return out
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A file made ready to store (``doc`` and ``vectors``), or why it cannot be (``message``)."""
+
+    i: int
+    path: Path
+    digest: str
+    doc: Document | None = None
+    vectors: np.ndarray | None = None
+    message: str = ""
+
+
+def prepare_batch(
+    batch: list[tuple[int, Path, str, Document]],
+    nlp: Language,
+    embedder: Embedder,
+    enrich: Callable[[Document, np.ndarray], Document] | None,
+) -> list[Prepared]:
+    """Sentences, vectors (one encoder call) and ``enrich`` of a batch of read documents: what to store."""
+    docs = annotate_many([doc for *_, doc in batch], nlp)
+    out = []
+    for (i, path, digest, _), doc, vectors in zip(batch, docs, sentence_vectors(docs, embedder), strict=True):
+        if not doc.sentences:
+            out.append(Prepared(i, path, digest, message=f"{path.name}: no sentences found"))
+        else:
+            out.append(Prepared(i, path, digest, enrich(doc, vectors) if enrich is not None else doc, vectors))
+    return out
+
+
+def _commit(
+    store: Store,
+    prepared: list[Prepared],
+    model_key: str,
+    results: dict[int, AddResult],
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    """Store a prepared batch in one transaction; a result per file."""
+    ready = [p for p in prepared if p.doc is not None and p.vectors is not None]
+    for p in prepared:
+        if p.doc is None:
+            results[p.i] = AddResult(str(p.path), "failed", message=p.message)
+    added = store.add_many([(p.doc, p.vectors, p.digest) for p in ready], model_key) if ready else []  # type: ignore[misc]
+    for p, was_added in zip(ready, added, strict=True):
+        doc_id = store.has_hash(p.digest)
+        results[p.i] = AddResult(str(p.path), "added" if was_added else "unchanged", doc_id)
+        if was_added:
+            logger.info("added %s (%s)", doc_id, p.path, extra={"sciwire_added": doc_id})
+    if on_progress:
+        on_progress(len(prepared))
+
+
 def _add_batch(
     store: Store,
     batch: list[tuple[int, Path, str, Document]],
@@ -210,20 +284,4 @@ def _add_batch(
     enrich: Callable[[Document, np.ndarray], Document] | None,
 ) -> None:
     """Sentences, vectors (one encoder call) and roles of a batch of read documents; one transaction."""
-    docs = annotate_many([doc for *_, doc in batch], nlp)
-    items: list[tuple[Document, np.ndarray, str]] = []
-    stored: list[tuple[int, Path, str]] = []
-    for (i, path, digest, _), doc, vectors in zip(batch, docs, sentence_vectors(docs, embedder), strict=True):
-        if not doc.sentences:
-            results[i] = AddResult(str(path), "failed", message=f"{path.name}: no sentences found")
-        else:
-            items.append((enrich(doc, vectors) if enrich is not None else doc, vectors, digest))
-            stored.append((i, path, digest))
-    added = store.add_many(items, embedder.model_key) if items else []
-    for (i, path, digest), was_added in zip(stored, added, strict=True):
-        doc_id = store.has_hash(digest)
-        results[i] = AddResult(str(path), "added" if was_added else "unchanged", doc_id)
-        if was_added:
-            logger.info("added %s (%s)", doc_id, path, extra={"sciwire_added": doc_id})
-    if on_progress:
-        on_progress(len(batch))
+    _commit(store, prepare_batch(batch, nlp, embedder, enrich), embedder.model_key, results, on_progress)
