@@ -213,7 +213,7 @@ def fidelity_panel(analysis: Analysis) -> Panel | None:
     )
     for story in analysis.stories:
         info = summary["stories"][story.id]
-        body += Markup("<h4>{}</h4><p><strong>{}</strong></p>{}").format(
+        body += Markup("<h3>{}</h3><p><strong>{}</strong></p>{}").format(
             story.title or story.id, info["text"], _story_table(story, analysis.paper)
         )
     return Panel("Fidelity: does each story keep, overstate or understate the paper?", body, order=20)

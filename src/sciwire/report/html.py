@@ -4,11 +4,26 @@ All document text is untrusted (news pages, PDFs): it reaches the page only thro
 ``markupsafe.escape`` or Jinja2 autoescaping, never as raw HTML.
 
 Panels and sentence badges come from the steps of the analysis (:meth:`~sciwire.analysis.Step.report_parts`).
+
+The page carries its Content-Security-Policy in a ``<meta>`` tag: no network at all, and only
+the page's own inline script runs (allowed by its SHA-256 hash, computed from the exact script
+text, no ``'unsafe-inline'`` for scripts). Styles keep ``'unsafe-inline'``: the steps' panels
+and badges colour things with ``style=`` attributes, which CSP can only allow one hash at a
+time (``'unsafe-hashes'``). A web server that serves the page sends the same policy as a header:
+:func:`content_security_policy`.
+
+Accessibility (docs/report.md): sentences that link are focusable (Enter or Space jumps to the
+linked sentence), badge reasons open with a button instead of a hover tooltip, headings go
+H1 → H2 → H3, and tables scroll in their own box or stack on a phone.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -19,6 +34,43 @@ from sciwire.analysis import ALIGNMENT, ENTITIES, TERMS, Analysis, BadgeBuilder,
 from sciwire.document import Document, Sentence, Span
 from sciwire.report.build import SALIENT_ENTITY_LABELS, named_entities, summarize
 from sciwire.version import __version__
+
+#: The policy of every report page; ``{script}`` is filled with the hashes of its inline scripts.
+CSP_TEMPLATE = (
+    "default-src 'none'; script-src {script}; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+
+
+def report_script() -> str:
+    """The page's inline script, exactly as it is embedded (linking, keyboard, badge reasons)."""
+    return resources.files("sciwire.report").joinpath("templates/report.js").read_text("utf-8")
+
+
+def script_hash(script: str) -> str:
+    """The CSP source that allows exactly this inline script: ``'sha256-<base64>'``."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(html: str | None = None) -> str:
+    """The Content-Security-Policy of a report page, for a server to send as a header.
+
+    Args:
+        html: A page made by :func:`render_html`: the policy allows the inline scripts it holds
+            (by their hashes). Default: the report's own script, which is what every report holds.
+
+    Returns:
+        The policy, the same string as the page's ``<meta http-equiv="Content-Security-Policy">``.
+
+    Example:
+        >>> content_security_policy().startswith("default-src 'none'; script-src 'sha256-")
+        True
+    """
+    scripts = _SCRIPT.findall(html) if html is not None else [report_script()]
+    return CSP_TEMPLATE.format(script=" ".join(script_hash(s) for s in scripts) or "'none'")
 
 
 def _term_title(span: Span) -> str:
@@ -64,11 +116,35 @@ def _paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[Sente
 
 
 def _sentence_view(
-    doc: Document, sent: Sentence, entities: Sequence[Span], badges: Sequence[BadgeBuilder]
+    doc: Document, sent: Sentence, entities: Sequence[Span], badges: Sequence[BadgeBuilder], prefix: str
 ) -> dict[str, Any]:
+    """The sentence's HTML and badges; ``prefix`` makes the ids of its badge reasons unique in the page."""
     inside = [e for e in entities if e.start >= sent.start and e.end <= sent.end]
-    shown = [b for builder in badges for b in builder(doc, sent)]
+    shown = [
+        {"text": b.text, "tooltip": b.tooltip, "css_class": b.css_class, "color": b.color, "id": f"{prefix}-{k}"}
+        for k, b in enumerate(b for builder in badges for b in builder(doc, sent))
+    ]
     return {"index": sent.index, "html": mark_entities(doc, sent, inside), "badges": shown}
+
+
+def _link_text(links: Sequence[int], probability: float | None) -> str:
+    if links:
+        return f"reports paper sentence {', '.join(map(str, links))} (p={probability or 0.0:.2f})"
+    return "" if probability is None else f"no matching paper sentence (best p={probability:.2f})"
+
+
+def wrap_tables(body: Markup, label: str) -> Markup:
+    """Each ``<table>`` of a panel in its own scrollable, focusable region, so a wide table
+    scrolls inside the panel instead of widening the page (the markup is ours: escaped text
+    cannot contain ``<table``)."""
+    tables = _TABLE.findall(body)
+    for k, table in enumerate(tables, start=1):
+        name = label if len(tables) == 1 else f"{label} (table {k})"
+        wrapped = Markup('<div class="table-wrap" tabindex="0" role="region" aria-label="{}">{}</div>').format(
+            name, Markup(table)
+        )
+        body = Markup(body.replace(table, wrapped, 1))
+    return body
 
 
 def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict[str, Any]]:
@@ -89,7 +165,7 @@ def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict
         for group in _paragraphs(paper, sents):
             views = []
             for s in group:
-                view = _sentence_view(paper, s, entities, badges)
+                view = _sentence_view(paper, s, entities, badges, f"why-p{s.index}")
                 view["reported_by"] = sorted(set(reported_by.get(s.index, [])))
                 views.append(view)
             paras.append(views)
@@ -99,15 +175,22 @@ def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict
     return sections
 
 
-def _story_view(story: Document, paper: Document, badges: Sequence[BadgeBuilder]) -> dict[str, Any]:
+def _story_view(story: Document, paper: Document, badges: Sequence[BadgeBuilder], number: int) -> dict[str, Any]:
     entities = story.layer(ENTITIES)
     align = {span.start: span for span in story.layer(ALIGNMENT)}
     sentences, pairs = [], []
     for sent in story.sentences:
-        view = _sentence_view(story, sent, entities, badges)
+        view = _sentence_view(story, sent, entities, badges, f"why-s{number}-{sent.index}")
         span = align.get(sent.start)
         links = list(span.attrs.get("paper_sentences", [])) if span else []
-        view.update(links=links, probability=span.score if span else None, label=span.label if span else "")
+        probability = span.score if span else None
+        view.update(
+            id=f"s{number}-{sent.index}",
+            links=links,
+            probability=probability,
+            label=span.label if span else "",
+            link_text=_link_text(links, probability),
+        )
         sentences.append(view)
         if links:
             pairs.append(
@@ -143,15 +226,18 @@ def render_html(analysis: Analysis, llm: dict[str, Any] | None = None) -> str:
     badges = [p.badges for p in parts if p.badges is not None]
     built = (p.panel(analysis) for p in parts if p.panel is not None)
     panels: list[Panel] = sorted((p for p in built if p is not None), key=lambda p: p.order)
+    script = report_script()
     return (
         _environment()
         .from_string(template_text)
         .render(
+            csp=CSP_TEMPLATE.format(script=script_hash(script)),
+            script=Markup(script),
             summary=summarize(analysis),
             paper=analysis.paper,
             sections=_paper_view(analysis, badges),
-            stories=[_story_view(s, analysis.paper, badges) for s in analysis.stories],
-            panels=panels,
+            stories=[_story_view(s, analysis.paper, badges, k) for k, s in enumerate(analysis.stories)],
+            panels=[replace(p, body=wrap_tables(p.body, p.title)) for p in panels],
             created=analysis.created,
             version=__version__,
             llm=llm,
@@ -159,4 +245,4 @@ def render_html(analysis: Analysis, llm: dict[str, Any] | None = None) -> str:
     )
 
 
-__all__ = ["mark_entities", "render_html"]
+__all__ = ["content_security_policy", "mark_entities", "render_html", "report_script", "script_hash", "wrap_tables"]
