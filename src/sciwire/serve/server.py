@@ -52,7 +52,7 @@ def serve(
     access = "open access (no keys; loopback only)" if settings.open_access else f"{len(settings.keys)} API keys"
     where = (settings.base_url, access, settings.store, settings.data_dir)
     logger.warning("sciwire serve on %s with %s; store %s; data in %s", *where)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", server_header=False)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", server_header=False, ws="none")
 
 
 def new_key(keys_file: str | os.PathLike[str], spec: str) -> str:

@@ -7,6 +7,7 @@ arguments and results into JSON or pages.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import threading
@@ -129,7 +130,7 @@ class Service:
         from sciwire.store import open_store
 
         with open_store(self.settings.config, self.settings.store) as store:
-            return [row.__dict__ for row in store.documents()]
+            return [_public(row) for row in store.documents()]
 
     def document(self, doc_id: str) -> dict[str, Any]:
         """One stored document: its row and its sentences.
@@ -145,7 +146,7 @@ class Service:
             if not rows:
                 raise NotFoundError(f"No document {doc_id!r} in the corpus")
             doc = store.get(doc_id)
-        return {**rows[0].__dict__, "sentences_text": [doc.span_text(s) for s in doc.iter_sentences()]}
+        return {**_public(rows[0]), "sentences_text": doc.sentence_texts()}
 
     def remove(self, doc_id: str) -> int:
         """Remove one document.
@@ -215,6 +216,14 @@ class Service:
         from sciwire.serve.playground import predict_sentence
 
         return predict_sentence(_text(text, "sentence"), self.settings.config)
+
+
+def _public(row: Any) -> dict[str, Any]:
+    """A stored document's row without the server's folders (``source`` keeps the file name only)."""
+    out = dict(row.__dict__)
+    if out.get("source"):
+        out["source"] = os.path.basename(str(out["source"]))
+    return out
 
 
 def _text(value: str, what: str) -> str:

@@ -108,7 +108,7 @@ def live_server(
     sock.bind(("127.0.0.1", 0))
     settings.port = sock.getsockname()[1]
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", ws="none"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="sciwire-test-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
