@@ -17,6 +17,7 @@ from sciwire.cli.evaluate import evaluate_app
 from sciwire.cli.explain import explain_cli
 from sciwire.cli.illustrate import illustrate_cli
 from sciwire.cli.keywords import keywords_cli
+from sciwire.cli.learn import learn_app
 from sciwire.cli.link import link_cli
 from sciwire.cli.rank import rank_cli
 from sciwire.cli.read import read_cli
@@ -52,6 +53,7 @@ for name, function in COMMANDS.items():
     app.command(name)(function)
 app.add_typer(train_app, name="train")
 app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(learn_app, name="learn")
 
 
 def version_callback(value: bool) -> None:

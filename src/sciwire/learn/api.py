@@ -103,7 +103,8 @@ def add_records(
 
 def read_label_file(path: str | os.PathLike[str]) -> list[tuple[str, list[str]]]:
     """``(record id, labels)`` rows of a CSV (columns ``id`` or ``record_id``, and ``label``; several
-    labels separated by ``|``) or JSONL file (``{"id": ..., "label": ... or [...]}``).
+    labels separated by ``|``) or JSONL file (``{"id": ..., "label": ... or [...]}``). Rows with an
+    empty label are skipped (a ``learn next --out`` sheet filled in part of the way).
 
     Raises:
         InputError: On a missing file or a row without an id or label.
@@ -123,9 +124,15 @@ def read_label_file(path: str | os.PathLike[str]) -> list[tuple[str, list[str]]]
         rid = str(row.get("id") or row.get("record_id") or "").strip()
         value = row.get("label", row.get("labels"))
         labels = [str(v) for v in value] if isinstance(value, list) else str(value or "").split("|")
-        if not rid or not any(lab.strip() for lab in labels):
-            raise InputError(f"{p}: row {n} needs an id (or record_id) and a label; nothing was labelled")
-        out.append((rid, [lab.strip() for lab in labels if lab.strip()]))
+        if not rid:
+            raise InputError(f"{p}: row {n} has no id (or record_id); nothing was labelled")
+        names = [lab.strip() for lab in labels if lab.strip()]
+        if names:
+            out.append((rid, names))
+    if len(out) < len(rows):
+        logger.info(
+            "%s: %d rows without a label skipped (a `learn next --out` sheet not filled in)", p, len(rows) - len(out)
+        )
     return out
 
 

@@ -57,7 +57,7 @@ class Explainer:
 
     def _view(self) -> TfidfLogistic | None:
         if self._tfidf is None and len(set(self.labels)) >= 2:
-            self._tfidf = TfidfLogistic().fit(self.texts, self.labels)
+            self._tfidf = TfidfLogistic(stop_words="english").fit(self.texts, self.labels)
         return self._tfidf
 
     def explain(self, texts: Sequence[str], predicted: Sequence[str]) -> list[dict[str, Any]]:

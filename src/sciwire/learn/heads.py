@@ -93,20 +93,30 @@ class TfidfLogistic(TextClassifier):
         ngram_max: Longest n-gram (1 = words, 2 = words and bigrams).
         class_weight: ``"balanced"`` (default) or None.
         max_iter: Solver iterations.
+        stop_words: ``"english"`` drops scikit-learn's English stop words (explanations read better);
+            None keeps every word (function words carry rhetorical roles: "we", "our").
     """
 
     def __init__(
-        self, C: float = 10.0, ngram_max: int = 2, class_weight: str | None = "balanced", max_iter: int = 2000
-    ):
+        self,
+        C: float = 10.0,
+        ngram_max: int = 2,
+        class_weight: str | None = "balanced",
+        max_iter: int = 2000,
+        stop_words: str | None = None,
+    ) -> None:
         self.C = C
         self.ngram_max = ngram_max
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.stop_words = stop_words
 
     def _vectorizer(self) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        return TfidfVectorizer(ngram_range=(1, self.ngram_max), sublinear_tf=True, lowercase=True)
+        return TfidfVectorizer(
+            ngram_range=(1, self.ngram_max), sublinear_tf=True, lowercase=True, stop_words=self.stop_words
+        )
 
     def _fit(self, texts: list[str], y: np.ndarray) -> None:
         vec = self._vectorizer()

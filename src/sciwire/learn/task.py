@@ -282,7 +282,7 @@ class TaskDB:
             if rid not in known_ids:
                 raise InputError(
                     f"Label {n} names record {rid!r}, which task {name!r} does not have; nothing was labelled "
-                    f"(see `sciwire learn show {name} --records`)"
+                    "(check the ids in the records file)"
                 )
             unknown = [lab for lab in labels if lab not in task.labels]
             if unknown or not labels:
