@@ -174,3 +174,52 @@ async def ask(request: Request, body: Question, principal: Reader) -> dict[str, 
 async def playground(request: Request, body: Sentence, principal: Reader) -> dict[str, Any]:
     """Every sentence model on one sentence: prediction, calibrated confidence, the words behind it."""
     return await run_in_threadpool(service_of(request).playground, body.text)
+
+
+class Labels(BaseModel):
+    """Labels for one record of a labelling task."""
+
+    record: str = Field(max_length=300)
+    labels: list[str] = Field(min_length=1, max_length=50)
+
+
+class RecordId(BaseModel):
+    """One record of a labelling task."""
+
+    record: str = Field(max_length=300)
+
+
+Editor = Annotated[Principal, Depends(requires("editor"))]
+
+
+@router.get("/tasks", tags=["labelling"])
+async def tasks(request: Request, principal: Reader) -> list[dict[str, Any]]:
+    """The labelling tasks of ``sciwire learn``, with their labels and counts."""
+    return await run_in_threadpool(service_of(request).labels.tasks)
+
+
+@router.get("/tasks/{name}/next", tags=["labelling"])
+async def next_record(request: Request, name: str, principal: Reader) -> dict[str, Any]:
+    """The record to label now, with the model's suggestion and its confidence (``record`` null when done)."""
+    queue = service_of(request).labels
+    return {"task": await run_in_threadpool(queue.task, name), "record": await run_in_threadpool(queue.current, name)}
+
+
+@router.post("/tasks/{name}/labels", tags=["labelling"])
+async def add_labels(request: Request, name: str, body: Labels, principal: Editor) -> dict[str, Any]:
+    """Label one record (all its labels in one batch, kept with who and when)."""
+    queue = service_of(request).labels
+    return {"labelled": await run_in_threadpool(queue.label, name, body.record, body.labels, principal.name)}
+
+
+@router.post("/tasks/{name}/skip", tags=["labelling"])
+async def skip_record(request: Request, name: str, body: RecordId, principal: Editor) -> dict[str, Any]:
+    """Show a record after the others."""
+    await run_in_threadpool(service_of(request).labels.skip, name, body.record)
+    return {"skipped": body.record}
+
+
+@router.post("/tasks/{name}/undo", tags=["labelling"])
+async def undo(request: Request, name: str, principal: Editor) -> dict[str, Any]:
+    """Undo the task's latest labelling; its record is shown next."""
+    return {"record": await run_in_threadpool(service_of(request).labels.undo, name)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -228,3 +229,35 @@ async def playground_page(request: Request, principal: Reader, text: str = "") -
             error = str(exc).splitlines()[0]
     context = {"text": text, "result": result, "error": error}
     return render(request, "playground.html", context, principal=principal, status=400 if error else 200)
+
+
+@router.get("/label")
+async def tasks_page(request: Request, principal: Reader) -> Response:
+    tasks = await run_in_threadpool(service_of(request).labels.tasks)
+    return render(request, "tasks.html", {"tasks": tasks}, principal=principal)
+
+
+@router.get("/label/{name}")
+async def label_page(request: Request, name: str, principal: Reader, done: str = "") -> Response:
+    queue = service_of(request).labels
+    task = await run_in_threadpool(queue.task, name)
+    record = await run_in_threadpool(queue.current, name)
+    return render(request, "label.html", {"task": task, "record": record, "done": done[:100]}, principal=principal)
+
+
+@router.post("/label/{name}")
+async def label_form(request: Request, name: str, principal: EditorForm) -> Response:
+    form = await read_form(request, principal)
+    queue = service_of(request).labels
+    action, record = str(form.get("action", "label")), str(form.get("record", ""))
+    if action == "undo":
+        undone = await run_in_threadpool(queue.undo, name)
+        note = f"undid {undone}" if undone else "nothing to undo"
+    elif action == "skip":
+        await run_in_threadpool(queue.skip, name, record)
+        note = f"skipped {record}"
+    else:
+        labels = [str(v) for v in form.getlist("label")]
+        await run_in_threadpool(queue.label, name, record, labels, principal.name)
+        note = f"labelled {record} {', '.join(labels)}"
+    return RedirectResponse(f"/label/{quote(name)}?done={quote(note[:100])}", status_code=303)

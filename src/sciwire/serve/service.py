@@ -16,6 +16,7 @@ from typing import Any
 
 from sciwire.errors import InputError, NotFoundError
 from sciwire.serve.jobs import Job, JobTable, Worker
+from sciwire.serve.labelling import LabelQueue
 from sciwire.serve.settings import ServeSettings
 from sciwire.serve.tasks import job_folder, runners
 from sciwire.serve.uploads import PAPER_TYPES, RANK_TYPES, STORY_TYPES, check_type, store_files
@@ -51,6 +52,7 @@ class Service:
         self.settings = settings
         self.jobs = JobTable(settings.data_dir / "jobs.sqlite")
         self.worker = Worker(self.jobs, runners(settings))
+        self.labels = LabelQueue(settings.config)
         self._model_lock = threading.Lock()
 
     def start(self) -> None:

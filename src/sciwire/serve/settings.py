@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import os
 import secrets
@@ -82,6 +83,9 @@ class ServeSettings:
                 no keys are configured.
         """
         serve = config.serve
+        location = store or serve.store or config.paths.store
+        if "://" not in location and location != config.paths.store:  # one store for add, ask and the task database
+            config = dataclasses.replace(config, paths=dataclasses.replace(config.paths, store=location))
         if isinstance(keys, KeyRing):
             ring = keys
         else:
@@ -90,7 +94,7 @@ class ServeSettings:
         settings = cls(
             config=config,
             keys=ring,
-            store=store or serve.store or config.paths.store,
+            store=location,
             data_dir=Path(os.path.expanduser(data_dir or serve.data_dir or _default_data_dir())),
             host=host or serve.host,
             port=serve.port if port is None else port,
