@@ -58,11 +58,11 @@ CREATE TABLE IF NOT EXISTS sciwire.vectors (
     idx INTEGER NOT NULL, model TEXT NOT NULL, vec BYTEA NOT NULL, PRIMARY KEY (doc_id, idx, model)
 );
 """
-_INSERT_SENTENCE = """
+_INSERT_SENTENCES = """
 INSERT INTO sciwire.sentences (doc_id, idx, text, tsv, n_tokens)
-SELECT %(doc)s, %(idx)s, %(text)s, v.tsv,
-       COALESCE((SELECT SUM(array_length(positions, 1)) FROM unnest(v.tsv)), 0)
-FROM (SELECT CASE WHEN %(searchable)s THEN to_tsvector('english', %(text)s) END AS tsv) AS v
+SELECT %(doc)s, s.idx, s.text, v.tsv, COALESCE((SELECT SUM(array_length(positions, 1)) FROM unnest(v.tsv)), 0)
+FROM unnest(%(idx)s::int[], %(text)s::text[], %(searchable)s::bool[]) AS s(idx, text, searchable)
+CROSS JOIN LATERAL (SELECT CASE WHEN s.searchable THEN to_tsvector('english', s.text) END AS tsv) AS v
 """
 _BM25 = f"""
 WITH terms AS (SELECT * FROM unnest(%(terms)s::text[], %(dfs)s::bigint[]) AS t(lexeme, df)),
@@ -226,24 +226,30 @@ class PostgresStore(Store):
             (doc_id, doc.kind, doc.title, doc.metadata.source, content_hash,
              datetime.now(UTC).isoformat(timespec="seconds"), len(texts), doc.to_json()),
         )  # fmt: skip
-        with conn.cursor() as cur:
-            cur.executemany(
-                _INSERT_SENTENCE,
-                [{"doc": doc_id, "idx": i, "text": t, "searchable": i in searchable} for i, t in enumerate(texts)],
-            )
+        conn.execute(  # one statement per document: the server makes the tsvectors
+            _INSERT_SENTENCES,
+            {"doc": doc_id, "idx": list(range(len(texts))), "text": texts,
+             "searchable": [i in searchable for i in range(len(texts))]},
+        )  # fmt: skip
         self._write_vectors(doc_id, sorted(searchable), np.asarray(vectors, dtype=np.float32), model_key)
         return doc_id
 
     def _write_vectors(self, doc_id: str, rows: list[int], matrix: np.ndarray, model_key: str) -> None:
-        with self._conn.cursor() as cur:
-            if self.pgvector:
-                sql = "INSERT INTO sciwire.vectors (doc_id, idx, model, vec, emb) VALUES (%s, %s, %s, %s, %s::vector)"
-                cur.executemany(
-                    sql, [(doc_id, i, model_key, matrix[i].tobytes(), _vector_text(matrix[i])) for i in rows]
-                )
-            else:
-                sql = "INSERT INTO sciwire.vectors (doc_id, idx, model, vec) VALUES (%s, %s, %s, %s)"
-                cur.executemany(sql, [(doc_id, i, model_key, matrix[i].tobytes()) for i in rows])
+        """One statement per document (arrays unnested by the server)."""
+        blobs = [matrix[i].tobytes() for i in rows]
+        if self.pgvector:
+            self._conn.execute(
+                "INSERT INTO sciwire.vectors (doc_id, idx, model, vec, emb) "
+                "SELECT %s, r.idx, %s, r.vec, r.emb::vector "
+                "FROM unnest(%s::int[], %s::bytea[], %s::text[]) AS r(idx, vec, emb)",
+                (doc_id, model_key, rows, blobs, [_vector_text(matrix[i]) for i in rows]),
+            )
+        else:
+            self._conn.execute(
+                "INSERT INTO sciwire.vectors (doc_id, idx, model, vec) "
+                "SELECT %s, r.idx, %s, r.vec FROM unnest(%s::int[], %s::bytea[]) AS r(idx, vec)",
+                (doc_id, model_key, rows, blobs),
+            )
 
     def _count(self, doc_ids: list[str], sign: int) -> None:
         """Keep the sentence count and token total BM25 reads (inside the writing transaction)."""
