@@ -137,7 +137,7 @@ def test_a_job_that_fails_says_why_in_one_line(editor: httpx.Client, server: Liv
     assert editor.get(f"/api/jobs/{job['id']}/files/report.html").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/corpus", "/ask", "/rank", "/playground", "/login"])
+@pytest.mark.parametrize("path", ["/", "/corpus", "/ask", "/rank", "/playground", "/login", "/docs", "/label"])
 def test_pages_have_one_h1_labelled_inputs_and_no_inline_script(
     server: LiveServer, path: str, analysed: tuple[dict[str, Any], list[tuple[str, str]]]
 ) -> None:

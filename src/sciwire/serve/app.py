@@ -58,6 +58,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
         version=__version__,
         description="Read scientific papers and the news about them (docs/serve.md).",
         lifespan=lifespan,
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: /docs is our own page of the spec
+        redoc_url=None,
     )
     app.state.service = service
     app.state.access = access
@@ -95,7 +97,7 @@ def status_of(exc: SciwireError) -> int:
 
 def error_response(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
     """JSON for the API; for pages, the login page on 401 (a GET) or an error page."""
-    if request.url.path.startswith("/api") or request.url.path.startswith("/docs"):
+    if request.url.path.startswith("/api"):
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
     if status == 401 and request.method == "GET":
         from urllib.parse import quote

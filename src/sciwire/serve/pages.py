@@ -261,3 +261,25 @@ async def label_form(request: Request, name: str, principal: EditorForm) -> Resp
         await run_in_threadpool(queue.label, name, record, labels, principal.name)
         note = f"labelled {record} {', '.join(labels)}"
     return RedirectResponse(f"/label/{quote(name)}?done={quote(note[:100])}", status_code=303)
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    """The API reference, rendered from the OpenAPI spec (no CDN, no script; the spec is /openapi.json)."""
+    spec = request.app.openapi()
+    routes = []
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            body = op.get("requestBody", {}).get("content", {})
+            routes.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "tag": (op.get("tags") or ["api"])[-1],
+                    "params": [(p["name"], p["in"], p.get("required", False)) for p in op.get("parameters", [])],
+                    "body": ", ".join(body),
+                }
+            )
+    return render(request, "docs.html", {"routes": routes, "version": spec["info"]["version"]})

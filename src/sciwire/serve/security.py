@@ -44,12 +44,6 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-#: FastAPI's /docs page loads Swagger UI from a CDN and runs an inline script; it gets its own policy.
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self' https://cdn.jsdelivr.net 'unsafe-inline'; "
-    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -212,8 +206,7 @@ class BodyLimit:
                 started = True
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
-                policy = DOCS_CSP if scope["path"] in ("/docs", "/redoc") else CSP
-                extra = {**HEADERS, "Content-Security-Policy": policy}
+                extra = {**HEADERS, "Content-Security-Policy": CSP}
                 for name, value in extra.items():
                     if name.lower().encode() not in present:
                         headers.append((name.lower().encode(), value.encode()))
