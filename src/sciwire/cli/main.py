@@ -22,6 +22,7 @@ from sciwire.cli.link import link_cli
 from sciwire.cli.rank import rank_cli
 from sciwire.cli.read import read_cli
 from sciwire.cli.serve import serve_cli
+from sciwire.cli.tag import tag_cli
 from sciwire.cli.train import train_app
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "explain": explain_cli,
     "illustrate": illustrate_cli,
     "serve": serve_cli,
+    "tag": tag_cli,
 }
 for name, function in COMMANDS.items():
     app.command(name)(function)
