@@ -122,3 +122,27 @@ def evaluate_entities_cli(
         metrics = evaluate_entities(data or cfg.paths.data_dir, cfg, model=model, split=split,
                                     on_progress=progress.advance)  # fmt: skip
     typer.echo(json.dumps(metrics, indent=2))
+
+
+@evaluate_app.command("coref")
+@command()
+def evaluate_coref_cli(
+    data: DataOpt = None,
+    model: Annotated[str, typer.Option("--model", "-m", help="'default' or a folder from `train coref`.")] = "default",
+    folds: Annotated[int, typer.Option("--folds", min=2, max=20, help="LitBank document folds.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of Markdown tables.")] = False,
+    *,
+    common: Common,
+) -> None:
+    """LitBank cross-validated CoNLL F1 (gold and predicted mentions, with and without singletons) beside
+    baselines, and GAP validation F1 by gender with the bias F/M."""
+    import json
+
+    from sciwire.linking.incoref.evaluate import evaluate_coref, markdown_tables
+
+    cfg = common.config()
+    with progress_bars() as progress:
+        progress.start("Reading LitBank and GAP, then cross-validating", 0)
+        metrics = evaluate_coref(data or cfg.paths.data_dir, cfg, model=model, folds=folds,
+                                 on_progress=progress.advance)  # fmt: skip
+    typer.echo(json.dumps(metrics, indent=2) if as_json else markdown_tables(metrics))

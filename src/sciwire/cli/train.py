@@ -395,3 +395,33 @@ def train_terms_cli(
         lambda cfg, command, advance: write_zero_shot_folder(out, cfg, command=command),
         lambda m: [f"threshold {m['threshold']}, context weight {m['context_weight']}"],
     )  # fmt: skip
+
+
+@train_app.command("coref")
+@command()
+def train_coref_cli(
+    out: OutOpt = Path("sciwire-coref-model"),
+    data: DataOpt = None,
+    gap: Annotated[bool, typer.Option("--gap/--no-gap", help="Also fit on GAP development's pronouns.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the folder and metrics as JSON.")] = False,
+    *,
+    common: Common,
+) -> None:
+    """Fit the in-document coreference heads on LitBank (+ GAP development) over frozen MiniLM states."""
+    import json
+
+    from sciwire.linking.incoref.train import train_coref
+
+    def lines(m: dict[str, Any]) -> list[str]:
+        g = m["gap_validation"]["model"]
+        return [f"{m['litbank_documents']} LitBank documents; GAP validation F1 {g['f1']} (bias F/M {g['bias_f_m']})"]
+
+    fit = on_data(train_coref, data, out, gap=gap)
+    if not as_json:
+        run_training(common, "Reading LitBank and GAP", fit, lines)
+        return
+    cfg = common.config()
+    with progress_bars() as progress:
+        progress.start("Reading LitBank and GAP", 0)
+        result = fit(cfg, command_line(), progress.advance)
+    typer.echo(json.dumps({"folder": str(result.folder), "metrics": result.metrics}, indent=2))

@@ -171,3 +171,28 @@ def evaluate_coref(
     docs, inputs, gaps = read_corpora(data_dir, config or load_config(), fitted.layer, ("validation",), on_progress)
     return {"litbank_cv": cross_validate(docs, inputs, folds, on_progress=on_progress),
             "gap_validation": evaluate_gap(gaps["validation"], {"model": fitted})}  # fmt: skip
+
+
+def markdown_tables(metrics: dict[str, Any]) -> str:
+    """The results of :func:`evaluate_coref` as Markdown tables (LitBank, then GAP)."""
+    cv = metrics["litbank_cv"]
+    head = (
+        "| system | mentions | CoNLL F1 | MUC | B³ | CEAF-e | CoNLL F1 w/o singletons |\n|---|---|---|---|---|---|---|"
+    )
+    rows = [head]
+    for setting in ("gold_mentions", "predicted_mentions"):
+        for name, s in cv.get(setting, {}).items():
+            rows.append(f"| {name} | {setting.split('_')[0]} | {s['conll']:.3f} | {s['muc']:.3f} | {s['b3']:.3f} | "
+                        f"{s['ceafe']:.3f} | {s['conll_no_singletons']:.3f} |")  # fmt: skip
+    det = cv.get("mention_detection")
+    lines = [f"LitBank, {cv['folds']}-fold document cross-validation ({cv['documents']} documents, "
+             f"{cv['mentions']} gold mentions):", "", *rows]  # fmt: skip
+    if det:
+        lines += ["", f"Mention detection: precision {det['precision']:.3f}, recall {det['recall']:.3f}, "
+                      f"F1 {det['f1']:.3f}."]  # fmt: skip
+    gap = ["| system | F1 | F1 masculine | F1 feminine | bias F/M |", "|---|---|---|---|---|"]
+    for name, s in metrics["gap_validation"].items():
+        gap.append(
+            f"| {name} | {s['f1']:.3f} | {s['f1_masculine']:.3f} | {s['f1_feminine']:.3f} | {s['bias_f_m']:.2f} |"
+        )
+    return "\n".join([*lines, "", "GAP validation (snippet context):", "", *gap])
