@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,8 @@ from sciwire.relations.encoder import Pair, PairEncoder
 FEWREL_SETS: tuple[str, ...] = ("val_wiki", "val_semeval", "val_nyt")
 
 
-def _char_span(tokens: list[str], indices: list[int]) -> tuple[int, int]:
+def char_span(tokens: list[str], indices: list[int]) -> tuple[int, int]:
+    """The character span of the tokens ``min(indices)..max(indices)`` in ``" ".join(tokens)``."""
     starts = np.cumsum([0] + [len(t) + 1 for t in tokens])
     first, last = min(indices), max(indices)
     return int(starts[first]), int(starts[last] + len(tokens[last]))
@@ -43,7 +45,7 @@ def fewrel_pair(item: dict) -> Pair:
         Pair(text='Ann married Bob .', head=(0, 3), tail=(12, 15))
     """
     tokens = [str(t) for t in item["tokens"]]
-    return Pair(" ".join(tokens), _char_span(tokens, item["h"][2][0]), _char_span(tokens, item["t"][2][0]))
+    return Pair(" ".join(tokens), char_span(tokens, item["h"][2][0]), char_span(tokens, item["t"][2][0]))
 
 
 def load_fewrel(
@@ -88,8 +90,8 @@ class SciercSentence:
 
     def pair(self, h: int, t: int) -> Pair:
         """The sentence with entity ``h`` as head and ``t`` as tail."""
-        span = _char_span(list(self.tokens), [self.entities[h][0], self.entities[h][1]])
-        other = _char_span(list(self.tokens), [self.entities[t][0], self.entities[t][1]])
+        span = char_span(list(self.tokens), [self.entities[h][0], self.entities[h][1]])
+        other = char_span(list(self.tokens), [self.entities[t][0], self.entities[t][1]])
         return Pair(" ".join(self.tokens), span, other)
 
 
@@ -140,6 +142,7 @@ def encoded_fewrel(
     per_relation: int | None = None,
     seed: int = 0,
     cache_dir: str | os.PathLike[str] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Pooled states ``(n, layers, 4, dim)``, relation index per row and relation names of one FewRel set.
 
@@ -159,7 +162,7 @@ def encoded_fewrel(
             with np.load(path) as cached:
                 if len(cached["labels"]) == len(labels):
                     return cached["pooled"].astype(np.float32), labels, names
-    pooled = encoder.encode([p for rel in names for p in sets[rel]])
+    pooled = encoder.encode([p for rel in names for p in sets[rel]], on_progress)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(path, pooled=pooled.astype(np.float16), labels=labels)

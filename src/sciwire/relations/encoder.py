@@ -125,34 +125,44 @@ class PairEncoder:
 
     def encode(self, pairs: Sequence[Pair], on_progress: Callable[[int], None] | None = None) -> np.ndarray:
         """Array ``(len(pairs), len(layers), 4, dim)`` of the pooled states (:data:`POOLS` order), float32."""
+        marked = [mark(p, self.style) for p in pairs]
+        states = self.span_states([m[0] for m in marked], [[m[1], m[2]] for m in marked], on_progress)
+        logger.debug("Encoded %d entity pairs (%s markers, layers %s)", len(pairs), self.style, self.layers)
+        return np.stack(states).transpose(0, 2, 1, 3) if states else np.zeros((0, len(self.layers), 4, 1), "f4")
+
+    def span_states(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[np.ndarray]:
+        """Per text, ``(len(spans) + 2, len(layers), dim)``: the mean state of each character span, then
+        of the whole text, then its first token; one encoder pass per text, texts as they are (no markers).
+
+        A span cut off by the token limit gets the mean of the whole text.
+        """
         import torch
 
         self.warm_up()
         auto, tokenizer = self._st[0].auto_model, self._st.tokenizer
-        dim = int(auto.config.hidden_size)
-        out = np.zeros((len(pairs), len(self.layers), len(POOLS), dim), dtype=np.float32)
-        marked = [mark(p, self.style) for p in pairs]
-        order = np.argsort([len(m[0]) for m in marked], kind="stable")
+        out: list[np.ndarray] = [np.zeros(0)] * len(texts)
+        order = np.argsort([len(t) for t in texts], kind="stable")
         for b in range(0, len(order), self.batch_size):
             rows = order[b : b + self.batch_size]
-            batch = [marked[i] for i in rows]
-            enc = tokenizer([m[0] for m in batch], padding=True, truncation=True, max_length=self.max_length,
+            enc = tokenizer([texts[i] for i in rows], padding=True, truncation=True, max_length=self.max_length,
                             return_offsets_mapping=True, return_tensors="pt")  # fmt: skip
             offsets = enc.pop("offset_mapping").numpy()
             with torch.inference_mode():
                 states = auto(**enc, output_hidden_states=True).hidden_states
             chosen = np.stack([states[layer].float().numpy() for layer in self.layers], axis=1)  # (B, L, T, D)
             attention = enc["attention_mask"].numpy().astype(bool)
-            for k, (i, (_, head, tail)) in enumerate(zip(rows, batch, strict=True)):
+            for k, i in enumerate(rows):
                 real = attention[k] & (offsets[k, :, 1] > offsets[k, :, 0])
-                masks = [_inside(offsets[k], real, head), _inside(offsets[k], real, tail), real]
-                for m, mask in enumerate(masks):
-                    use = mask if mask.any() else real
-                    out[i, :, m] = chosen[k][:, use].mean(axis=1)
-                out[i, :, 3] = chosen[k][:, 0]
+                masks = [_inside(offsets[k], real, span) for span in spans[i]] + [real]
+                pooled = [chosen[k][:, m if m.any() else real].mean(axis=1) for m in masks]
+                out[i] = np.stack([*pooled, chosen[k][:, 0]]).astype(np.float32)
             if on_progress is not None:
                 on_progress(len(rows))
-        logger.debug("Encoded %d entity pairs (%s markers, layers %s)", len(pairs), self.style, self.layers)
         return out
 
 

@@ -1,0 +1,328 @@
+"""The few-shot relation classifier with "none of these", and its model folder.
+
+- :class:`NotaHead` (fitted on FewRel relations, ships: MIT): turns pair features into the
+  space where prototypes are compared, and holds the "none of these" threshold. Its state is
+  a cosine scale ``scale_``, a threshold ``threshold_`` and, unless ``rank=0``, a low-rank
+  residual projection ``x + (x U) V`` (``U_``, ``V_``; ``V`` starts at zero, so training starts
+  from plain cosine). :meth:`NotaHead.fit` trains it on N-way K-shot episodes sampled from the
+  relations in ``y``, with queries from other relations that must be answered "none of these".
+- :class:`FewShotRelationClassifier`: ``fit`` on a few marked examples per relation (the
+  support set) makes one prototype per relation; ``predict_proba`` is the softmax over
+  ``scale * cos(query, prototype)`` and ``scale * threshold`` for "none of these", the last of
+  ``classes_``. A query is "none of these" exactly when its best cosine is below the threshold.
+
+Example:
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> clf = FewShotRelationClassifier(NotaHead(rank=0).set_fixed(scale=10.0, threshold=0.8)).fit(X, ["a", "b"])
+    >>> clf.predict(np.array([[0.9, 0.1], [0.7, 0.7]])).tolist()
+    ['a', 'none of these']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
+
+from sciwire.errors import InputError, ModelLoadError
+from sciwire.fitting.folders import WEIGHTS, read_json, read_safetensors, resolve_model_folder
+from sciwire.relations.schema import NOTA
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_FOLDER = "relations_default"
+FORMAT = "sciwire-relations-nota/1"
+TENSORS = "projection.safetensors"
+HINT = "retrain it with `sciwire train relations --out FOLDER` (the shipped one: src/sciwire/models/relations_default)"
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(x, axis=-1, keepdims=True)
+    return x / np.where(norm > 0, norm, 1.0)
+
+
+class NotaHead(BaseEstimator):
+    """Projection, cosine scale and "none of these" threshold, trained on few-shot episodes.
+
+    Args:
+        rank: Rank of the residual projection (0: none; only scale and threshold are learned).
+        n_way: Relations per training episode.
+        shots: Shots per relation, drawn per episode from these.
+        nota_rate: Share of an episode's queries drawn from relations outside it.
+        episodes: Training episodes (one optimiser step each).
+        lr: Adam's learning rate.
+        weight_decay: L2 penalty on the projection.
+        seed: Seeds the episodes and the initial projection.
+    """
+
+    U_: np.ndarray | None
+    V_: np.ndarray | None
+
+    def __init__(
+        self,
+        rank: int = 64,
+        n_way: int = 5,
+        shots: tuple[int, ...] = (1, 5),
+        nota_rate: float = 0.3,
+        episodes: int = 1500,
+        lr: float = 2e-3,
+        weight_decay: float = 1e-4,
+        seed: int = 0,
+    ) -> None:
+        self.rank = rank
+        self.n_way = n_way
+        self.shots = shots
+        self.nota_rate = nota_rate
+        self.episodes = episodes
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.seed = seed
+
+    def set_fixed(self, scale: float, threshold: float) -> Self:
+        """Use a hand-set scale and threshold (no projection) instead of fitting them."""
+        self.scale_, self.threshold_ = float(scale), float(threshold)
+        self.U_ = self.V_ = None
+        return self
+
+    def fit(self, X: np.ndarray, y: Sequence[Any] | np.ndarray) -> Self:
+        """Train on episodes drawn from the relations in ``y`` (at least ``n_way + 1`` with ``max(shots) + 1``
+        rows each).
+
+        Raises:
+            InputError: Too few relations or rows per relation.
+        """
+        import torch
+
+        X = np.asarray(X, dtype=np.float32)
+        labels = np.asarray([str(v) for v in y])
+        groups = {c: np.flatnonzero(labels == c) for c in np.unique(labels)}
+        need = max(self.shots) + 1
+        groups = {c: rows for c, rows in groups.items() if len(rows) >= need}
+        if len(groups) < self.n_way + 1:
+            raise InputError(
+                f"Episodic training of {self.n_way}-way episodes with 'none of these' needs at least "
+                f"{self.n_way + 1} relations with {need} examples each; got {len(groups)}"
+            )
+        torch.manual_seed(self.seed)
+        rng = np.random.default_rng(self.seed)
+        dim = X.shape[1]
+        data = torch.from_numpy(_unit(X))
+        params: dict[str, Any] = {
+            "log_scale": torch.nn.Parameter(torch.tensor(np.log(10.0), dtype=torch.float32)),
+            "threshold": torch.nn.Parameter(torch.tensor(0.5, dtype=torch.float32)),
+        }
+        if self.rank:
+            params["U"] = torch.nn.Parameter(torch.randn(dim, self.rank) / np.sqrt(dim))
+            params["V"] = torch.nn.Parameter(torch.zeros(self.rank, dim))
+        opt = torch.optim.Adam(list(params.values()), lr=self.lr)
+        names = list(groups)
+        for _ in range(self.episodes):
+            support, queries, target = _episode(rng, groups, names, self.n_way, int(rng.choice(self.shots)),
+                                                self.nota_rate)  # fmt: skip
+            rows = torch.from_numpy(np.concatenate([support.ravel(), queries]))
+            proj = _torch_project(data[rows], params)
+            n_support = support.size
+            protos = torch.nn.functional.normalize(proj[:n_support].reshape(*support.shape, -1).mean(dim=1), dim=-1)
+            cos = proj[n_support:] @ protos.T
+            scale = params["log_scale"].exp()
+            logits = torch.cat([scale * cos, (scale * params["threshold"]).expand(len(queries), 1)], dim=1)
+            loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(target))
+            if self.rank:
+                loss = loss + self.weight_decay * (params["U"].pow(2).sum() + params["V"].pow(2).sum())
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        self.scale_ = float(params["log_scale"].detach().exp())
+        self.threshold_ = float(params["threshold"].detach())
+        self.U_ = params["U"].detach().numpy().copy() if self.rank else None
+        self.V_ = params["V"].detach().numpy().copy() if self.rank else None
+        self.n_features_in_ = dim
+        # the threshold that answers most queries right on fresh episodes of the same relations
+        Z = self.transform(X)
+        found = [_episode(rng, groups, names, self.n_way, int(rng.choice(self.shots)), self.nota_rate)
+                 for _ in range(500)]  # fmt: skip
+        cosines = [episode_cosines(Z, support, queries) for support, queries, _ in found]
+        self.threshold_ = best_threshold(cosines, [target for _, _, target in found])
+        logger.info("NOTA head: scale %.2f, threshold %.3f, rank %d", self.scale_, self.threshold_, self.rank)
+        return self
+
+    def _check(self) -> None:
+        if not hasattr(self, "threshold_"):
+            raise NotFittedError("This NotaHead is not fitted yet; call fit(X, y) or load a model folder first")
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Rows in the comparison space, L2-normalised."""
+        self._check()
+        x = _unit(np.asarray(X, dtype=np.float32))
+        if self.U_ is not None and self.V_ is not None:
+            x = x + (x @ self.U_) @ self.V_
+        return _unit(x)
+
+
+def _torch_project(data: Any, params: dict[str, Any]) -> Any:
+    import torch
+
+    if "U" in params:
+        data = data + (data @ params["U"]) @ params["V"]
+    return torch.nn.functional.normalize(data, dim=-1)
+
+
+def _episode(
+    rng: np.random.Generator,
+    groups: dict[str, np.ndarray],
+    names: list[str],
+    n_way: int,
+    shots: int,
+    nota: float,
+    per_relation: int = 2,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Support rows ``(n_way, shots)``, ``per_relation`` queries per relation (each replaced, with
+    probability ``nota``, by one from a relation outside the episode) and targets (``n_way`` = "none of these")."""
+    chosen = rng.choice(len(names), size=n_way, replace=False)
+    others = np.setdiff1d(np.arange(len(names)), chosen)
+    support = np.zeros((n_way, shots), dtype=np.int64)
+    queries, target = [], []
+    for j, c in enumerate(chosen):
+        rows = rng.permutation(groups[names[c]])[: shots + per_relation]
+        support[j] = rows[:shots]
+        for q in rows[shots:]:
+            if rng.random() < nota:
+                other = groups[names[int(rng.choice(others))]]
+                queries.append(int(other[rng.integers(len(other))]))
+                target.append(n_way)
+            else:
+                queries.append(int(q))
+                target.append(j)
+    return support, np.asarray(queries, dtype=np.int64), np.asarray(target, dtype=np.int64)
+
+
+def episode_cosines(Z: np.ndarray | Any, support: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Cosines ``(queries, relations)`` of one episode: prototypes are the unit means of the support rows.
+
+    ``Z`` holds unit rows (a dense array, or a scipy sparse matrix such as TF-IDF vectors).
+    """
+    n_way, shots = support.shape
+    if hasattr(Z, "toarray"):  # sparse rows: prototypes densified, one per relation
+        protos = np.vstack([np.asarray(Z[support[j]].mean(axis=0)) for j in range(n_way)])
+        return np.asarray(Z[queries] @ _unit(protos).T)
+    protos = _unit(Z[support.ravel()].reshape(n_way, shots, -1).mean(axis=1))
+    return np.asarray(Z[queries] @ protos.T)
+
+
+def best_threshold(cosines: Sequence[np.ndarray], targets: Sequence[np.ndarray]) -> float:
+    """The cosine threshold that answers most queries right (below it: "none of these", target = relations).
+
+    Example:
+        >>> cos = [np.array([[0.9, 0.1], [0.3, 0.2]])]
+        >>> round(best_threshold(cos, [np.array([0, 2])]), 2)
+        0.6
+    """
+    best = np.concatenate([c.max(axis=1) for c in cosines])
+    arg = np.concatenate([c.argmax(axis=1) for c in cosines])
+    n_way = np.concatenate([np.full(len(c), c.shape[1]) for c in cosines])
+    target = np.concatenate(list(targets))
+    candidates = np.unique(np.concatenate([[best.min() - 1e-3, best.max() + 1e-3], best]))
+    mids = (candidates[:-1] + candidates[1:]) / 2
+    grid = np.concatenate([[candidates[0]], mids]) if len(mids) else candidates
+    if len(grid) > 400:
+        grid = np.quantile(best, np.linspace(0, 1, 401))
+    right = [np.mean(np.where(best < t, n_way, arg) == target) for t in grid]
+    return float(grid[int(np.argmax(right))])
+
+
+class FewShotRelationClassifier(ClassifierMixin, BaseEstimator):
+    """Prototypes of a few examples per relation, and "none of these" below the head's threshold.
+
+    Args:
+        head: A fitted :class:`NotaHead`.
+        nota: Allow the answer "none of these" (False: always the nearest prototype; FewRel 1.0).
+
+    Attributes:
+        classes_: The relation names in first-seen order, then :data:`~sciwire.relations.schema.NOTA`.
+        prototypes_: One unit row per relation.
+    """
+
+    def __init__(self, head: NotaHead, nota: bool = True) -> None:
+        self.head = head
+        self.nota = nota
+
+    def fit(self, X: np.ndarray, y: Sequence[Any] | np.ndarray) -> Self:
+        """One prototype per relation: the mean of its examples in the head's space."""
+        names = list(dict.fromkeys(str(v) for v in y))
+        if not names:
+            raise InputError("A few-shot relation classifier needs at least one example; got none")
+        Z = self.head.transform(X)
+        labels = np.asarray([str(v) for v in y])
+        self.prototypes_ = _unit(np.stack([Z[labels == n].mean(axis=0) for n in names]))
+        self.classes_ = np.asarray([*names, NOTA])
+        return self
+
+    def similarities(self, X: np.ndarray) -> np.ndarray:
+        """Cosine of each row to each prototype, ``(n, relations)``."""
+        if not hasattr(self, "prototypes_"):
+            raise NotFittedError("This FewShotRelationClassifier is not fitted yet; call fit with the examples")
+        return np.asarray(self.head.transform(X) @ self.prototypes_.T)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Softmax over the scaled cosines and the scaled threshold; rows sum to 1 in ``classes_`` order."""
+        cos = self.similarities(X)
+        nota = np.full((len(cos), 1), self.head.threshold_ if self.nota else -np.inf)
+        logits = self.head.scale_ * np.hstack([cos, nota])
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return np.asarray(p / p.sum(axis=1, keepdims=True))
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The most probable class of every row (``"none of these"`` when no cosine reaches the threshold)."""
+        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
+
+
+def save_head(head: NotaHead, folder: str | os.PathLike[str], features: dict[str, Any]) -> Path:
+    """Write ``weights.json`` (format, scale, threshold, the encoder settings ``features``) and, with a
+    projection, ``projection.safetensors`` (its sha256 in ``weights.json``) into ``folder``."""
+    from safetensors.numpy import save
+
+    head._check()
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    weights: dict[str, Any] = {"format": FORMAT, "scale": round(head.scale_, 6),
+                               "threshold": round(head.threshold_, 6), "features": features,
+                               "params": head.get_params()}  # fmt: skip
+    if head.U_ is not None and head.V_ is not None:
+        blob = save({"U": head.U_.astype(np.float32), "V": head.V_.astype(np.float32)})
+        (out / TENSORS).write_bytes(blob)
+        weights["projection_sha256"] = hashlib.sha256(blob).hexdigest()
+    (out / WEIGHTS).write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
+    return out
+
+
+def load_head(spec: str | os.PathLike[str] = "default") -> tuple[NotaHead, dict[str, Any]]:
+    """The head and its encoder settings (``layers``, ``parts``, ``style``, ``model``) from a model folder.
+
+    Raises:
+        ModelLoadError: One line naming the folder, the bad file and the retrain command.
+    """
+    path = resolve_model_folder(spec, DEFAULT_FOLDER, hint=HINT)
+    data = read_json(path, WEIGHTS, keys=("format", "scale", "threshold", "features"), hint=HINT)
+    if data["format"] != FORMAT:
+        raise ModelLoadError(f"Cannot load the model in {path}: {WEIGHTS} is a {data['format']!r} file, "
+                             f"expected {FORMAT}; {HINT}")  # fmt: skip
+    params = {k: v for k, v in dict(data.get("params", {})).items() if k in NotaHead().get_params()}
+    if "shots" in params:
+        params["shots"] = tuple(params["shots"])
+    head = NotaHead(**params).set_fixed(float(data["scale"]), float(data["threshold"]))
+    if "projection_sha256" in data:
+        arrays = read_safetensors(path, TENSORS, keys=("U", "V"), sha256=data["projection_sha256"], hint=HINT)
+        head.U_, head.V_ = arrays["U"], arrays["V"]
+    features = dict(data["features"])
+    features["folder"] = str(path)
+    return head, features
