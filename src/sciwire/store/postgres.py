@@ -23,6 +23,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,8 +61,9 @@ CREATE TABLE IF NOT EXISTS sciwire.vectors (
 """
 _INSERT_SENTENCES = """
 INSERT INTO sciwire.sentences (doc_id, idx, text, tsv, n_tokens)
-SELECT %(doc)s, s.idx, s.text, v.tsv, COALESCE((SELECT SUM(array_length(positions, 1)) FROM unnest(v.tsv)), 0)
-FROM unnest(%(idx)s::int[], %(text)s::text[], %(searchable)s::bool[]) AS s(idx, text, searchable)
+SELECT s.doc_id, s.idx, s.text, v.tsv, COALESCE((SELECT SUM(array_length(positions, 1)) FROM unnest(v.tsv)), 0)
+FROM unnest(%(doc)s::text[], %(idx)s::int[], %(text)s::text[], %(searchable)s::bool[])
+     AS s(doc_id, idx, text, searchable)
 CROSS JOIN LATERAL (SELECT CASE WHEN s.searchable THEN to_tsvector('english', s.text) END AS tsv) AS v
 """
 _BM25 = f"""
@@ -83,6 +85,17 @@ SELECT doc_id, idx, ts_rank_cd(tsv, %(query)s::tsquery) AS score FROM sciwire.se
 WHERE tsv @@ %(query)s::tsquery AND (%(ids)s::text[] IS NULL OR doc_id = ANY(%(ids)s::text[]))
 ORDER BY score DESC, doc_id, idx LIMIT %(limit)s
 """
+
+
+@dataclass
+class _Batch:
+    """Rows of one add_many, written together by PostgresStore._flush; hashes and ids already taken."""
+
+    hashes: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    documents: list[tuple[Any, ...]] = field(default_factory=list)
+    sentences: list[tuple[str, int, str, bool]] = field(default_factory=list)
+    vectors: list[tuple[str, int, np.ndarray]] = field(default_factory=list)
 
 
 def is_store_url(location: object) -> bool:
@@ -142,6 +155,7 @@ class PostgresStore(Store):
             self._conn.close()
             raise OutputError(f"Cannot create the corpus store's tables in {self.path}: {exc}") from exc
         self._vector_cache: dict[str, tuple[int, list[tuple[str, int]], np.ndarray]] = {}
+        self._batch = _Batch()
 
     def _create_schema(self) -> bool:
         """Tables, indexes and the schema version (once, under a lock); whether pgvector is in use."""
@@ -204,51 +218,83 @@ class PostgresStore(Store):
             if len(vectors) != len(doc.sentences):
                 raise InputError(f"{doc.id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
         with self._transaction():
+            hashes = [content_hash for *_, content_hash in items]
+            ids = [doc.id for doc, *_ in items] + [
+                f"{doc.id}-{h[:8]}" for (doc, *_), h in zip(items, hashes, strict=True)
+            ]
+            self._batch = _Batch(
+                hashes={r[0] for r in self._conn.execute(
+                    "SELECT content_hash FROM sciwire.documents WHERE content_hash = ANY(%s)", (hashes,))},
+                ids={r[0] for r in self._conn.execute("SELECT id FROM sciwire.documents WHERE id = ANY(%s)", (ids,))},
+            )  # fmt: skip
             stored = [self._insert(doc, vectors, content_hash, model_key) for doc, vectors, content_hash in items]
+            self._flush(model_key)
             self._count([d for d in stored if d is not None], +1)
         for doc_id in filter(None, stored):
             logger.info("stored %s", doc_id)
         return [doc_id is not None for doc_id in stored]
 
     def _insert(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> str | None:
-        if self.has_hash(content_hash):
+        """Queue one document's rows for :meth:`_flush` (inside add_many's transaction); its id, or None."""
+        batch = self._batch
+        if content_hash in batch.hashes:
             return None
-        doc_id = doc.id
-        if self._conn.execute("SELECT 1 FROM sciwire.documents WHERE id = %s", (doc_id,)).fetchone():
-            doc_id = f"{doc.id}-{content_hash[:8]}"
-            doc = doc.replace(id=doc_id)
+        doc_id = doc.id if doc.id not in batch.ids else f"{doc.id}-{content_hash[:8]}"
+        doc = doc.replace(id=doc_id) if doc_id != doc.id else doc
+        batch.hashes.add(content_hash)
+        batch.ids.add(doc_id)
         texts = doc.sentence_texts()
         searchable = {s.index for s in doc.iter_sentences()}  # the reference list is not searched
-        conn = self._conn
-        conn.execute(
-            "INSERT INTO sciwire.documents (id, kind, title, source, content_hash, added, n_sentences, doc_json) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (doc_id, doc.kind, doc.title, doc.metadata.source, content_hash,
-             datetime.now(UTC).isoformat(timespec="seconds"), len(texts), doc.to_json()),
-        )  # fmt: skip
-        conn.execute(  # one statement per document: the server makes the tsvectors
-            _INSERT_SENTENCES,
-            {"doc": doc_id, "idx": list(range(len(texts))), "text": texts,
-             "searchable": [i in searchable for i in range(len(texts))]},
-        )  # fmt: skip
-        self._write_vectors(doc_id, sorted(searchable), np.asarray(vectors, dtype=np.float32), model_key)
+        added = datetime.now(UTC).isoformat(timespec="seconds")
+        batch.documents.append(
+            (doc_id, doc.kind, doc.title, doc.metadata.source, content_hash, added, len(texts), doc.to_json())
+        )
+        batch.sentences.extend((doc_id, i, t, i in searchable) for i, t in enumerate(texts))
+        matrix = np.asarray(vectors, dtype=np.float32)
+        batch.vectors.extend((doc_id, i, matrix[i]) for i in sorted(searchable))
         return doc_id
 
-    def _write_vectors(self, doc_id: str, rows: list[int], matrix: np.ndarray, model_key: str) -> None:
-        """One statement per document (arrays unnested by the server)."""
-        blobs = [matrix[i].tobytes() for i in rows]
+    def _flush(self, model_key: str) -> None:
+        """Write the queued rows: one statement per table for the whole batch (arrays the server unnests)."""
+        batch = self._batch
+        if batch.documents:
+            columns = list(zip(*batch.documents, strict=True))
+            self._conn.execute(
+                "INSERT INTO sciwire.documents (id, kind, title, source, content_hash, added, n_sentences, doc_json) "
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
+                "%s::int[], %s::text[])",
+                [list(c) for c in columns],
+            )
+            doc_ids, idxs, texts, searchable = (list(c) for c in zip(*batch.sentences, strict=True))
+            self._conn.execute(
+                _INSERT_SENTENCES, {"doc": doc_ids, "idx": idxs, "text": texts, "searchable": searchable}
+            )
+            self._write_vectors(
+                [d for d, _, _ in batch.vectors],
+                [i for _, i, _ in batch.vectors],
+                [v for *_, v in batch.vectors],
+                model_key,
+            )
+        self._batch = _Batch()
+
+    def _write_vectors(self, doc_ids: list[str], rows: list[int], vectors: list[np.ndarray], model_key: str) -> None:
+        """One statement for many vectors (arrays unnested by the server)."""
+        if not rows:
+            return
+        blobs = [v.tobytes() for v in vectors]
         if self.pgvector:
             self._conn.execute(
                 "INSERT INTO sciwire.vectors (doc_id, idx, model, vec, emb) "
-                "SELECT %s, r.idx, %s, r.vec, r.emb::vector "
-                "FROM unnest(%s::int[], %s::bytea[], %s::text[]) AS r(idx, vec, emb)",
-                (doc_id, model_key, rows, blobs, [_vector_text(matrix[i]) for i in rows]),
+                "SELECT r.doc_id, r.idx, %s, r.vec, r.emb::vector "
+                "FROM unnest(%s::text[], %s::int[], %s::bytea[], %s::text[]) AS r(doc_id, idx, vec, emb)",
+                (model_key, doc_ids, rows, blobs, [_vector_text(v) for v in vectors]),
             )
         else:
             self._conn.execute(
                 "INSERT INTO sciwire.vectors (doc_id, idx, model, vec) "
-                "SELECT %s, r.idx, %s, r.vec FROM unnest(%s::int[], %s::bytea[]) AS r(idx, vec)",
-                (doc_id, model_key, rows, blobs),
+                "SELECT r.doc_id, r.idx, %s, r.vec "
+                "FROM unnest(%s::text[], %s::int[], %s::bytea[]) AS r(doc_id, idx, vec)",
+                (model_key, doc_ids, rows, blobs),
             )
 
     def _count(self, doc_ids: list[str], sign: int) -> None:
@@ -271,9 +317,10 @@ class PostgresStore(Store):
         if len(vectors) != len(doc.sentences):
             raise InputError(f"{doc_id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
         rows = [s.index for s in doc.iter_sentences()]
+        matrix = np.asarray(vectors, dtype=np.float32)
         with self._transaction():
             self._conn.execute("DELETE FROM sciwire.vectors WHERE doc_id = %s AND model = %s", (doc_id, model_key))
-            self._write_vectors(doc_id, rows, np.asarray(vectors, dtype=np.float32), model_key)
+            self._write_vectors([doc_id] * len(rows), rows, [matrix[i] for i in rows], model_key)
 
     def remove(self, doc_id: str) -> bool:
         return self.remove_many([doc_id]) == 1
