@@ -542,6 +542,26 @@ class LearnConfig:
 
 
 @dataclass
+class RelationsConfig:
+    """Few-shot relations (docs/relations.md): ``model`` is the "none of these" head (``default`` =
+    the shipped ``sciwire/models/relations_default``, or a folder from ``sciwire train relations``);
+    ``schema``: the relation schema the ``relations`` step uses (empty: the bundled example
+    ``sciwire/examples/relations.toml``); ``max_entities``: candidate terms per sentence (pairs
+    grow as its square).
+    """
+
+    model: str = "default"
+    schema: str = ""
+    max_entities: int = 8
+
+    def __post_init__(self) -> None:
+        if not self.model.strip():
+            raise ConfigError("relations.model must be 'default' or a model folder from `sciwire train relations`")
+        if not 2 <= self.max_entities <= 50:
+            raise ConfigError(f"relations.max_entities must be 2-50, got {self.max_entities}")
+
+
+@dataclass
 class ServeConfig:
     """``sciwire serve``: where it listens, who may use it and how much (docs/serve.md).
 
@@ -623,6 +643,7 @@ class Config:
     executor: ExecutorConfig = field(default_factory=ExecutorConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
     learn: LearnConfig = field(default_factory=LearnConfig)
+    relations: RelationsConfig = field(default_factory=RelationsConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""
