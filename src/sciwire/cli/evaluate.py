@@ -146,3 +146,39 @@ def evaluate_coref_cli(
         metrics = evaluate_coref(data or cfg.paths.data_dir, cfg, model=model, folds=folds,
                                  on_progress=progress.advance)  # fmt: skip
     typer.echo(json.dumps(metrics, indent=2) if as_json else markdown_tables(metrics))
+
+
+@evaluate_app.command("relations")
+@command()
+def evaluate_relations_cli(
+    data: DataOpt = None,
+    episodes: Annotated[int, typer.Option("--episodes", min=10, max=100_000, help="Episodes per setting.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seeds the episodes and the samples.")] = 0,
+    scierc: Annotated[bool, typer.Option("--scierc", help="Also train and score the SciERC head (dev).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (else one line per setting).")] = False,
+    *,
+    common: Common,
+) -> None:
+    """The FewRel protocol (5/10-way x 1/5-shot, NOTA rates 0 / 0.15 / 0.5, val_wiki, val_semeval, val_nyt) with
+    its baselines, and optionally SciERC relation F1 with gold entities."""
+    import json
+
+    from sciwire.relations.evaluate import FewRelSettings, evaluate_fewrel, evaluate_scierc
+
+    cfg = common.config()
+    root = data or cfg.paths.data_dir
+    cache = cfg.paths.cache_dir if cfg.runtime.embedding_cache else None
+    with progress_bars() as progress:
+        progress.start("FewRel episodes", 0)
+        result = evaluate_fewrel(root, FewRelSettings(episodes=episodes, seed=seed), cache, progress.advance)
+        if scierc:
+            progress.start("SciERC", 0)
+            result["scierc"] = evaluate_scierc(root, cfg, on_progress=progress.advance)[0]
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    for r in result["rows"]:
+        typer.echo(f"{r['set']} {r['n_way']}-way {r['k_shot']}-shot NOTA {r['nota_rate']}: {r['method']} "
+                   f"{100 * r['accuracy']:.1f} ± {100 * r['ci95']:.1f}")  # fmt: skip
+    if scierc:
+        typer.echo(f"SciERC dev F1 {result['scierc']['head']['f1']} (baseline {result['scierc']['baseline']['f1']})")

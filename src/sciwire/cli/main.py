@@ -21,6 +21,7 @@ from sciwire.cli.learn import learn_app
 from sciwire.cli.link import link_cli
 from sciwire.cli.rank import rank_cli
 from sciwire.cli.read import read_cli
+from sciwire.cli.relations import relations_cli
 from sciwire.cli.serve import serve_cli
 from sciwire.cli.tag import tag_cli
 from sciwire.cli.train import train_app
@@ -48,6 +49,7 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "rank": rank_cli,
     "explain": explain_cli,
     "illustrate": illustrate_cli,
+    "relations": relations_cli,
     "serve": serve_cli,
     "tag": tag_cli,
 }

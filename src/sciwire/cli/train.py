@@ -425,3 +425,25 @@ def train_coref_cli(
         progress.start("Reading LitBank and GAP", 0)
         result = fit(cfg, command_line(), progress.advance)
     typer.echo(json.dumps({"folder": str(result.folder), "metrics": result.metrics}, indent=2))
+
+
+@train_app.command("relations")
+@command()
+def train_relations_cli(
+    data: DataOpt = None,
+    dataset: Annotated[
+        str, typer.Option("--dataset", help="fewrel (the 'none of these' head; may ship) or scierc (research use).")
+    ] = "fewrel",
+    out: OutOpt = Path("sciwire-relations-model"),
+    *,
+    common: Common,
+) -> None:
+    """Train the few-shot relation head on FewRel episodes, or a supervised SciERC head (do not ship that one)."""
+    from sciwire.relations.train import train_relations
+
+    run_training(
+        common,
+        "Encoding sentences",
+        on_data(train_relations, data, out, dataset=dataset),
+        lambda m: [f"{k}: {v}" for k, v in m.items() if k in ("threshold", "relations", "head", "baseline")],
+    )
