@@ -135,11 +135,17 @@ class Access:
 
 
 def cross_site(method: str, headers: MutableMapping[str, str] | Any, host: str) -> bool:
-    """Whether an unsafe request comes from another site (by ``Sec-Fetch-Site`` or ``Origin``)."""
+    """Whether an unsafe request comes from another site (by ``Sec-Fetch-Site``, else by ``Origin``).
+
+    A browser that sends ``Sec-Fetch-Site`` is believed: under ``Referrer-Policy: no-referrer``
+    Chromium sends ``Origin: null`` with the service's own form posts (``Sec-Fetch-Site:
+    same-origin``), which must not be refused.
+    """
     if method not in UNSAFE_METHODS:
         return False
-    if headers.get("sec-fetch-site", "") in ("cross-site", "same-site"):
-        return True
+    site = headers.get("sec-fetch-site", "")
+    if site:
+        return site in ("cross-site", "same-site")
     origin = headers.get("origin")
     if origin is None:
         return False
