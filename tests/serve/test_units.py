@@ -125,3 +125,15 @@ def test_upload_names_and_types() -> None:
         check_type("story.html", "text/html", PAPER_TYPES)
     with pytest.raises(UnsupportedTypeError, match=r"^Unsupported content type 'image/png' for 'a\.md'$"):
         check_type("a.md", "image/png", PAPER_TYPES)
+
+
+def test_one_service_per_data_folder(tmp_path: Path) -> None:
+    from sciwire.serve.service import Service
+    from sciwire.serve.testing import make_settings
+
+    settings, _ = make_settings(tmp_path, run_jobs=False)
+    first = Service(settings)
+    with pytest.raises(ConfigError, match=r"^Another sciwire serve is using the data folder"):
+        Service(settings)
+    first.stop()
+    Service(settings).stop()

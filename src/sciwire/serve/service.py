@@ -12,7 +12,7 @@ import re
 import shutil
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 from sciwire.errors import InputError, NotFoundError
 from sciwire.serve.jobs import Job, JobTable, Worker
@@ -50,6 +50,7 @@ class Service:
     def __init__(self, settings: ServeSettings) -> None:
         settings.prepare()
         self.settings = settings
+        self._lock_file = _lock_data_dir(settings)
         self.jobs = JobTable(settings.data_dir / "jobs.sqlite")
         self.worker = Worker(self.jobs, runners(settings))
         self.labels = LabelQueue(settings.config)
@@ -63,9 +64,10 @@ class Service:
             self.jobs.recover()
 
     def stop(self) -> None:
-        """Stop the worker and close the job table."""
+        """Stop the worker, close the job table and free the data folder."""
         self.worker.stop()
         self.jobs.close()
+        self._lock_file.close()
 
     # --- jobs -------------------------------------------------------------------------------
 
@@ -218,6 +220,29 @@ class Service:
         from sciwire.serve.playground import predict_sentence
 
         return predict_sentence(_text(text, "sentence"), self.settings.config)
+
+
+def _lock_data_dir(settings: ServeSettings) -> IO[str]:
+    """Hold ``serve.lock`` in the data folder: one service per job table (the OS frees it when the process dies).
+
+    Raises:
+        ConfigError: When another running service holds it.
+    """
+    from sciwire.errors import ConfigError
+
+    handle = (settings.data_dir / "serve.lock").open("a", encoding="utf-8")
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; run one service per data folder yourself
+        return handle
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise ConfigError(
+            f"Another sciwire serve is using the data folder {settings.data_dir}; stop it or give --data-dir"
+        ) from None
+    return handle
 
 
 def _public(row: Any) -> dict[str, Any]:

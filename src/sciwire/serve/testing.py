@@ -45,7 +45,7 @@ class LiveServer:
         return self.settings.data_dir / "keys.toml"
 
 
-def test_settings(
+def make_settings(
     folder: str | os.PathLike[str],
     *,
     config: Config | None = None,
@@ -89,7 +89,7 @@ def live_server(
     """Run the app with uvicorn on a free 127.0.0.1 port in a daemon thread; stop it on exit.
 
     Args:
-        folder: Where the store and data folder go (made by :func:`test_settings` with ``options``).
+        folder: Where the store and data folder go (made by :func:`make_settings` with ``options``).
         settings: Ready settings instead (then ``keys`` are the plain keys to hand out).
         keys: Plain keys by role, with ``settings``.
         timeout: Seconds to wait for the server to start.
@@ -101,7 +101,7 @@ def live_server(
     if settings is None:
         if folder is None:
             raise ValueError("live_server needs a folder or settings")
-        settings, made = test_settings(folder, **options)
+        settings, made = make_settings(folder, **options)
         keys = made
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
