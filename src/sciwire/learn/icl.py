@@ -27,12 +27,13 @@ import logging
 import random
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
 
-from sciwire.errors import InputError, LLMError, ModelLoadError
+from sciwire.errors import InputError, LLMError
+from sciwire.learn.base import TextClassifier
 from sciwire.llm.prompts import user_turn
 from sciwire.llm.sanitize import clean_value, data_block
 
@@ -72,7 +73,7 @@ def parse_label(text: str, labels: Sequence[str]) -> str | None:
     return by_key.get(" ".join(answer.lower().split()))
 
 
-class ICLClassifier(ClassifierMixin, BaseEstimator):
+class ICLClassifier(TextClassifier):
     """k-shot prompting of sciwire's LLM backend, behind the scikit-learn contract.
 
     Args:
@@ -102,30 +103,15 @@ class ICLClassifier(ClassifierMixin, BaseEstimator):
         self.on_invalid = on_invalid
         self.seed = seed
 
-    def fit(self, texts: Sequence[str], y: Sequence[Any]) -> ICLClassifier:
-        """Choose ``k`` examples per class (seeded).
-
-        Raises:
-            InputError: On fewer than two classes, mismatched lengths or a bad ``on_invalid``.
-        """
+    def _fit(self, texts: list[str], y: np.ndarray) -> None:
+        """Choose ``k`` examples per class (seeded)."""
         if self.on_invalid not in ("skip", "raise"):
             raise InputError(f"on_invalid must be 'skip' or 'raise', got {self.on_invalid!r}")
-        labels = [str(v) for v in y]
-        if len(labels) != len(texts):
-            raise InputError(f"fit needs one label per text; got {len(texts)} texts and {len(labels)} labels")
-        self.classes_ = np.array(sorted(set(labels)), dtype=object)
-        if len(self.classes_) < 2:
-            raise InputError(f"A task needs at least two classes; the labels hold only {self.classes_.tolist()}")
-        rng = random.Random(self.seed)
         order = list(range(len(texts)))
-        rng.shuffle(order)
-        self.examples_ = [
-            {"text": texts[i], "label": c}
-            for c in self.classes_
-            for i in [j for j in order if labels[j] == c][: self.k]
-        ]
+        random.Random(self.seed).shuffle(order)
+        chosen = {c: [j for j in order if y[j] == c][: self.k] for c in range(len(self.classes_))}
+        self.examples_ = [{"text": texts[i], "label": str(self.classes_[c])} for c in chosen for i in chosen[c]]
         self.invalid_answers_ = 0
-        return self
 
     def _backend(self) -> Any:
         if self.backend is None:
@@ -153,10 +139,8 @@ class ICLClassifier(ClassifierMixin, BaseEstimator):
             logger.warning("%s; the answer is skipped", message)
         return label
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Vote shares over ``samples`` answers per text, smoothed; rows sum to 1 in ``classes_`` order."""
-        if not hasattr(self, "examples_"):
-            raise ModelLoadError("This ICLClassifier is not fitted yet; call fit(texts, labels) first")
+    def _proba(self, texts: list[str]) -> np.ndarray:
+        """Vote shares over ``samples`` answers per text, add-``alpha`` smoothed."""
         index = {c: i for i, c in enumerate(self.classes_)}
         counts = np.zeros((len(texts), len(self.classes_)))
         start = time.perf_counter()
@@ -171,5 +155,9 @@ class ICLClassifier(ClassifierMixin, BaseEstimator):
         smoothed = counts + self.alpha
         return smoothed / smoothed.sum(axis=1, keepdims=True)
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+    def _state(self, folder: Path) -> dict[str, Any]:
+        return {"examples": self.examples_}
+
+    def _restore(self, state: dict[str, Any], folder: Path) -> None:
+        self.examples_ = list(state["examples"])
+        self.invalid_answers_ = 0

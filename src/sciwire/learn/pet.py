@@ -30,13 +30,16 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator, ClassifierMixin
 
+from sciwire.config import DEFAULT_EMBEDDING_MODEL
 from sciwire.errors import InputError, LLMError, MissingDependencyError, ModelLoadError
+from sciwire.fitting import softmax
+from sciwire.learn.base import TextClassifier
+from sciwire.learn.vectors import embed
 from sciwire.llm.sanitize import clean_untrusted, data_block
 
 logger = logging.getLogger(__name__)
@@ -121,49 +124,47 @@ class VerbalizerScorer:
         return out
 
 
-class PETClassifier(ClassifierMixin, BaseEstimator):
+class PETClassifier(TextClassifier):
     """Pattern-exploiting training with a small LM, distilled into logistic regression on MiniLM embeddings.
 
     Args:
         verbalizers: Label -> the word that names it (default: the label itself).
         patterns: Cloze patterns with ``{text}`` and ``{labels}`` (see :data:`DEFAULT_PATTERNS`).
+        unlabeled: Unlabelled texts the teacher labels softly for the student (``fit(..., unlabeled=)``
+            overrides it); none: the student learns from the labelled texts only.
         scorer: A :class:`VerbalizerScorer` (default: SmolLM2-135M, loaded on first use).
-        encoder: The student's :class:`~sciwire.backends.embeddings.Embedder` (default: MiniLM).
+        embedding: The student's sentence encoder (bundled MiniLM by default).
         max_chars: Characters of each text put in a prompt, at most.
         C: Inverse L2 strength of the pattern heads and the student.
+        cache_dir: On-disk vector cache folder (None: none).
 
     Attributes:
         classes_: The labels, sorted.
         pattern_weights_: Each pattern's zero-shot accuracy on the labelled records.
-        seconds_per_record_: LM scoring time per record and pattern set, measured in ``fit``.
+        seconds_per_record_: LM scoring time per text (all patterns), measured in ``fit``.
     """
 
-    def __init__(self, verbalizers: Mapping[Any, str] | None = None, patterns: Sequence[str] = DEFAULT_PATTERNS,
-                 scorer: VerbalizerScorer | None = None, encoder: Any = None, max_chars: int = 400,
-                 C: float = 1.0) -> None:  # fmt: skip
+    def __init__(self, verbalizers: Mapping[str, str] | None = None, patterns: Sequence[str] = DEFAULT_PATTERNS,
+                 unlabeled: Sequence[str] = (), scorer: VerbalizerScorer | None = None,
+                 embedding: str = DEFAULT_EMBEDDING_MODEL, max_chars: int = 400, C: float = 1.0,
+                 cache_dir: str | None = None) -> None:  # fmt: skip
         self.verbalizers = verbalizers
         self.patterns = patterns
+        self.unlabeled = unlabeled
         self.scorer = scorer
-        self.encoder = encoder
+        self.embedding = embedding
         self.max_chars = max_chars
         self.C = C
+        self.cache_dir = cache_dir
 
     def _scorer(self) -> VerbalizerScorer:
         if self.scorer is None:
             self.scorer = VerbalizerScorer()
         return self.scorer
 
-    def _encoder(self) -> Any:
-        if self.encoder is None:
-            from sciwire.backends.embeddings import Embedder
-
-            self.encoder = Embedder()
-        return self.encoder
-
     def lm_scores(self, texts: Sequence[str]) -> np.ndarray:
         """Verbalizer log-probabilities, shape ``(texts, patterns, classes)``."""
-        if not hasattr(self, "classes_"):
-            raise ModelLoadError("This PETClassifier is not fitted yet; call fit(texts, labels) first")
+        self._check_fitted()
         scorer = self._scorer()
         words = [self.words_[c] for c in self.classes_]
         ids = [scorer.tokens(" " + w) for w in words]
@@ -175,44 +176,39 @@ class PETClassifier(ClassifierMixin, BaseEstimator):
                 out[i, p] = scorer.score(pattern.format(text=block, labels=names), ids)
         return out
 
-    def fit(self, texts: Sequence[str], y: Sequence[Any], unlabeled: Sequence[str] = ()) -> PETClassifier:
-        """Fit the pattern heads on the labelled records, label ``unlabeled`` softly, train the student.
+    def fit(self, texts: Sequence[str], y: Sequence[str], unlabeled: Sequence[str] | None = None) -> Self:
+        """Fit the pattern heads on the labelled texts, label ``unlabeled`` softly, train the student.
 
         Raises:
-            InputError: On fewer than two classes, mismatched lengths or an empty verbalizer.
+            InputError: On labels of one class, mismatched lengths or an empty verbalizer.
         """
+        self._pool = list(self.unlabeled if unlabeled is None else unlabeled)
+        return super().fit(texts, y)
+
+    def _fit(self, texts: list[str], y: np.ndarray) -> None:
         from sklearn.linear_model import LogisticRegression
 
-        texts, labels = list(texts), np.asarray(list(y), dtype=object)
-        if len(texts) != len(labels):
-            raise InputError(f"fit needs one label per text; got {len(texts)} texts and {len(labels)} labels")
-        self.classes_ = np.array(sorted(set(labels.tolist()), key=str), dtype=object)
-        if len(self.classes_) < 2:
-            raise InputError(
-                f"A task needs at least two classes to learn; the labels hold only {self.classes_.tolist()}"
-            )
         given = dict(self.verbalizers or {})
         self.words_ = {c: str(given.get(c, c)).strip() for c in self.classes_}
         if not all(self.words_.values()):
             raise InputError("Every label needs a non-empty verbalizer word")
         self.boundary_ = secrets.token_hex(8)
-        target = np.searchsorted(self.classes_.astype(str), labels.astype(str))
         start = time.perf_counter()
         scores = self.lm_scores(texts)
         self.seconds_per_record_ = (time.perf_counter() - start) / max(1, len(texts))
-        self.pattern_weights_ = np.array([np.mean(scores[:, p].argmax(1) == target) for p in range(scores.shape[1])])
-        self.heads_ = [
-            LogisticRegression(C=self.C, max_iter=1000).fit(scores[:, p], target) for p in range(scores.shape[1])
-        ]
-        pool = [t for t in dict.fromkeys(unlabeled) if t not in set(texts)]
+        self.pattern_weights_ = np.array([np.mean(scores[:, p].argmax(1) == y) for p in range(scores.shape[1])])
+        self.heads_ = [LogisticRegression(C=self.C, max_iter=1000).fit(scores[:, p], y) for p in range(scores.shape[1])]
+        known = set(texts)
+        pool = [t for t in dict.fromkeys(getattr(self, "_pool", ())) if t not in known]
         soft = self._teacher(self.lm_scores(pool)) if pool else np.zeros((0, len(self.classes_)))
         k = len(self.classes_)
-        x = self._encoder().encode(texts + pool)
+        x = embed(texts + pool, self.embedding, self.cache_dir)
         xs = np.vstack([x[: len(texts)], np.repeat(x[len(texts) :], k, axis=0)])
-        ys = np.concatenate([target, np.tile(np.arange(k), len(pool))])
+        ys = np.concatenate([y, np.tile(np.arange(k), len(pool))])
         weights = np.concatenate([np.ones(len(texts)), soft.reshape(-1)])
-        self.student_ = LogisticRegression(C=self.C, max_iter=2000).fit(xs, ys, sample_weight=weights)
-        return self
+        student = LogisticRegression(C=self.C, max_iter=2000).fit(xs, ys, sample_weight=weights)
+        self.coef_, self.intercept_ = student.coef_.astype(np.float64), student.intercept_.astype(np.float64)
+        self.student_classes_ = student.classes_
 
     def _teacher(self, scores: np.ndarray) -> np.ndarray:
         weights = self.pattern_weights_ + 1e-3
@@ -227,14 +223,20 @@ class PETClassifier(ClassifierMixin, BaseEstimator):
         """The LM ensemble's probabilities (slow: one LM pass per text and pattern)."""
         return self._teacher(self.lm_scores(list(texts)))
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """The student's probabilities, rows in ``classes_`` order (sum to 1)."""
-        if not hasattr(self, "student_"):
-            raise ModelLoadError("This PETClassifier is not fitted yet; call fit(texts, labels) first")
+    def _proba(self, texts: list[str]) -> np.ndarray:
+        z = embed(texts, self.embedding, self.cache_dir) @ self.coef_.T + self.intercept_
+        if self.coef_.shape[0] == 1:
+            z = np.hstack([np.zeros_like(z), z])
         probs = np.zeros((len(texts), len(self.classes_)))
-        if len(texts):
-            probs[:, self.student_.classes_] = self.student_.predict_proba(self._encoder().encode(list(texts)))
+        probs[:, np.asarray(self.student_classes_)] = softmax(z)
         return probs
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+    def _state(self, folder: Path) -> dict[str, Any]:
+        """Only the student is kept: a saved PET model predicts without the LM."""
+        return {"coef": self.coef_.tolist(), "intercept": self.intercept_.tolist(),
+                "student_classes": np.asarray(self.student_classes_).tolist()}  # fmt: skip
+
+    def _restore(self, state: dict[str, Any], folder: Path) -> None:
+        self.coef_ = np.array(state["coef"], dtype=np.float64)
+        self.intercept_ = np.array(state["intercept"], dtype=np.float64)
+        self.student_classes_ = np.array(state["student_classes"], dtype=int)

@@ -23,13 +23,17 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
 
+from sciwire.config import DEFAULT_EMBEDDING_MODEL
 from sciwire.datasets.fidelity import normalise
-from sciwire.errors import InputError, LLMError, ModelLoadError
+from sciwire.errors import InputError, LLMError
+from sciwire.fitting import softmax
+from sciwire.learn.base import TextClassifier
+from sciwire.learn.vectors import embedder_for
 from sciwire.llm.prompts import list_schema, user_turn
 from sciwire.llm.sanitize import clean_untrusted, clean_value, data_block
 
@@ -164,41 +168,42 @@ def split_with_synthetic(texts: Sequence[str], y: Sequence[str], synthetic: Sequ
     return train_texts, train_y, test_texts, [y[i] for i in sorted(held)]
 
 
-class SyntheticAugmentedClassifier(ClassifierMixin, BaseEstimator):
+class SyntheticAugmentedClassifier(TextClassifier):
     """Logistic regression on MiniLM embeddings, trained on the real records plus filtered synthetic ones.
 
     Args:
         per_label: Synthetic texts asked for per label.
         backend: The LLM backend (default: the one the config's ``llm`` names; local SmolLM2).
-        encoder: The :class:`~sciwire.backends.embeddings.Embedder` (default: MiniLM).
+        embedding: The sentence encoder (bundled MiniLM by default).
         near: Cosine at or above which a text is a near duplicate.
         min_prob: Probability of its intended label a synthetic text needs from the real-data classifier.
         C: Inverse L2 strength of the logistic regression.
+        cache_dir: On-disk vector cache folder (None: none).
     """
 
-    def __init__(self, per_label: int = 8, backend: Any = None, encoder: Any = None, near: float = 0.95,
-                 min_prob: float = 0.5, C: float = 1.0) -> None:  # fmt: skip
+    def __init__(
+        self,
+        per_label: int = 8,
+        backend: Any = None,
+        embedding: str = DEFAULT_EMBEDDING_MODEL,
+        near: float = 0.95,
+        min_prob: float = 0.5,
+        C: float = 1.0,
+        cache_dir: str | None = None,
+    ) -> None:
         self.per_label = per_label
         self.backend = backend
-        self.encoder = encoder
+        self.embedding = embedding
+        self.cache_dir = cache_dir
         self.near = near
         self.min_prob = min_prob
         self.C = C
 
-    def fit(self, texts: Sequence[str], y: Sequence[Any]) -> SyntheticAugmentedClassifier:
-        """Generate, deduplicate and filter synthetic records, then fit on real + synthetic.
-
-        Raises:
-            InputError: On fewer than two classes or mismatched lengths.
-        """
+    def _fit(self, texts: list[str], y: np.ndarray) -> None:
+        """Generate, deduplicate and filter synthetic records, then fit on real + synthetic."""
         from sklearn.linear_model import LogisticRegression
 
-        labels = [str(v) for v in y]
-        if len(labels) != len(texts):
-            raise InputError(f"fit needs one label per text; got {len(texts)} texts and {len(labels)} labels")
-        self.classes_ = np.array(sorted(set(labels)), dtype=object)
-        if len(self.classes_) < 2:
-            raise InputError(f"A task needs at least two classes; the labels hold only {self.classes_.tolist()}")
+        labels = [str(self.classes_[i]) for i in y]
         encoder = self._encoder()
         report = SyntheticReport()
         records, report.invalid_answers = generate(texts, labels, self._backend(), self.per_label)
@@ -206,20 +211,16 @@ class SyntheticAugmentedClassifier(ClassifierMixin, BaseEstimator):
         records, report.duplicates, report.near_duplicates = deduplicate(records, texts, encoder, self.near)
         kept = filter_by_classifier(records, texts, labels, encoder, self.min_prob)
         report.filtered_out, report.kept = len(records) - len(kept), len(kept)
-        report.per_label = {c: sum(r.label == c for r in kept) for c in self.classes_}
+        report.per_label = {str(c): sum(r.label == c for r in kept) for c in self.classes_}
         self.synthetic_, self.report_ = kept, report
-        all_texts = list(texts) + [r.text for r in kept]
-        target = np.searchsorted(self.classes_.astype(str), labels + [r.label for r in kept])
-        self.model_ = LogisticRegression(C=self.C, max_iter=2000).fit(encoder.encode(all_texts), target)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        target = np.concatenate([y, [index[r.label] for r in kept]]).astype(int)
+        model = LogisticRegression(C=self.C, max_iter=2000).fit(encoder.encode(texts + [r.text for r in kept]), target)
+        self.coef_, self.intercept_ = model.coef_.astype(np.float64), model.intercept_.astype(np.float64)
         logger.info("Synthetic data: %s", report)
-        return self
 
     def _encoder(self) -> Any:
-        if self.encoder is None:
-            from sciwire.backends.embeddings import Embedder
-
-            self.encoder = Embedder()
-        return self.encoder
+        return embedder_for(self.embedding, self.cache_dir)
 
     def _backend(self) -> Any:
         if self.backend is None:
@@ -229,14 +230,13 @@ class SyntheticAugmentedClassifier(ClassifierMixin, BaseEstimator):
             self.backend = make_backend(load_config().llm)
         return self.backend
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Rows in ``classes_`` order, summing to 1."""
-        if not hasattr(self, "model_"):
-            raise ModelLoadError("This SyntheticAugmentedClassifier is not fitted yet; call fit(texts, labels) first")
-        probs = np.zeros((len(texts), len(self.classes_)))
-        if len(texts):
-            probs[:, self.model_.classes_] = self.model_.predict_proba(self._encoder().encode(list(texts)))
-        return probs
+    def _proba(self, texts: list[str]) -> np.ndarray:
+        z = np.asarray(self._encoder().encode(texts)) @ self.coef_.T + self.intercept_
+        return softmax(np.hstack([np.zeros_like(z), z]) if self.coef_.shape[0] == 1 else z)
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return self.classes_[self.predict_proba(texts).argmax(axis=1)]
+    def _state(self, folder: Path) -> dict[str, Any]:
+        return {"coef": self.coef_.tolist(), "intercept": self.intercept_.tolist()}
+
+    def _restore(self, state: dict[str, Any], folder: Path) -> None:
+        self.coef_ = np.array(state["coef"], dtype=np.float64)
+        self.intercept_ = np.array(state["intercept"], dtype=np.float64)
