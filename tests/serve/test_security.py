@@ -275,3 +275,18 @@ def test_admin_may_remove_and_the_store_changes(server: LiveServer, client: http
     response = client.delete("/api/documents/mice-sleep", headers=server.auth("admin"))
     assert response.status_code == 404
     assert response.json()["detail"] == "No document 'mice-sleep' in the corpus"
+
+
+@pytest.mark.usefixtures("unchanged")
+def test_bad_fields_are_400_before_anything_is_queued(client: httpx.Client, server: LiveServer) -> None:
+    empty = {"files": ("paper.md", b"", "text/markdown")}
+    response = client.post("/api/jobs/add", files=empty, headers=server.auth("editor"))
+    assert response.status_code == 400 and response.json()["detail"] == "paper.md is empty; nothing was queued"
+    response = client.post("/api/jobs/rank", files=PAPER, data={"top": "-1"}, headers=server.auth("editor"))
+    assert response.status_code == 400
+    assert response.json()["detail"] == "top must be a whole number from 1 to 10000, got '-1'"
+    response = client.post("/api/jobs/analyze", files=PAPER, headers=server.auth("editor"))  # no 'paper' field
+    assert response.json() == {"detail": "An analysis needs exactly one paper file (field 'paper')"}
+    many = [("files", (f"p{i}.md", b"Mice sleep.", "text/markdown")) for i in range(21)]
+    response = client.post("/api/jobs/add", files=many, headers=server.auth("editor"))
+    assert response.status_code == 400 and response.json()["detail"].startswith("Too many files")

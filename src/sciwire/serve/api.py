@@ -14,7 +14,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from sciwire.errors import InputError
 from sciwire.serve.app import read_form, requires, service_of
+from sciwire.serve.jobs import Job
 from sciwire.serve.security import Principal, report_csp
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -67,17 +69,27 @@ def uploads(form: Any, name: str) -> list[Any]:
     return [f for f in form.getlist(name) if hasattr(f, "filename") and f.filename]
 
 
-async def _submit(request: Request, principal: Principal, kind: str) -> dict[str, Any]:
+async def submit_upload(request: Request, principal: Principal, kind: str) -> Job:
+    """Read an upload form (after the access checks), check its fields and files, queue the job.
+
+    Raises:
+        InputError: On a bad field (``top``) or file; UnsupportedTypeError on a type the job does not take.
+    """
     form = await read_form(request, principal, multipart=True)
-    service = service_of(request)
     files = {name: uploads(form, name) for name in ("paper", "stories", "files")}
     params: dict[str, Any] = {}
     if kind == "analyze":
         params["add_to_corpus"] = str(form.get("add_to_corpus", "")).lower() in ("1", "true", "on", "yes")
-    if kind == "rank" and form.get("top"):
-        top = str(form.get("top"))
-        params["top"] = int(top) if top.isdigit() and 0 < int(top) <= 10_000 else None
-    job = await run_in_threadpool(service.submit, kind, principal.name, files, params)
+    top = str(form.get("top", "") or "").strip()
+    if kind == "rank" and top:
+        if not top.isdigit() or not 0 < int(top) <= 10_000:
+            raise InputError(f"top must be a whole number from 1 to 10000, got {top[:20]!r}")
+        params["top"] = int(top)
+    return await run_in_threadpool(service_of(request).submit, kind, principal.name, files, params)
+
+
+async def _submit(request: Request, principal: Principal, kind: str) -> dict[str, Any]:
+    job = await submit_upload(request, principal, kind)
     return job.to_dict()
 
 

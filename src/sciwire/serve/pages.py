@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from sciwire.errors import AccessError, SciwireError
-from sciwire.serve.api import report_response, uploads
+from sciwire.serve.api import report_response, submit_upload
 from sciwire.serve.app import read_form, requires, service_of
 from sciwire.serve.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Access, Principal, new_login_token
 
@@ -140,15 +140,7 @@ def home(request: Request, principal: Reader) -> Response:
 
 
 async def _submit_form(request: Request, principal: Principal, kind: str) -> Response:
-    form = await read_form(request, principal, multipart=True)
-    files = {name: uploads(form, name) for name in ("paper", "stories", "files")}
-    params: dict[str, Any] = {}
-    if kind == "analyze":
-        params["add_to_corpus"] = form.get("add_to_corpus") == "on"
-    if kind == "rank":
-        top = str(form.get("top", ""))
-        params["top"] = int(top) if top.isdigit() and 0 < int(top) <= 10_000 else None
-    job = await run_in_threadpool(service_of(request).submit, kind, principal.name, files, params)
+    job = await submit_upload(request, principal, kind)
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 

@@ -19,7 +19,7 @@ from sciwire.serve.jobs import Job, JobTable, Worker
 from sciwire.serve.labelling import LabelQueue
 from sciwire.serve.settings import ServeSettings
 from sciwire.serve.tasks import job_folder, runners
-from sciwire.serve.uploads import PAPER_TYPES, RANK_TYPES, STORY_TYPES, check_type, store_files
+from sciwire.serve.uploads import PAPER_TYPES, RANK_TYPES, STORY_TYPES, check_type, safe_name, store_files
 
 logger = logging.getLogger(__name__)
 DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
@@ -94,6 +94,9 @@ class Service:
         for group, allowed in groups.items():
             for upload in files.get(group, ()):
                 check_type(upload.filename or "", upload.content_type, allowed)
+                upload.file.seek(0, os.SEEK_END)
+                if upload.file.tell() == 0:
+                    raise InputError(f"{safe_name(upload.filename or 'file')} is empty; nothing was queued")
         import uuid
 
         job_id = uuid.uuid4().hex
