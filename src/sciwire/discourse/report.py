@@ -139,7 +139,7 @@ def discourse_panel(analysis: Analysis) -> Panel | None:
     )
     body = Markup(
         '<p class="legend">{legend}</p><p class="note">Core Scientific Concept of every paper sentence '
-        "(hover a badge for the probability and why). Roles per section:</p>"
+        "(open a badge, by click or Enter, for the probability and why). Roles per section:</p>"
         '<table class="discourse"><thead><tr><th>Section</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
     ).format(legend=legend, head=head, rows=rows)
     if summary["abstract_roles"]:
