@@ -395,15 +395,40 @@ class PostgresStore(Store):
     def search_vectors(
         self, query: np.ndarray, model_key: str, limit: int, exact: bool | None = None
     ) -> list[SentenceHit]:
-        """Nearest sentences by cosine: pgvector's ``<=>`` when the server has it, else :meth:`Store.search_vectors`."""
+        """Nearest sentences by cosine: with pgvector, the server's HNSW index (``exact=True``: a scan);
+        without, :meth:`Store.search_vectors` (exact below a size, else the usearch index)."""
         if not self.pgvector:
             return super().search_vectors(query, model_key, limit, exact)
+        from psycopg import sql
+
+        dim = int(np.asarray(query).size)
+        emb = sql.SQL("emb::public.vector({})").format(sql.Literal(dim))
+        if not exact:
+            self._hnsw_index(model_key, dim, emb)
         rows = self._conn.execute(
-            "SELECT doc_id, idx, 1 - (emb <=> %s::vector) AS cos FROM sciwire.vectors WHERE model = %s "
-            "ORDER BY emb <=> %s::vector LIMIT %s",
+            sql.SQL(
+                "SELECT doc_id, idx, 1 - ({emb} <=> %s::public.vector) FROM sciwire.vectors WHERE model = %s "
+                "ORDER BY {emb} <=> %s::public.vector LIMIT %s"
+            ).format(emb=emb),
             (_vector_text(query), model_key, _vector_text(query), limit),
         ).fetchall()
         return [SentenceHit(r[0], int(r[1]), float(r[2])) for r in rows]
+
+    def _hnsw_index(self, model_key: str, dim: int, emb: Any) -> None:
+        """pgvector's HNSW index over one model's vectors (a partial expression index; made once)."""
+        import hashlib
+
+        from psycopg import sql
+
+        name = "vectors_hnsw_" + hashlib.sha1(f"{model_key}/{dim}".encode()).hexdigest()[:12]
+        with self._conn.transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+            self._conn.execute(
+                sql.SQL(
+                    "CREATE INDEX IF NOT EXISTS {name} ON sciwire.vectors USING hnsw (({emb}) vector_cosine_ops) "
+                    "WHERE model = {model}"
+                ).format(name=sql.Identifier(name), emb=emb, model=sql.Literal(model_key))
+            )
 
     def search_text(self, query: str, limit: int, doc_ids: Sequence[str] | None = None) -> list[SentenceHit]:
         """Full-text search (English stemming and stop words), ranked by BM25 or ``ts_rank_cd``; any text is safe."""
