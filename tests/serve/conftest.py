@@ -22,6 +22,11 @@ from sciwire.serve.testing import live_server as run_live_server
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A running service with a reader, an editor and an admin key; its job worker is on."""
-    with run_live_server(tmp_path_factory.mktemp("serve")) as server:
+    """A running service with a reader, an editor and an admin key; its job worker is on.
+
+    The per-key rate limit is raised (6000 a minute, bursts of 500) so that a browser test that
+    visits many pages is not throttled; tests/serve/test_security.py tests the limiter itself.
+    """
+    overrides = ["serve.rate_per_minute=6000", "serve.rate_burst=500"]
+    with run_live_server(tmp_path_factory.mktemp("serve"), overrides=overrides) as server:
         yield server
