@@ -171,7 +171,7 @@ def main() -> None:
     summary = (
         f"{len(results)} requests at concurrency {args.concurrency} in {wall:.1f} s "
         f"({len(results) / wall:.1f} requests/s), {total_errors} errors. Server start {startup:.1f} s; "
-        f"adding the bundled paper {seed_s:.1f} s; first (cold) ask {cold_ask:.1f} s. "
+        f"adding the bundled paper (models loading) {seed_s:.1f} s; first ask {cold_ask:.1f} s. "
         f"The worker had added {finished} of the {queued} uploaded papers when the requests ended "
         "(uploads return 202 once the job is queued)."
     )
