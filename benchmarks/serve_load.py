@@ -3,7 +3,7 @@
 - starts ``sciwire serve`` as a subprocess (fresh store, data folder and keys file in a temporary
   folder; the per-key rate limit raised so that it measures latency, not the limiter);
 - adds the bundled example paper (one add job) and asks one question, so the models are warm
-  and the corpus is not empty (the cold first ask is reported on its own);
+  and the corpus is not empty (the model-loading add and the first ask are reported on their own);
 - sends ``--requests`` requests (default 500) at ``--concurrency`` (default 20), the kinds
   shuffled with a fixed seed, a third each: ``ask`` (POST /api/ask, a question from a list),
   ``list`` (GET /api/documents) and ``upload`` (POST /api/jobs/add of a ~600-byte Markdown
