@@ -5,7 +5,8 @@
 - :func:`head_match`: non-pronoun mentions with the same head lemma corefer.
 - :func:`nearest_compatible`: head match, plus every pronoun joins the nearest earlier
   mention it agrees with in person, number and gender (a first- or second-person pronoun
-  joins the nearest earlier pronoun of the same person).
+  joins the nearest earlier pronoun of the same person; "he"/"she" need a mention of that
+  gender or a name).
 
 Example:
     >>> from sciwire.linking.incoref.features import MentionInfo
@@ -46,14 +47,15 @@ def head_match(mentions: Sequence[MentionInfo]) -> np.ndarray:
 
 
 def agrees(pronoun: MentionInfo, other: MentionInfo) -> bool:
-    """Whether ``other`` can be what ``pronoun`` refers to (person, number and gender do not clash)."""
+    """Whether ``other`` can be what ``pronoun`` refers to: person, number and gender do not clash,
+    and "he"/"she" need a gendered mention or a name."""
     if pronoun.person != 3 or (other.kind == "pronoun" and other.person != 3):
         return other.kind == "pronoun" and other.person == pronoun.person
     if pronoun.number and other.number and pronoun.number != other.number:
         return False
-    if (pronoun.gender in ("m", "f") and other.gender == "n") or (pronoun.gender == "n" and other.gender in ("m", "f")):
-        return False
-    return not (pronoun.gender and other.gender and pronoun.gender != other.gender)
+    if pronoun.gender in ("m", "f"):
+        return other.gender == pronoun.gender or (not other.gender and other.kind == "proper")
+    return not (pronoun.gender == "n" and other.gender in ("m", "f"))
 
 
 def nearest_compatible(mentions: Sequence[MentionInfo]) -> np.ndarray:
