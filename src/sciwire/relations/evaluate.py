@@ -114,12 +114,15 @@ def accuracy(
     return float(acc.mean()), float(1.96 * acc.std(ddof=1) / np.sqrt(len(acc))) if len(acc) > 1 else 0.0
 
 
-def fit_threshold(Z: Any, labels: np.ndarray, seed: int, n_way: int = 5, nota_rate: float = 0.3) -> float:
-    """The accuracy-best threshold on 1,000 episodes (1- and 5-shot) of the fitting rows ``Z``."""
-    episodes = sample_episodes(labels, n_way, 1, nota_rate, 500, seed) + sample_episodes(
-        labels, n_way, 5, nota_rate, 500, seed + 1
-    )
-    return best_threshold([episode_cosines(Z, s, q) for s, q, _ in episodes], [t for _, _, t in episodes])
+def fit_thresholds(
+    Z: Any, labels: np.ndarray, seed: int, shots: Sequence[int] = (1, 5), n_way: int = 5, nota_rate: float = 0.3
+) -> dict[int, float]:
+    """Per number of shots, the accuracy-best threshold on 300 episodes of the fitting rows ``Z``."""
+    out = {}
+    for k in shots:
+        episodes = sample_episodes(labels, n_way, k, nota_rate, 300, seed + k)
+        out[k] = best_threshold([episode_cosines(Z, s, q) for s, q, _ in episodes], [t for _, _, t in episodes])
+    return out
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -202,7 +205,7 @@ def fewrel_quick_table(
     for shots in settings.shots:
         for rate in settings.nota_rates:
             episodes = sample_episodes(ev.labels, 5, shots, rate, settings.episodes, settings.seed)
-            acc, ci = accuracy(Z, episodes, head.threshold_ if rate > 0 else None)
+            acc, ci = accuracy(Z, episodes, float(head.threshold_for(shots)) if rate > 0 else None)
             rows.append({"n_way": 5, "k_shot": shots, "nota_rate": rate, "accuracy": round(acc, 4),
                          "ci95": round(ci, 4)})  # fmt: skip
     return rows
@@ -229,7 +232,7 @@ def evaluate_fewrel(
     sets = {name: _load(data_dir, name, settings, cache_dir) for name in needed}
     vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=1).fit([t for s in sets.values() for t in s.texts])
     rows: list[dict[str, Any]] = []
-    fitted: dict[str, dict[str, float]] = {}
+    fitted: dict[str, dict[str, dict[int, float]]] = {}
     for name in settings.sets:
         ev = sets[name]
         fit, fit_labels = _fit_rows(sets, name, set(ev.names))
@@ -240,20 +243,20 @@ def evaluate_fewrel(
             fit_feats, fit_labels
         )
         lexical_fit = vectorizer.transform(list(fit["texts"]))
-        spaces: dict[str, tuple[Any, float]] = {
-            "lexical": (vectorizer.transform(ev.texts), fit_threshold(lexical_fit, fit_labels, settings.seed)),
-            "sentence-mean": (ev.plain, fit_threshold(fit["plain"], fit_labels, settings.seed)),
-            "prototypes": (proto.transform(feats), proto.threshold_),
-            "projection": (proj.transform(feats), proj.threshold_),
+        spaces: dict[str, tuple[Any, dict[int, float]]] = {
+            "lexical": (vectorizer.transform(ev.texts), fit_thresholds(lexical_fit, fit_labels, settings.seed)),
+            "sentence-mean": (ev.plain, fit_thresholds(fit["plain"], fit_labels, settings.seed)),
+            "prototypes": (proto.transform(feats), proto.thresholds_),
+            "projection": (proj.transform(feats), proj.thresholds_),
         }
-        fitted[name] = {m: round(t, 4) for m, (_, t) in spaces.items()}
+        fitted[name] = {m: {k: round(v, 4) for k, v in t.items()} for m, (_, t) in spaces.items()}
         logger.info("%s: thresholds %s", name, fitted[name])
         for n_way in settings.ways:
             for shots in settings.shots:
                 for rate in settings.nota_rates:
                     episodes = sample_episodes(ev.labels, n_way, shots, rate, settings.episodes, settings.seed)
-                    for method, (Z, threshold) in spaces.items():
-                        acc, ci = accuracy(Z, episodes, threshold if rate > 0 else None)
+                    for method, (Z, thresholds) in spaces.items():
+                        acc, ci = accuracy(Z, episodes, thresholds[shots] if rate > 0 else None)
                         rows.append({"set": name, "n_way": n_way, "k_shot": shots, "nota_rate": rate,
                                      "method": method, "accuracy": round(acc, 4), "ci95": round(ci, 4),
                                      "episodes": settings.episodes})  # fmt: skip

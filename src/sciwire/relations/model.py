@@ -8,8 +8,10 @@
   relations in ``y``, with queries from other relations that must be answered "none of these".
 - :class:`FewShotRelationClassifier`: ``fit`` on a few marked examples per relation (the
   support set) makes one prototype per relation; ``predict_proba`` is the softmax over
-  ``scale * cos(query, prototype)`` and ``scale * threshold`` for "none of these", the last of
-  ``classes_``. A query is "none of these" exactly when its best cosine is below the threshold.
+  ``scale * (cos(query, prototype) - threshold)`` and 0 for "none of these", the last of
+  ``classes_``; a relation's threshold depends on how many examples made its prototype
+  (``thresholds_``, fitted for 1 and 5). A query is "none of these" exactly when no cosine
+  reaches its threshold.
 
 Example:
     >>> import numpy as np
@@ -61,6 +63,7 @@ class NotaHead(BaseEstimator):
         episodes: Training episodes (one optimiser step each).
         lr: Adam's learning rate.
         weight_decay: L2 penalty on the projection.
+        threshold_episodes: Episodes per number of shots that choose the thresholds.
         seed: Seeds the episodes and the initial projection.
     """
 
@@ -76,6 +79,7 @@ class NotaHead(BaseEstimator):
         episodes: int = 1500,
         lr: float = 2e-3,
         weight_decay: float = 1e-4,
+        threshold_episodes: int = 300,
         seed: int = 0,
     ) -> None:
         self.rank = rank
@@ -85,13 +89,24 @@ class NotaHead(BaseEstimator):
         self.episodes = episodes
         self.lr = lr
         self.weight_decay = weight_decay
+        self.threshold_episodes = threshold_episodes
         self.seed = seed
 
-    def set_fixed(self, scale: float, threshold: float) -> Self:
-        """Use a hand-set scale and threshold (no projection) instead of fitting them."""
+    def set_fixed(self, scale: float, threshold: float, thresholds: dict[int, float] | None = None) -> Self:
+        """Use a hand-set scale and threshold (no projection) instead of fitting them; ``thresholds``
+        per number of examples of a relation (default: ``threshold`` for any number)."""
         self.scale_, self.threshold_ = float(scale), float(threshold)
+        self.thresholds_ = {int(k): float(v) for k, v in (thresholds or {1: threshold}).items()}
         self.U_ = self.V_ = None
         return self
+
+    def threshold_for(self, shots: int | np.ndarray) -> np.ndarray:
+        """The threshold of a prototype made of ``shots`` examples: interpolated in log(shots) between
+        the fitted ones (:attr:`thresholds_`), constant beyond them."""
+        self._check()
+        ks = sorted(self.thresholds_)
+        x = np.log(np.maximum(np.asarray(shots, dtype=np.float64), 1.0))
+        return np.asarray(np.interp(x, np.log(ks), [self.thresholds_[k] for k in ks]))
 
     def fit(self, X: np.ndarray, y: Sequence[Any] | np.ndarray) -> Self:
         """Train on episodes drawn from the relations in ``y`` (at least ``n_way + 1`` with ``max(shots) + 1``
@@ -146,13 +161,17 @@ class NotaHead(BaseEstimator):
         self.U_ = params["U"].detach().numpy().copy() if self.rank else None
         self.V_ = params["V"].detach().numpy().copy() if self.rank else None
         self.n_features_in_ = dim
-        # the threshold that answers most queries right on fresh episodes of the same relations
+        # per number of shots, the threshold that answers most queries right on fresh episodes
         Z = self.transform(X)
-        found = [_episode(rng, groups, names, self.n_way, int(rng.choice(self.shots)), self.nota_rate)
-                 for _ in range(500)]  # fmt: skip
-        cosines = [episode_cosines(Z, support, queries) for support, queries, _ in found]
-        self.threshold_ = best_threshold(cosines, [target for _, _, target in found])
-        logger.info("NOTA head: scale %.2f, threshold %.3f, rank %d", self.scale_, self.threshold_, self.rank)
+        self.thresholds_ = {}
+        for k in sorted(set(self.shots)):
+            found = [
+                _episode(rng, groups, names, self.n_way, k, self.nota_rate) for _ in range(self.threshold_episodes)
+            ]
+            cosines = [episode_cosines(Z, support, queries) for support, queries, _ in found]
+            self.thresholds_[int(k)] = best_threshold(cosines, [target for _, _, target in found])
+        self.threshold_ = self.thresholds_[min(self.thresholds_)]
+        logger.info("NOTA head: scale %.2f, thresholds %s, rank %d", self.scale_, self.thresholds_, self.rank)
         return self
 
     def _check(self) -> None:
@@ -263,6 +282,7 @@ class FewShotRelationClassifier(ClassifierMixin, BaseEstimator):
         Z = self.head.transform(X)
         labels = np.asarray([str(v) for v in y])
         self.prototypes_ = _unit(np.stack([Z[labels == n].mean(axis=0) for n in names]))
+        self.shots_ = np.asarray([int((labels == n).sum()) for n in names])
         self.classes_ = np.asarray([*names, NOTA])
         return self
 
@@ -273,9 +293,10 @@ class FewShotRelationClassifier(ClassifierMixin, BaseEstimator):
         return np.asarray(self.head.transform(X) @ self.prototypes_.T)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Softmax over the scaled cosines and the scaled threshold; rows sum to 1 in ``classes_`` order."""
-        cos = self.similarities(X)
-        nota = np.full((len(cos), 1), self.head.threshold_ if self.nota else -np.inf)
+        """Softmax over ``scale * (cosine - threshold)`` per relation (its threshold by its number of examples)
+        and 0 for "none of these"; rows sum to 1 in ``classes_`` order."""
+        cos = self.similarities(X) - self.head.threshold_for(self.shots_)
+        nota = np.full((len(cos), 1), 0.0 if self.nota else -np.inf)
         logits = self.head.scale_ * np.hstack([cos, nota])
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
@@ -296,6 +317,7 @@ def save_head(head: NotaHead, folder: str | os.PathLike[str], features: dict[str
     out.mkdir(parents=True, exist_ok=True)
     weights: dict[str, Any] = {"format": FORMAT, "scale": round(head.scale_, 6),
                                "threshold": round(head.threshold_, 6), "features": features,
+                               "thresholds": {str(k): round(v, 6) for k, v in head.thresholds_.items()},
                                "params": head.get_params()}  # fmt: skip
     if head.U_ is not None and head.V_ is not None:
         blob = save({"U": head.U_.astype(np.float32), "V": head.V_.astype(np.float32)})
@@ -319,7 +341,11 @@ def load_head(spec: str | os.PathLike[str] = "default") -> tuple[NotaHead, dict[
     params = {k: v for k, v in dict(data.get("params", {})).items() if k in NotaHead().get_params()}
     if "shots" in params:
         params["shots"] = tuple(params["shots"])
-    head = NotaHead(**params).set_fixed(float(data["scale"]), float(data["threshold"]))
+    try:
+        thresholds = {int(k): float(v) for k, v in dict(data.get("thresholds", {})).items()} or None
+    except (TypeError, ValueError) as exc:
+        raise ModelLoadError(f"Cannot load the model in {path}: {WEIGHTS} has bad thresholds ({exc}); {HINT}") from exc
+    head = NotaHead(**params).set_fixed(float(data["scale"]), float(data["threshold"]), thresholds)
     if "projection_sha256" in data:
         arrays = read_safetensors(path, TENSORS, keys=("U", "V"), sha256=data["projection_sha256"], hint=HINT)
         head.U_, head.V_ = arrays["U"], arrays["V"]
