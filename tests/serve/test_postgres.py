@@ -31,7 +31,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         overrides = ["serve.rate_per_minute=6000", "serve.rate_burst=200"]
         settings, keys = make_settings(tmp_path_factory.mktemp("pg"), overrides=overrides)
         settings.store = cluster.new_database()
-        with live_server(settings=settings, keys=keys) as running:
+        with live_server(settings=settings, role_keys=keys) as running:
             yield running
     finally:
         cluster.stop()

@@ -290,3 +290,15 @@ def test_bad_fields_are_400_before_anything_is_queued(client: httpx.Client, serv
     many = [("files", (f"p{i}.md", b"Mice sleep.", "text/markdown")) for i in range(21)]
     response = client.post("/api/jobs/add", files=many, headers=server.auth("editor"))
     assert response.status_code == 400 and response.json()["detail"].startswith("Too many files")
+
+
+def test_an_open_service_answers_only_to_loopback_host_names(tmp_path: Path) -> None:
+    with live_server(tmp_path, keys=False, run_jobs=False) as open_server, httpx.Client(base_url=open_server.url) as c:
+        assert c.get("/api/me").json() == {"name": "local", "role": "admin"}
+        rebound = c.get("/api/me", headers={"Host": "evil.example:8000"})
+        assert rebound.status_code == 421
+        assert rebound.json()["detail"] == "This service without API keys answers only to 127.0.0.1 or localhost"
+        assert c.get("/api/me", headers={"Host": "localhost"}).status_code == 200
+        # a page of another site posting a form to the open service
+        evil = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+        assert c.post("/api/jobs/add", files=PAPER, headers=evil).status_code == 403

@@ -64,7 +64,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
     app.state.service = service
     app.state.access = access
     app.state.settings = settings
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes, loopback_only=settings.open_access)
     app.include_router(api.router)
     app.include_router(pages.router)
     pages.mount_static(app)

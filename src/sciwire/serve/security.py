@@ -193,12 +193,15 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitab
 class BodyLimit:
     """ASGI middleware: 413 for a body over ``limit`` bytes (``Content-Length`` before reading, a count while reading).
 
-    Also sets the security headers on every response (a handler's own CSP is kept).
+    Also sets the security headers on every response (a handler's own CSP is kept), and with
+    ``loopback_only`` (no keys) answers 421 to a request whose ``Host`` is not a loopback name: a
+    web page whose domain was rebound to 127.0.0.1 (DNS rebinding) cannot use an open service.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, loopback_only: bool = False) -> None:
         self.app = app
         self.limit = limit
+        self.loopback_only = loopback_only
 
     async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -221,7 +224,11 @@ class BodyLimit:
                 message["headers"] = headers
             await send(message)
 
-        length = dict(scope.get("headers", [])).get(b"content-length")
+        request_headers = dict(scope.get("headers", []))
+        if self.loopback_only and not _loopback_host(request_headers.get(b"host", b"").decode("latin-1")):
+            await _plain(send_with_headers, 421, "This service without API keys answers only to 127.0.0.1 or localhost")
+            return
+        length = request_headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.limit):
             await _plain(send_with_headers, 413, f"Request body too large: at most {self.limit} bytes")
             return
@@ -241,6 +248,12 @@ class BodyLimit:
         except BodyTooLarge:
             if not started:
                 await _plain(send_with_headers, 413, f"Request body too large: at most {self.limit} bytes")
+
+
+def _loopback_host(host: str) -> bool:
+    """Whether a ``Host`` header names this machine (127.0.0.1, localhost, [::1]; any port)."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name in ("127.0.0.1", "localhost", "[::1]") or name.startswith("127.")
 
 
 async def _plain(send: Callable[[Any], Awaitable[None]], status: int, detail: str) -> None:

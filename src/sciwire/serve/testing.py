@@ -82,7 +82,7 @@ def live_server(
     folder: str | os.PathLike[str] | None = None,
     *,
     settings: ServeSettings | None = None,
-    keys: Mapping[str, str] | None = None,
+    role_keys: Mapping[str, str] | None = None,
     timeout: float = 30.0,
     **options: Any,
 ) -> Iterator[LiveServer]:
@@ -90,8 +90,8 @@ def live_server(
 
     Args:
         folder: Where the store and data folder go (made by :func:`make_settings` with ``options``).
-        settings: Ready settings instead (then ``keys`` are the plain keys to hand out).
-        keys: Plain keys by role, with ``settings``.
+        settings: Ready settings instead (then ``role_keys`` are the plain keys to hand out).
+        role_keys: Plain keys by role, with ``settings``.
         timeout: Seconds to wait for the server to start.
     """
     import uvicorn
@@ -102,7 +102,7 @@ def live_server(
         if folder is None:
             raise ValueError("live_server needs a folder or settings")
         settings, made = make_settings(folder, **options)
-        keys = made
+        role_keys = made
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
@@ -117,7 +117,7 @@ def live_server(
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
-        yield LiveServer(settings.base_url, dict(keys or {}), settings, app)
+        yield LiveServer(settings.base_url, dict(role_keys or {}), settings, app)
     finally:
         server.should_exit = True
         thread.join(timeout)
