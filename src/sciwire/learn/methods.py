@@ -19,6 +19,9 @@ from sciwire.errors import InputError
 from sciwire.learn.base import TextClassifier
 from sciwire.learn.fewshot import SetFitClassifier
 from sciwire.learn.heads import EmbeddingLogistic, TfidfLogistic
+from sciwire.learn.icl import ICLClassifier
+from sciwire.learn.pet import PETClassifier
+from sciwire.learn.synthetic import SyntheticAugmentedClassifier
 from sciwire.learn.zeroshot import EmbeddingZeroShot, NLIZeroShot
 
 #: Method name -> class. Zero-shot methods take ``labels`` and ``descriptions``.
@@ -28,6 +31,9 @@ METHODS: dict[str, type[TextClassifier]] = {
     "logistic": EmbeddingLogistic,
     "tfidf": TfidfLogistic,
     "setfit": SetFitClassifier,
+    "pet": PETClassifier,
+    "icl": ICLClassifier,
+    "synthetic": SyntheticAugmentedClassifier,
 }
 #: Methods that need no labelled examples (they are given the task's labels and descriptions).
 ZERO_SHOT: frozenset[str] = frozenset({"zero-shot", "nli"})
