@@ -15,7 +15,7 @@ def test_strategies_rank_the_unsure_first():
     assert select(p, None, 1, "margin").tolist() == [2]
     assert select(p, None, 1, "entropy").tolist() == [1]
     assert uncertainty(p, "entropy")[0] < uncertainty(p, "entropy")[3]
-    with pytest.raises(InputError, match="^Unknown strategy 'loud'; expected one of least-confidence, margin"):
+    with pytest.raises(InputError, match=r"^Unknown strategy 'loud'; expected one of least-confidence, margin"):
         uncertainty(p, "loud")
 
 

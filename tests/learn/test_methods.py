@@ -14,8 +14,14 @@ from sciwire.learn.methods import METHODS, make_method
 from sciwire.learn.model import LearnedModel
 from sciwire.learn.zeroshot import NLIZeroShot
 
-TEXTS = ["Sea ice is melting fast.", "Emissions from coal rose.", "Flood walls protect the town.",
-         "Farmers planted drought-tolerant maize.", "We surveyed 600 households.", "Data were cleaned first."]  # fmt: skip
+TEXTS = [
+    "Sea ice is melting fast.",
+    "Emissions from coal rose.",
+    "Flood walls protect the town.",
+    "Farmers planted drought-tolerant maize.",
+    "We surveyed 600 households.",
+    "Data were cleaned first.",
+]
 LABELS = ["mitigation", "mitigation", "adaptation", "adaptation", "other", "other"]
 
 
@@ -58,7 +64,7 @@ def test_bad_fit_input_is_refused():
         TfidfLogistic().fit(["a", "b"], ["x"])
     with pytest.raises(InputError, match="got a single string"):
         TfidfLogistic().fit("ab", ["x", "y"])
-    with pytest.raises(InputError, match="^Unknown method 'bert'; expected one of"):
+    with pytest.raises(InputError, match=r"^Unknown method 'bert'; expected one of"):
         make_method("bert")
 
 
@@ -68,7 +74,7 @@ def test_a_damaged_model_folder_is_a_one_line_error(tmp_path):
         LearnedModel.load(tmp_path)
     with pytest.raises(
         ModelLoadError,
-        match="^Cannot load the model in .*none: the folder does not exist; retrain with `sciwire learn train",
+        match=r"^Cannot load the model in .*none: the folder does not exist; retrain with `sciwire learn train",
     ):
         LearnedModel.load(tmp_path / "none")
 
@@ -113,7 +119,7 @@ def test_the_nli_zero_shot_loads_a_local_cross_encoder(tmp_path):
     bad = _tiny_nli(tmp_path / "bad", ["positive", "negative"])
     with pytest.raises(ModelLoadError, match=r"has labels \['negative', 'positive'\]; expected one named 'entailment'"):
         NLIZeroShot(labels=["a", "b"], model=str(bad)).fit([], []).predict_proba(["x"])
-    with pytest.raises(ModelLoadError, match="^Cannot load the NLI model .*use the offline --method zero-shot$"):
+    with pytest.raises(ModelLoadError, match=r"^Cannot load the NLI model .*use the offline --method zero-shot$"):
         NLIZeroShot(labels=["a", "b"], model=str(tmp_path / "absent")).fit([], []).predict_proba(["x"])
 
 

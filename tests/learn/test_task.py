@@ -26,7 +26,7 @@ def test_labels_keep_who_when_and_undo_keeps_history(tmp_path):
         ("r1", "a", 0), ("r1", "b", 1), ("r2", "b", 1)
     ]  # fmt: skip
     db.undo_last("topic")
-    with pytest.raises(InputError, match="^Task 'topic' has no labels to undo$"):
+    with pytest.raises(InputError, match=r"^Task 'topic' has no labels to undo$"):
         db.undo_last("topic")
 
 
@@ -56,13 +56,13 @@ def test_bad_labels_are_one_line_errors_and_nothing_is_lost(climate, config, tmp
 
 def test_task_names_labels_and_units_are_checked(config):
     api.new_task("t1", ["a", "b"], config)
-    with pytest.raises(InputError, match="^A task named 't1' exists already"):
+    with pytest.raises(InputError, match=r"^A task named 't1' exists already"):
         api.new_task("t1", ["a", "b"], config)
     with pytest.raises(InputError, match="at least 2 distinct labels"):
         api.new_task("t2", ["a", "a"], config)
     with pytest.raises(InputError, match="unit must be one of sentence, paragraph, document"):
         api.new_task("t3", ["a", "b"], config, unit="word")
-    with pytest.raises(InputError, match="^No task named 'nope' \\(tasks: t1\\)"):
+    with pytest.raises(InputError, match=r"^No task named 'nope' \(tasks: t1\)"):
         api.load_task("nope", config)
     assert [t["name"] for t in api.list_tasks(config)] == ["t1"]
 

@@ -165,7 +165,7 @@ def read_argilla(folder: str | os.PathLike[str], task: Task) -> list[tuple[str, 
         known = {r.id for r in task.records}
         answers: list[tuple[str, tuple[str, ...], str]] = []
         for rec in records:
-            for response in rec.responses.get(QUESTION, []):
+            for response in rec.responses[QUESTION]:  # a list, empty when unanswered
                 if getattr(response, "status", "submitted") not in (None, "submitted"):
                     continue
                 value = response.value
