@@ -144,8 +144,8 @@ def train_federated(
     @client.train()
     def train(msg: Message, context: Context) -> Message:
         x, y = data[int(context.node_config["partition-id"])]
-        w, b = msg.content["arrays"].to_numpy_ndarrays()
-        cfg = msg.content["config"]
+        w, b = msg.content.array_records["arrays"].to_numpy_ndarrays()
+        cfg: dict[str, Any] = dict(msg.content.config_records["config"])
         w, b = local_train(w, b, x, y, int(cfg["epochs"]), float(cfg["lr"]), float(cfg["l2"]))
         loss = float(-np.mean(np.log(head_proba(w, b, x)[np.arange(len(y)), y] + 1e-12)))
         metrics = MetricRecord({"num-examples": len(y), "train_loss": loss})
@@ -168,8 +168,8 @@ def train_federated(
         out["rounds"] = [{"round": r, **dict(m)} for r, m in sorted(result.train_metrics_clientapp.items())]
 
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
-    backend = {"client_resources": {"num_cpus": 1, "num_gpus": 0.0}, "init_args": {"num_cpus": settings.num_cpus,
-               "num_gpus": 0, "include_dashboard": False, "logging_level": "error"}}  # fmt: skip
+    ray_init = {"num_cpus": settings.num_cpus, "num_gpus": 0, "include_dashboard": False, "logging_level": "error"}
+    backend: dict[str, Any] = {"client_resources": {"num_cpus": 1, "num_gpus": 0.0}, "init_args": ray_init}
     run_simulation(server_app=server, client_app=client, num_supernodes=len(data), backend_config=backend)
     if "arrays" not in out:
         raise InputError("The Flower simulation ended without a model; see the log above for the failing site")

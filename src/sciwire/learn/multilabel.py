@@ -192,6 +192,7 @@ class EmbeddingTagger(_Tagger):
         C: Inverse L2 strength of each logistic regression.
         folds: Folds of the training data whose out-of-fold probabilities set the thresholds.
         seed: Seeds the folds.
+        class_weight: ``"balanced"`` (rare tags weigh more) or None.
 
     Example:
         >>> tagger = EmbeddingTagger().fit(texts, tags)     # doctest: +SKIP
@@ -202,13 +203,15 @@ class EmbeddingTagger(_Tagger):
     at_least_one = True
 
     def __init__(self, encoder: Any = None, labels: Sequence[str] | None = None, min_count: int = MIN_COUNT,
-                 C: float = 4.0, folds: int = 3, seed: int = 0) -> None:  # fmt: skip
+                 C: float = 4.0, folds: int = 3, seed: int = 0,
+                 class_weight: str | None = "balanced") -> None:  # fmt: skip
         self.encoder = encoder
         self.labels = labels
         self.min_count = min_count
         self.C = C
         self.folds = folds
         self.seed = seed
+        self.class_weight = class_weight
 
     def _encoder(self) -> Any:
         if self.encoder is None:
@@ -227,12 +230,12 @@ class EmbeddingTagger(_Tagger):
     def fit_vectors(self, x: np.ndarray, y: Sequence[Sequence[str]]) -> EmbeddingTagger:
         """:meth:`fit` on vectors already embedded (benchmarks embed each record once)."""
         target = self._vocabulary([""] * len(x), y)
-        self.coef_, self.intercept_ = _fit_heads(x, target, self.C)
+        self.coef_, self.intercept_ = _fit_heads(x, target, self.C, self.class_weight)
         oof = np.zeros(target.shape)
         n_folds = min(self.folds, len(x))
         if n_folds >= 2:
             for train, held in KFold(n_folds, shuffle=True, random_state=self.seed).split(x):
-                coef, intercept = _fit_heads(x[train], target[train], self.C)
+                coef, intercept = _fit_heads(x[train], target[train], self.C, self.class_weight)
                 oof[held] = _sigmoid(x[held] @ coef.T + intercept)
         self.thresholds_ = np.array([best_threshold(target[:, j], oof[:, j]) for j in range(target.shape[1])])
         return self
@@ -253,7 +256,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(sigmoid(z), dtype=np.float64)
 
 
-def _fit_heads(x: np.ndarray, target: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+def _fit_heads(
+    x: np.ndarray, target: np.ndarray, c: float, class_weight: str | None = "balanced"
+) -> tuple[np.ndarray, np.ndarray]:
     """One balanced logistic regression per column of ``target``; a column with one value gets its prior."""
     from sklearn.linear_model import LogisticRegression
 
@@ -265,6 +270,6 @@ def _fit_heads(x: np.ndarray, target: np.ndarray, c: float) -> tuple[np.ndarray,
             rate = np.clip(col.mean(), 1e-3, 1 - 1e-3)
             intercept[j] = float(np.log(rate / (1 - rate)))
             continue
-        model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000).fit(x, col)
+        model = LogisticRegression(C=c, class_weight=class_weight, max_iter=1000).fit(x, col)
         coef[j], intercept[j] = model.coef_[0], model.intercept_[0]
     return coef, intercept
