@@ -52,7 +52,17 @@ def serve(
     access = "open access (no keys; loopback only)" if settings.open_access else f"{len(settings.keys)} API keys"
     where = (settings.base_url, access, settings.store, settings.data_dir)
     logger.warning("sciwire serve on %s with %s; store %s; data in %s", *where)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", server_header=False, ws="none")
+    # log_config=None: uvicorn leaves logging to the caller (the CLI sets it up); no websockets, no access log
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        log_config=None,
+        server_header=False,
+        ws="none",
+        access_log=False,
+    )
 
 
 def new_key(keys_file: str | os.PathLike[str], spec: str) -> str:

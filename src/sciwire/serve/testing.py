@@ -108,7 +108,7 @@ def live_server(
     sock.bind(("127.0.0.1", 0))
     settings.port = sock.getsockname()[1]
     app = create_app(settings)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", ws="none"))
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on", ws="none", access_log=False))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="sciwire-test-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
