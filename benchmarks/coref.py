@@ -12,7 +12,7 @@ Protocol (see docs/coref.md):
   (zero-shot for GAP) and on LitBank + GAP development (the shipped recipe), beside the
   nearest-name and syntactic-parallelism baselines; F1 of the A/B decisions, masculine,
   feminine and bias F/M.
-- Step cost: the ``coref`` step on the bundled example's two stories, warm, median of 3.
+- Step cost: the ``incoref`` step on the bundled example's two stories, warm, median of 3.
 
 Run: ``nice python benchmarks/coref.py [--folds 5] [--write]``. The frozen-encoder features are
 cached under ``$SCIWIRE_CACHE/incoref`` (or the temp folder) on the first run.
@@ -42,7 +42,7 @@ GAP_ANCHOR = "anchor (not comparable): published BERT baselines on GAP"
 
 
 def step_cost() -> tuple[float, dict[str, list[dict]]]:
-    """Median warm seconds of the ``coref`` step on the bundled example's stories, and what it found."""
+    """Median warm seconds of the ``incoref`` step on the bundled example's stories, and what it found."""
     from sciwire.examples import paper_path, story_paths
     from sciwire.linking.incoref.report import story_chains
     from sciwire.linking.incoref.step import CorefStep
@@ -54,7 +54,7 @@ def step_cost() -> tuple[float, dict[str, list[dict]]]:
     times, analysis = [], None
     for _ in range(4):
         analysis = analyzer.analyze(paper, stories)
-        times.append(analysis.timings["coref"])
+        times.append(analysis.timings["incoref"])
     assert analysis is not None
     return round(statistics.median(times[1:]), 3), {s.id: story_chains(s) for s in analysis.stories}
 
@@ -112,9 +112,9 @@ def main() -> None:
         f"(F1 {det['f1']:.3f}) of LitBank's gold mentions.",
         f"**GAP validation** ({len(gaps['validation'])} snippets, snippet context; F1 of the A/B decisions):\n\n"
         + markdown_table(["system", "F1", "F1 masculine", "F1 feminine", "bias F/M"], _gap_rows(gap)),
-        f"**Step cost**: the `coref` step takes {cost} s on the bundled example's two stories (warm, median of 3): "
+        f"**Step cost**: the `incoref` step takes {cost} s on the bundled example's two stories (warm, median of 3): "
         f"{'under' if cost < 0.3 else 'over'} the 0.3 s budget, so it is "
-        f"{'cheap enough for the defaults but left opt-in' if cost < 0.3 else 'opt-in'} (`--steps ...,coref`).",
+        f"{'cheap enough for the defaults but left opt-in' if cost < 0.3 else 'opt-in'} (`--steps ...,incoref`).",
         "**What it resolves in the bundled example** (chains of two or more mentions):\n\n"
         + "\n".join(
             f"- {sid}: " + "; ".join(f"{c['name']} ← {', '.join(c['mentions'][1:])}" for c in chains)

@@ -1,6 +1,6 @@
-"""The chains panel of report.html and its ``report.json`` summary (handed over by the ``coref`` step).
+"""The chains panel of report.html and its ``report.json`` summary (handed over by the ``incoref`` step).
 
-``summary["coref"] = {story id: [{"name": ..., "mentions": [text, ...]}, ...]}``: each story's
+``summary["incoref"] = {story id: [{"name": ..., "mentions": [text, ...]}, ...]}``: each story's
 chains of two or more mentions, named by their first non-pronoun mention.
 """
 
@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sciwire.analysis import Analysis, Panel, ReportParts
 from sciwire.document import Document
 
-#: The layer the ``coref`` step writes on each story.
+#: The layer the ``incoref`` step writes on each story.
 COREF = "coref"
 
 
@@ -27,7 +27,7 @@ def story_chains(doc: Document) -> list[dict[str, Any]]:
 
 
 def coref_summary(analysis: Analysis) -> dict[str, Any] | None:
-    """``report.json["summary"]["coref"]``."""
+    """``report.json["summary"]["incoref"]``."""
     if not any(COREF in s.layers for s in analysis.stories):
         return None
     return {s.id: story_chains(s) for s in analysis.stories}

@@ -1,10 +1,10 @@
-"""The ``coref`` step of ``sciwire analyze``: coreference chains in every story.
+"""The ``incoref`` step of ``sciwire analyze``: in-document coreference chains in every story.
 
 Writes a ``coref`` layer on each story: one span per mention of a chain of two or more,
 label ``chain-K``, ``attrs`` ``{"chain": K, "name": the chain's first non-pronoun mention,
 "name_start", "name_end", "pronoun"}``, so "they" points at "the researchers" and "the
 drug" at "a drug". The paper is returned unchanged. Not in the default ``pipeline.steps``
-(see docs/coref.md for its cost): add ``coref`` to run it.
+(see docs/coref.md for its cost): add ``incoref`` to run it.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ class CorefStep(BaseStep):
     Example:
         >>> step = CorefStep()
         >>> step.name, step.writes
-        ('coref', ('coref',))
+        ('incoref', ('coref',))
     """
 
-    name = COREF
+    name = "incoref"
     reads = (SENTENCES,)
     writes = (COREF,)
 
@@ -74,7 +74,7 @@ class CorefStep(BaseStep):
         return paper, out
 
     def report_parts(self) -> ReportParts:
-        """The chains panel and ``summary["coref"]``."""
+        """The chains panel and ``summary["incoref"]``."""
         return report.PARTS
 
     def model_folders(self, config: Config) -> dict[str, str]:

@@ -86,7 +86,7 @@ def coref_card(metrics: Mapping[str, Any], command: str, gap: bool = True) -> Mo
             "logistic mention detector over parse candidates, and a mention-ranking scorer (a 64-d projection of "
             "[first, last, mean] word states + width, and a one-hidden-layer MLP over the pair with distance, "
             "string/head match and agreement features; 'new entity' scores 0). Used by "
-            "`sciwire.linking.incoref.resolve`, the spaCy component `sciwire_coref` and the `coref` step. "
+            "`sciwire.linking.incoref.resolve`, the spaCy component `sciwire_coref` and the `incoref` step. "
             "See docs/coref.md."
         ),
         data=(
