@@ -73,3 +73,7 @@ class UnsupportedTypeError(InputError):
 
 class ExecutorError(SciwireError, RuntimeError):
     """Batch work on Ray (``--executor ray``) failed: the cluster cannot be reached, or a worker died."""
+
+
+class FederatedError(SciwireError, RuntimeError):
+    """Federated training (Flower) could not run or ended without a model."""

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from sciwire.errors import InputError, MissingDependencyError
+from sciwire.errors import FederatedError, InputError, MissingDependencyError
 from sciwire.fitting import softmax
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ def train_federated(
 
     Raises:
         InputError: On fewer than 2 sites or a site without records.
+        FederatedError: When the simulation cannot start (Ray) or ends without a model.
         MissingDependencyError: When Flower (``flwr[simulation]``) is not installed.
     """
     settings = settings or FederatedSettings()
@@ -170,9 +171,13 @@ def train_federated(
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     ray_init = {"num_cpus": settings.num_cpus, "num_gpus": 0, "include_dashboard": False, "logging_level": "error"}
     backend: dict[str, Any] = {"client_resources": {"num_cpus": 1, "num_gpus": 0.0}, "init_args": ray_init}
-    run_simulation(server_app=server, client_app=client, num_supernodes=len(data), backend_config=backend)
+    try:
+        run_simulation(server_app=server, client_app=client, num_supernodes=len(data), backend_config=backend)
+    except RuntimeError as exc:  # Flower wraps every failure (Ray start-up, a failing site) in RuntimeError
+        cause = " ".join(str(exc.__cause__ or exc).split())[:200]
+        raise FederatedError(f"The Flower simulation of {len(data)} sites failed: {cause}") from exc
     if "arrays" not in out:
-        raise InputError("The Flower simulation ended without a model; see the log above for the failing site")
+        raise FederatedError("The Flower simulation ended without a model; see the log above for the failing site")
     w, b = out["arrays"]
     return FederatedResult(np.asarray(w), np.asarray(b), out["rounds"])
 
