@@ -2,8 +2,9 @@
 """``sciwire serve`` in a real headless Chromium: log in, upload, follow the job, read the report.
 
 One live server per module (uvicorn on 127.0.0.1, its job worker on, the real models; the job
-runs the discourse and newsworthiness steps only, like tests/serve/test_flow.py). The upload
-runs once (:func:`uploaded`); the axe-core scans reuse its job and report pages.
+runs the discourse and newsworthiness steps only, like tests/serve/test_flow.py), with a
+labelling task of five records. The upload runs once (:func:`uploaded`); the axe-core scans
+reuse its job and report pages.
 """
 
 from __future__ import annotations
@@ -34,9 +35,25 @@ OVERRIDES = ["pipeline.steps=discourse,newsworthiness", "serve.rate_per_minute=6
 JOB_TIMEOUT_MS = 600_000
 
 
+#: Records of the labelling task (made up; the model suggests a label for each).
+RECORDS = [
+    "Sea ice in the Arctic is thinning faster than models predicted.",
+    "Flu vaccination cut hospital admissions among older adults.",
+    "Coral reefs bleach when ocean temperatures rise.",
+    "A new antibiotic cleared resistant infections in mice.",
+    "Glaciers in the Alps lost a tenth of their volume in two years.",
+]
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The service with a labelling task ``topic`` (climate, health) of five records."""
+    from sciwire.learn.task import Record, TaskDB, task_db_path
+
     with live_server(tmp_path_factory.mktemp("browser"), overrides=OVERRIDES) as running:
+        with TaskDB(task_db_path(running.settings.config)) as db:
+            db.create_task("topic", ["climate", "health"])
+            db.add_records("topic", [Record(f"r{i}", text, f"p{i}") for i, text in enumerate(RECORDS)])
         yield running
 
 
@@ -118,6 +135,8 @@ def pages(uploaded: dict[str, Any]) -> dict[str, str]:
         "rank": "/rank",
         "ask": "/ask",
         "playground": "/playground?text=Mice+that+ate+within+8+hours+slept+longer.",
+        "tasks": "/label",
+        "label": "/label/topic",
     }
 
 
@@ -142,9 +161,27 @@ def test_service_pages_pass_axe_without_overflow_or_console_errors(
     assert not [u for u in seen.requests if not u.startswith(server.url)], "no request leaves the service"
 
 
-def test_label_three_records(open_page: Any, server: LiveServer) -> None:
-    paths = {getattr(r, "path", "") for r in server.app.routes}
-    labelling = sorted(p for p in paths if "label" in p and not p.startswith("/api"))
-    if not labelling:
-        pytest.skip("the labelling page (issue 19) is not part of sciwire serve yet")
-    pytest.fail(f"a labelling page exists ({labelling}): write this test against it")
+def test_label_three_records_with_keys_and_buttons(open_page: Any, server: LiveServer) -> None:
+    seen = open_page(PHONE)
+    page = seen.page
+    log_in(seen, server)
+    page.goto(server.url + "/label/topic")
+    assert "The model suggests" in page.inner_text("#suggestion")
+    assert axe_violations(page) == []
+    labelled = []
+    for how, label in (("1", "climate"), ("click", "health"), ("2", "health")):
+        record = page.locator("#label-form input[name=record]").get_attribute("value")
+        with page.expect_navigation():
+            if how == "click":
+                page.click(f"#label-form button[value={label}]")
+            else:
+                page.keyboard.press(how)  # the page's shortcut: a label's number chooses it
+        assert f"labelled {record} {label}" in page.inner_text("#label-status")
+        labelled.append(record)
+    assert len(set(labelled)) == 3
+    assert page.inner_text("#label-progress").startswith("3 of 5 records labelled")
+    with page.expect_navigation():
+        page.keyboard.press("u")
+    assert f"undid {labelled[-1]}" in page.inner_text("#label-status")
+    assert page.inner_text("#label-progress").startswith("2 of 5")
+    assert seen.errors == []
