@@ -21,16 +21,17 @@ def clusters(n_rel: int = 12, per: int = 12, dim: int = 16, noise: float = 0.35,
 
 def test_the_head_learns_a_threshold_that_separates_outside_relations():
     X, y = clusters()
-    head = NotaHead(rank=0, episodes=60, seed=0).fit(X[y < 6], y[y < 6])
+    head = NotaHead(rank=0, episodes=30, threshold_episodes=60, seed=0).fit(X[y < 6], y[y < 6])
     assert 0.0 < head.threshold_ < 1.0 and head.scale_ > 0
     Z = head.transform(X[y >= 6])
     acc, ci = accuracy(Z, sample_episodes(y[y >= 6], 5, 1, 0.5, 100, 0), head.threshold_)
-    assert acc > 0.8 and 0 < ci < 0.1
+    assert acc > 0.8 and 0 <= ci < 0.1
+    assert set(head.centred_thresholds_) == {1, 5}
 
 
 def test_the_projection_starts_from_identity_and_round_trips_through_its_folder(tmp_path):
     X, y = clusters()
-    head = NotaHead(rank=4, episodes=30, seed=0).fit(X, y)
+    head = NotaHead(rank=4, episodes=20, threshold_episodes=20, seed=0).fit(X, y)
     assert head.U_ is not None and head.U_.shape == (16, 4) and head.V_.shape == (4, 16)
     save_head(head, tmp_path / "m", {"layers": [4], "parts": ["head", "tail", "mean"], "style": "none"})
     loaded, features = load_head(tmp_path / "m")
@@ -41,7 +42,7 @@ def test_the_projection_starts_from_identity_and_round_trips_through_its_folder(
 
 def test_an_altered_projection_file_is_refused(tmp_path):
     X, y = clusters()
-    save_head(NotaHead(rank=2, episodes=5).fit(X, y), tmp_path, {"layers": [4]})
+    save_head(NotaHead(rank=2, episodes=5, threshold_episodes=5).fit(X, y), tmp_path, {"layers": [4]})
     blob = (tmp_path / "projection.safetensors").read_bytes()
     (tmp_path / "projection.safetensors").write_bytes(blob[:-4] + b"\0\0\0\0")
     with pytest.raises(ModelLoadError, match="does not match its recorded sha256"):

@@ -13,10 +13,16 @@ a head fitted on ``val_semeval`` and ``val_nyt`` minus the 8 relations it shares
 ``val_wiki`` (that head ships), and so on. Methods:
 
 - ``lexical``: TF-IDF vectors of the sentence, prototypes, a fitted threshold;
-- ``sentence-mean``: MiniLM's sentence vector (mean of its last layer, no markers), same;
-- ``prototypes``: entity-marked pair features (:func:`~sciwire.relations.encoder.pair_features`),
-  prototypes and a threshold fitted on episodes (``NotaHead(rank=0)``);
-- ``projection``: the same with a low-rank residual projection trained on episodes.
+- ``sentence-mean``: MiniLM's sentence vector (mean of its last layer, no entity pooling), same;
+- ``prototypes``: entity-pair features (:func:`~sciwire.relations.encoder.pair_features`: head,
+  tail and sentence means of layer-4 token states), prototypes and a threshold fitted on episodes
+  (``NotaHead(rank=0)``); ``prototypes-marked``: the same on the sentence with typed entity markers
+  (``@ head @``, ``# tail #``); ``prototypes-absolute``: thresholds on the best cosine itself;
+- ``projection``: ``prototypes`` with a low-rank residual projection trained on episodes.
+
+All but ``prototypes-absolute`` compare the threshold with the *centred* score (best cosine minus
+the mean cosine over the episode's relations, :func:`~sciwire.relations.model.nota_score`), which
+moves less between domains than the best cosine does.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import numpy as np
 from sciwire.config import Config
 from sciwire.relations.data import FEWREL_SETS, SciercSentence, encoded_fewrel, load_fewrel, load_scierc_relations
 from sciwire.relations.encoder import PairEncoder, pair_features
-from sciwire.relations.model import NotaHead, _episode, best_threshold, episode_cosines
+from sciwire.relations.model import NotaHead, _episode, best_threshold, episode_cosines, nota_score
 from sciwire.relations.supervised import (
     NONE,
     PairRelationHead,
@@ -56,7 +62,14 @@ FIT_SETS: dict[str, tuple[str, ...]] = {
 }
 #: Instances per relation encoded from each set (a fixed sample; encoding is the slow part on CPU).
 PER_RELATION: dict[str, int] = {"val_wiki": 80, "val_semeval": 40, "val_nyt": 40}
-METHODS: tuple[str, ...] = ("lexical", "sentence-mean", "prototypes", "projection")
+METHODS: tuple[str, ...] = (
+    "lexical",
+    "sentence-mean",
+    "prototypes-absolute",
+    "prototypes-marked",
+    "prototypes",
+    "projection",
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ class FewRelSettings:
         layers, parts, style: The pair features (see :class:`PairEncoder`, :func:`pair_features`).
         rank: Rank of the ``projection`` method's residual projection.
         train_episodes: Episodes the projection is trained on.
+        marked_style: Markers of the ``prototypes-marked`` method (``none``: leave it out).
     """
 
     sets: tuple[str, ...] = FEWREL_SETS
@@ -81,9 +95,10 @@ class FewRelSettings:
     seed: int = 0
     layers: tuple[int, ...] = (4,)
     parts: tuple[str, ...] = ("head", "tail", "mean")
-    style: str = "punct"
-    rank: int = 64
-    train_episodes: int = 1500
+    style: str = "none"
+    rank: int = 16
+    train_episodes: int = 300
+    marked_style: str = "punct"
 
 
 def sample_episodes(
@@ -100,28 +115,32 @@ def sample_episodes(
 
 
 def accuracy(
-    Z: Any, episodes: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], threshold: float | None
+    Z: Any,
+    episodes: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    threshold: float | None,
+    centred: bool = False,
 ) -> tuple[float, float]:
-    """Mean accuracy over episodes and the half-width of its 95% interval (threshold None: no NOTA answer)."""
+    """Mean accuracy over episodes and the half-width of its 95% interval (threshold None: no NOTA answer;
+    ``centred``: the threshold applies to the centred score, see :func:`~sciwire.relations.model.nota_score`)."""
     per_episode = []
     for support, queries, target in episodes:
         cos = episode_cosines(Z, support, queries)
         guess = cos.argmax(axis=1)
         if threshold is not None:
-            guess = np.where(cos.max(axis=1) < threshold, support.shape[0], guess)
+            guess = np.where(nota_score(cos, centred) < threshold, support.shape[0], guess)
         per_episode.append(float(np.mean(guess == target)))
     acc = np.asarray(per_episode)
     return float(acc.mean()), float(1.96 * acc.std(ddof=1) / np.sqrt(len(acc))) if len(acc) > 1 else 0.0
 
 
-def fit_thresholds(
-    Z: Any, labels: np.ndarray, seed: int, shots: Sequence[int] = (1, 5), n_way: int = 5, nota_rate: float = 0.3
-) -> dict[int, float]:
-    """Per number of shots, the accuracy-best threshold on 300 episodes of the fitting rows ``Z``."""
+def fit_thresholds(Z: Any, labels: np.ndarray, seed: int, shots: Sequence[int] = (1, 5)) -> dict[int, float]:
+    """Per number of shots, the accuracy-best centred threshold on 300 5-way episodes (NOTA rate 0.3) of the
+    fitting rows ``Z`` (as :class:`NotaHead` fits its own)."""
     out = {}
     for k in shots:
-        episodes = sample_episodes(labels, n_way, k, nota_rate, 300, seed + k)
-        out[k] = best_threshold([episode_cosines(Z, s, q) for s, q, _ in episodes], [t for _, _, t in episodes])
+        episodes = sample_episodes(labels, 5, k, 0.3, 300, seed + k)
+        cosines = [episode_cosines(Z, s, q) for s, q, _ in episodes]
+        out[k] = best_threshold(cosines, [t for _, _, t in episodes], centred=True)
     return out
 
 
@@ -205,7 +224,8 @@ def fewrel_quick_table(
     for shots in settings.shots:
         for rate in settings.nota_rates:
             episodes = sample_episodes(ev.labels, 5, shots, rate, settings.episodes, settings.seed)
-            acc, ci = accuracy(Z, episodes, float(head.threshold_for(shots)) if rate > 0 else None)
+            threshold = float(head.threshold_for(shots, centred=True)) if rate > 0 else None
+            acc, ci = accuracy(Z, episodes, threshold, centred=True)
             rows.append({"n_way": 5, "k_shot": shots, "nota_rate": rate, "accuracy": round(acc, 4),
                          "ci95": round(ci, 4)})  # fmt: skip
     return rows
@@ -230,6 +250,16 @@ def evaluate_fewrel(
     settings = settings or FewRelSettings()
     needed = sorted(set(settings.sets) | {f for s in settings.sets for f in FIT_SETS[s]})
     sets = {name: _load(data_dir, name, settings, cache_dir) for name in needed}
+    marked: dict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
+    if settings.marked_style != "none":
+        from dataclasses import replace
+
+        other = replace(settings, style=settings.marked_style)
+        m_sets = {name: _load(data_dir, name, other, cache_dir) for name in needed}
+        for name in settings.sets:
+            m_fit, m_labels = _fit_rows(m_sets, name, set(m_sets[name].names))
+            marked[name] = (pair_features(m_sets[name].pooled, settings.parts),
+                            (pair_features(m_fit["pooled"], settings.parts), m_labels))  # fmt: skip
     vectorizer = TfidfVectorizer(sublinear_tf=True, min_df=1).fit([t for s in sets.values() for t in s.texts])
     rows: list[dict[str, Any]] = []
     fitted: dict[str, dict[str, dict[int, float]]] = {}
@@ -243,20 +273,28 @@ def evaluate_fewrel(
             fit_feats, fit_labels
         )
         lexical_fit = vectorizer.transform(list(fit["texts"]))
-        spaces: dict[str, tuple[Any, dict[int, float]]] = {
-            "lexical": (vectorizer.transform(ev.texts), fit_thresholds(lexical_fit, fit_labels, settings.seed)),
-            "sentence-mean": (ev.plain, fit_thresholds(fit["plain"], fit_labels, settings.seed)),
-            "prototypes": (proto.transform(feats), proto.thresholds_),
-            "projection": (proj.transform(feats), proj.thresholds_),
+        entity = proto.transform(feats)
+        spaces: dict[str, tuple[Any, dict[int, float], bool]] = {
+            "lexical": (vectorizer.transform(ev.texts), fit_thresholds(lexical_fit, fit_labels, settings.seed), True),
+            "sentence-mean": (ev.plain, fit_thresholds(fit["plain"], fit_labels, settings.seed), True),
+            "prototypes-absolute": (entity, proto.thresholds_, False),
+            "prototypes": (entity, proto.centred_thresholds_, True),
+            "projection": (proj.transform(feats), proj.centred_thresholds_, True),
         }
-        fitted[name] = {m: {k: round(v, 4) for k, v in t.items()} for m, (_, t) in spaces.items()}
+        if settings.marked_style != "none":
+            m_ev, (m_x, m_y) = marked[name]
+            m_head = NotaHead(rank=0, episodes=300, seed=settings.seed).fit(m_x, m_y)
+            spaces["prototypes-marked"] = (m_head.transform(m_ev), m_head.centred_thresholds_, True)
+        fitted[name] = {m: {k: round(v, 4) for k, v in t.items()} for m, (_, t, _) in spaces.items()}
         logger.info("%s: thresholds %s", name, fitted[name])
         for n_way in settings.ways:
             for shots in settings.shots:
                 for rate in settings.nota_rates:
                     episodes = sample_episodes(ev.labels, n_way, shots, rate, settings.episodes, settings.seed)
-                    for method, (Z, thresholds) in spaces.items():
-                        acc, ci = accuracy(Z, episodes, thresholds[shots] if rate > 0 else None)
+                    for method, (Z, thresholds, centred) in spaces.items():
+                        if method == "prototypes-absolute" and rate == 0:
+                            continue  # the same as prototypes without "none of these"
+                        acc, ci = accuracy(Z, episodes, thresholds[shots] if rate > 0 else None, centred)
                         rows.append({"set": name, "n_way": n_way, "k_shot": shots, "nota_rate": rate,
                                      "method": method, "accuracy": round(acc, 4), "ci95": round(ci, 4),
                                      "episodes": settings.episodes})  # fmt: skip

@@ -92,21 +92,30 @@ class NotaHead(BaseEstimator):
         self.threshold_episodes = threshold_episodes
         self.seed = seed
 
-    def set_fixed(self, scale: float, threshold: float, thresholds: dict[int, float] | None = None) -> Self:
+    def set_fixed(
+        self,
+        scale: float,
+        threshold: float,
+        thresholds: dict[int, float] | None = None,
+        centred: dict[int, float] | None = None,
+    ) -> Self:
         """Use a hand-set scale and threshold (no projection) instead of fitting them; ``thresholds``
-        per number of examples of a relation (default: ``threshold`` for any number)."""
+        per number of examples of a relation (default: ``threshold`` for any number), ``centred`` the
+        thresholds of the centred score (none: the classifier uses the plain cosine)."""
         self.scale_, self.threshold_ = float(scale), float(threshold)
         self.thresholds_ = {int(k): float(v) for k, v in (thresholds or {1: threshold}).items()}
+        self.centred_thresholds_ = {int(k): float(v) for k, v in (centred or {}).items()}
         self.U_ = self.V_ = None
         return self
 
-    def threshold_for(self, shots: int | np.ndarray) -> np.ndarray:
+    def threshold_for(self, shots: int | np.ndarray, centred: bool = False) -> np.ndarray:
         """The threshold of a prototype made of ``shots`` examples: interpolated in log(shots) between
-        the fitted ones (:attr:`thresholds_`), constant beyond them."""
+        the fitted ones (:attr:`thresholds_`, or :attr:`centred_thresholds_`), constant beyond them."""
         self._check()
-        ks = sorted(self.thresholds_)
+        table = self.centred_thresholds_ if centred else self.thresholds_
+        ks = sorted(table)
         x = np.log(np.maximum(np.asarray(shots, dtype=np.float64), 1.0))
-        return np.asarray(np.interp(x, np.log(ks), [self.thresholds_[k] for k in ks]))
+        return np.asarray(np.interp(x, np.log(ks), [table[k] for k in ks]))
 
     def fit(self, X: np.ndarray, y: Sequence[Any] | np.ndarray) -> Self:
         """Train on episodes drawn from the relations in ``y`` (at least ``n_way + 1`` with ``max(shots) + 1``
@@ -163,13 +172,15 @@ class NotaHead(BaseEstimator):
         self.n_features_in_ = dim
         # per number of shots, the threshold that answers most queries right on fresh episodes
         Z = self.transform(X)
-        self.thresholds_ = {}
+        self.thresholds_, self.centred_thresholds_ = {}, {}
         for k in sorted(set(self.shots)):
             found = [
                 _episode(rng, groups, names, self.n_way, k, self.nota_rate) for _ in range(self.threshold_episodes)
             ]
             cosines = [episode_cosines(Z, support, queries) for support, queries, _ in found]
-            self.thresholds_[int(k)] = best_threshold(cosines, [target for _, _, target in found])
+            targets = [target for _, _, target in found]
+            self.thresholds_[int(k)] = best_threshold(cosines, targets)
+            self.centred_thresholds_[int(k)] = best_threshold(cosines, targets, centred=True)
         self.threshold_ = self.thresholds_[min(self.thresholds_)]
         logger.info("NOTA head: scale %.2f, thresholds %s, rank %d", self.scale_, self.thresholds_, self.rank)
         return self
@@ -237,15 +248,23 @@ def episode_cosines(Z: np.ndarray | Any, support: np.ndarray, queries: np.ndarra
     return np.asarray(Z[queries] @ protos.T)
 
 
-def best_threshold(cosines: Sequence[np.ndarray], targets: Sequence[np.ndarray]) -> float:
-    """The cosine threshold that answers most queries right (below it: "none of these", target = relations).
+def nota_score(cos: np.ndarray, centred: bool = False) -> np.ndarray:
+    """What the threshold is compared with, per query: the best cosine, or (``centred``) the best minus the
+    mean cosine over the episode's relations, which moves less between domains."""
+    best = cos.max(axis=1)
+    return np.asarray(best - cos.mean(axis=1) if centred else best)
+
+
+def best_threshold(cosines: Sequence[np.ndarray], targets: Sequence[np.ndarray], centred: bool = False) -> float:
+    """The threshold of :func:`nota_score` that answers most queries right (below it: "none of these",
+    target = relations).
 
     Example:
         >>> cos = [np.array([[0.9, 0.1], [0.3, 0.2]])]
         >>> round(best_threshold(cos, [np.array([0, 2])]), 2)
         0.6
     """
-    best = np.concatenate([c.max(axis=1) for c in cosines])
+    best = np.concatenate([nota_score(c, centred) for c in cosines])
     arg = np.concatenate([c.argmax(axis=1) for c in cosines])
     n_way = np.concatenate([np.full(len(c), c.shape[1]) for c in cosines])
     target = np.concatenate(list(targets))
@@ -264,15 +283,18 @@ class FewShotRelationClassifier(ClassifierMixin, BaseEstimator):
     Args:
         head: A fitted :class:`NotaHead`.
         nota: Allow the answer "none of these" (False: always the nearest prototype; FewRel 1.0).
+        centred: Compare the centred score (:func:`nota_score`) with the head's centred thresholds;
+            None: when the head has them and there are at least 3 relations.
 
     Attributes:
         classes_: The relation names in first-seen order, then :data:`~sciwire.relations.schema.NOTA`.
         prototypes_: One unit row per relation.
     """
 
-    def __init__(self, head: NotaHead, nota: bool = True) -> None:
+    def __init__(self, head: NotaHead, nota: bool = True, centred: bool | None = None) -> None:
         self.head = head
         self.nota = nota
+        self.centred = centred
 
     def fit(self, X: np.ndarray, y: Sequence[Any] | np.ndarray) -> Self:
         """One prototype per relation: the mean of its examples in the head's space."""
@@ -295,7 +317,13 @@ class FewShotRelationClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Softmax over ``scale * (cosine - threshold)`` per relation (its threshold by its number of examples)
         and 0 for "none of these"; rows sum to 1 in ``classes_`` order."""
-        cos = self.similarities(X) - self.head.threshold_for(self.shots_)
+        cos = self.similarities(X)
+        centred = self.centred
+        if centred is None:
+            centred = bool(getattr(self.head, "centred_thresholds_", None)) and len(self.shots_) >= 3
+        if centred:
+            cos = cos - cos.mean(axis=1, keepdims=True)
+        cos = cos - self.head.threshold_for(self.shots_, centred)
         nota = np.full((len(cos), 1), 0.0 if self.nota else -np.inf)
         logits = self.head.scale_ * np.hstack([cos, nota])
         logits -= logits.max(axis=1, keepdims=True)
@@ -304,7 +332,8 @@ class FewShotRelationClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """The most probable class of every row (``"none of these"`` when no cosine reaches the threshold)."""
-        return np.asarray(self.classes_[self.predict_proba(X).argmax(axis=1)])
+        proba = self.predict_proba(X)
+        return np.asarray(self.classes_[proba.argmax(axis=1)])
 
 
 def save_head(head: NotaHead, folder: str | os.PathLike[str], features: dict[str, Any]) -> Path:
@@ -318,6 +347,7 @@ def save_head(head: NotaHead, folder: str | os.PathLike[str], features: dict[str
     weights: dict[str, Any] = {"format": FORMAT, "scale": round(head.scale_, 6),
                                "threshold": round(head.threshold_, 6), "features": features,
                                "thresholds": {str(k): round(v, 6) for k, v in head.thresholds_.items()},
+                               "centred_thresholds": {str(k): round(v, 6) for k, v in head.centred_thresholds_.items()},
                                "params": head.get_params()}  # fmt: skip
     if head.U_ is not None and head.V_ is not None:
         blob = save({"U": head.U_.astype(np.float32), "V": head.V_.astype(np.float32)})
@@ -343,9 +373,10 @@ def load_head(spec: str | os.PathLike[str] = "default") -> tuple[NotaHead, dict[
         params["shots"] = tuple(params["shots"])
     try:
         thresholds = {int(k): float(v) for k, v in dict(data.get("thresholds", {})).items()} or None
+        centred = {int(k): float(v) for k, v in dict(data.get("centred_thresholds", {})).items()} or None
     except (TypeError, ValueError) as exc:
         raise ModelLoadError(f"Cannot load the model in {path}: {WEIGHTS} has bad thresholds ({exc}); {HINT}") from exc
-    head = NotaHead(**params).set_fixed(float(data["scale"]), float(data["threshold"]), thresholds)
+    head = NotaHead(**params).set_fixed(float(data["scale"]), float(data["threshold"]), thresholds, centred)
     if "projection_sha256" in data:
         arrays = read_safetensors(path, TENSORS, keys=("U", "V"), sha256=data["projection_sha256"], hint=HINT)
         head.U_, head.V_ = arrays["U"], arrays["V"]
