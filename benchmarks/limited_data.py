@@ -297,13 +297,17 @@ def main() -> None:
             rows = learning_curves(data, args)
             active = active_vs_random(data, args)
             dump[key] = {"rows": rows, "active": active}
+            setfit_note = (
+                f" (SetFit: k in {args.setfit_sizes}, {args.setfit_seeds} seeds, {args.setfit_iterations} pairs per "
+                f"example, at most {args.setfit_max_steps} steps)"
+                if "setfit" in args.methods
+                else ""
+            )
             secs = {m: round(float(np.mean([r["s"] for r in rows if r["method"] == m])), 1) for m in args.methods}
             sections.append(
                 f"### {data.name}\n\nPool {len(data.pool_texts)} sentences, evaluation "
                 f"{len(data.test_texts)} sentences of other papers; {len(data.classes)} labels. "
-                f"Mean ± s.d. over {args.seeds} seeds "
-                f"(SetFit: k in {args.setfit_sizes}, {args.setfit_seeds} seeds, {args.setfit_iterations} pairs per "
-                f"example, at most {args.setfit_max_steps} steps). ECE of the raw probabilities.\n\n"
+                f"Mean ± s.d. over {args.seeds} seeds{setfit_note}. ECE of the raw probabilities.\n\n"
                 + curve_table(data, rows, args)
                 + f"\n\nSeconds per fit + evaluation (mean): {', '.join(f'{m} {s}' for m, s in secs.items())}.\n\n"
                 + "Active vs random (logistic head, macro-F1 by labels used; area = mean over the budgets, "
