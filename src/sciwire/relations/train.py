@@ -56,7 +56,7 @@ def train_relations(
         raise InputError(f"sciwire train relations --dataset must be one of {DATASETS}, got {dataset!r}")
     if dataset == "scierc":
         return train_scierc(data, out, config, command=command, on_progress=on_progress)
-    settings = settings or FewRelSettings()
+    settings = settings or FewRelSettings(rank=0)
     X, y, used = fewrel_fit_rows(data, "val_wiki", settings, config.paths.cache_dir, on_progress)
     head = NotaHead(rank=settings.rank, episodes=settings.train_episodes, seed=settings.seed).fit(X, y)
     features = {"model": config.models.embedding, "layers": list(settings.layers), "parts": list(settings.parts),
@@ -65,7 +65,7 @@ def train_relations(
     table = fewrel_quick_table(data, head, settings, config.paths.cache_dir)
     metrics: dict[str, Any] = {"fitted_on": used, "relations": len(set(y.tolist())), "rows": len(y),
                                "scale": round(head.scale_, 4), "threshold": round(head.threshold_, 4),
-                               "val_wiki": table}  # fmt: skip
+                               "centred_thresholds": head.centred_thresholds_, "val_wiki": table}  # fmt: skip
     files = [data_path(data, "fewrel", f"{name}.json") for name in ("val_semeval", "val_nyt", "val_wiki")]
     Receipt(command, config.to_dict(), {f.name: data_hash([f]) for f in files}, metrics).write(folder)
     rows = "\n".join(
@@ -77,17 +77,21 @@ def train_relations(
         name="relations (few-shot, with 'none of these')",
         summary=(
             "Classifies an entity pair in its sentence into one of the relation types a user defines with 1-5 "
-            "examples each, or 'none of these'. Features: MiniLM (all-MiniLM-L6-v2) token states after layer "
-            f"{', '.join(map(str, settings.layers))} of the sentence with typed entity markers (@ head @, # tail #), "
-            f"pooled as {', '.join(settings.parts)}; a low-rank residual projection (rank {settings.rank}); one "
-            "prototype per relation type; the answer is 'none of these' when the best cosine is below "
-            f"**{head.threshold_:.3f}**."
+            "examples each, or 'none of these'. Features: all-MiniLM-L6-v2's token states after layer "
+            f"{', '.join(map(str, settings.layers))} (one pass per sentence, markers: {settings.style}), "
+            f"pooled over the head, the tail and the sentence ({', '.join(settings.parts)}), each unit length"
+            + (f"; a low-rank residual projection (rank {settings.rank})" if settings.rank else "")
+            + ". One prototype per relation type (mean of its examples). The answer is 'none of these' when, for "
+            "every type, the pair's cosine to its prototype minus the mean cosine over all types stays below the "
+            f"threshold for that type's number of examples: {_rounded(head.centred_thresholds_)} (interpolated "
+            "in log examples; with fewer than 3 types the best cosine itself is compared with "
+            f"{_rounded(head.thresholds_)}). These thresholds are all that is fitted."
         ),
         data=(
             "FewRel 2.0 validation sets val_semeval (17 relations) and val_nyt (25 relations, minus the 8 it shares "
-            f"with val_wiki), a fixed sample of {settings.seed and 'seeded'} instances per relation "
-            f"({', '.join(f'{k} {v}' for k, v in used.items())} rows); {settings.train_episodes} training episodes "
-            "(5-way, 1 or 5 shots, 30% 'none of these' queries). val_wiki is not used for training."
+            "with val_wiki), a fixed sample (seed 0) of 40 instances per relation "
+            f"({', '.join(f'{k} {v}' for k, v in used.items())} rows); thresholds chosen on 300 episodes per number "
+            "of shots (5-way, 30% 'none of these' queries). val_wiki is not used for fitting."
         ),
         licence="MIT (FewRel is MIT-licensed)",
         metrics_markdown=(
@@ -104,6 +108,10 @@ def train_relations(
     ).write(folder)
     logger.info("Relations head written to %s", folder)
     return TrainResult(folder, metrics)
+
+
+def _rounded(table: dict[int, float]) -> str:
+    return ", ".join(f"{k} example{'s' if k > 1 else ''}: {v:.3f}" for k, v in sorted(table.items()))
 
 
 def train_scierc(
