@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -52,8 +51,6 @@ HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
-_STYLE = re.compile(rb"<style[^>]*>(.*?)</style>", re.S | re.I)
 
 
 @dataclass(frozen=True)
@@ -157,26 +154,17 @@ def new_login_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def inline_hashes(html: bytes) -> tuple[list[str], list[str]]:
-    """CSP ``'sha256-...'`` sources of the inline scripts and the style blocks of a page."""
-
-    def digest(block: bytes) -> str:
-        return "'sha256-" + base64.b64encode(hashlib.sha256(block).digest()).decode() + "'"
-
-    return [digest(m) for m in _SCRIPT.findall(html)], [digest(m) for m in _STYLE.findall(html)]
-
-
 def report_csp(html: bytes) -> str:
-    """The policy for a report page: its own inline script by hash, never any other script.
+    """The policy for a report page: the report's own policy (its inline script by hash, never any
+    other script; see :func:`sciwire.report.html.content_security_policy`), plus no connections and
+    no framing.
 
     Style attributes of the report's badges need ``'unsafe-inline'`` styles (no scripts run from them).
     """
-    scripts, _ = inline_hashes(html)
-    allowed = " ".join(scripts) or "'none'"
-    return (
-        f"default-src 'none'; script-src {allowed}; style-src 'unsafe-inline'; "
-        "img-src data:; connect-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
-    )
+    from sciwire.report.html import content_security_policy
+
+    policy = content_security_policy(html.decode("utf-8", errors="replace"))
+    return f"{policy}; connect-src 'none'; frame-ancestors 'none'"
 
 
 class BodyTooLarge(HTTPException):
