@@ -40,8 +40,9 @@ def load_task(name: str, data: str) -> tuple[list[str], list[str], list[str], di
     if name == "csabstruct":
         from sciwire.datasets.csabstruct import load_csabstruct
 
+        abstracts = load_csabstruct(data, "train")  # abstract_id is 0 on every line: group by position
         rows = [
-            (s, lab, a.id) for a in load_csabstruct(data, "train") for s, lab in zip(a.sentences, a.labels, strict=True)
+            (s, lab, f"a{i}") for i, a in enumerate(abstracts) for s, lab in zip(a.sentences, a.labels, strict=True)
         ]
         return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], {}
     from sciwire.datasets.fidelity import STRENGTH_LABELS, load_claim_strength
