@@ -102,7 +102,7 @@ def train_relations(
         command=command,
         limits=(
             "A small frozen encoder: far below models fine-tuned on FewRel train (BERT-PAIR 85.7 on 5-way 1-shot). "
-            "The threshold is a single cosine for every schema: schemas whose types are close to each other, or "
+            "The thresholds are the same for every schema: schemas whose types are close to each other, or "
             "far from encyclopaedic and news text, may need more examples. English only; one pair per sentence."
         ),
     ).write(folder)
