@@ -66,3 +66,9 @@ def test_the_shipped_head_loads_when_present():
     head, features = load_head("default")
     assert set(head.centred_thresholds_) == {1, 5} and features["style"] in ("none", "punct", "tags")
     assert (bundled_models_dir() / DEFAULT_FOLDER / "MODEL_CARD.md").read_text("utf-8").count("MIT") >= 1
+
+
+def test_train_relations_rejects_an_unknown_dataset(tmp_path):
+    result = runner.invoke(app, ["train", "relations", "--dataset", "tacred", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert "--dataset must be one of ('fewrel', 'scierc'), got 'tacred'" in result.output
