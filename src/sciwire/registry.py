@@ -43,6 +43,7 @@ BUILTIN_STEPS: dict[str, str] = {
     "linking": "sciwire.linking.step:LinkingStep",
     "answers": "sciwire.qa.step:QuestionStep",
     "terms": "sciwire.terms.step:TermStep",
+    "relations": "sciwire.relations.step:RelationStep",
     "incoref": "sciwire.linking.incoref.step:CorefStep",
 }
 
