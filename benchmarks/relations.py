@@ -108,10 +108,12 @@ def main() -> None:
         result = evaluate_fewrel(cfg.paths.data_dir, FewRelSettings(episodes=args.episodes), cache)
         if not args.no_scierc:
             result["scierc"] = evaluate_scierc(cfg.paths.data_dir, cfg)[0]
-    elapsed = time.perf_counter() - started
+    elapsed = float(result.get("wall_s", time.perf_counter() - started))
+    command = "python benchmarks/relations.py" + (f" --from-json {args.from_json.name}" if args.from_json else "")
     body = (
-        header("python benchmarks/relations.py" + (" --write" if args.write else ""))
-        + f"- Wall time: {elapsed:.0f} s on a shared 2-core machine (pair encodings cached in paths.cache_dir)\n\n"
+        header(command + (" --write" if args.write else ""))
+        + f"- Wall time: {elapsed:.0f} s on a shared 2-core machine (load average well above 2; pair encodings "
+        "cached in paths.cache_dir)\n\n"
         + "FewRel accuracy (%) ± 95% interval over 1,000 episodes per row (the same episodes for every column); "
         + "NOTA rate 0 = FewRel 1.0 (no 'none of these' answer).\n\n"
         + fewrel_tables(result)
