@@ -84,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=1, help="Folds fitted at once (forked processes).")
     parser.add_argument("--write", action="store_true", help="Write the coref section of docs/benchmarks.md.")
     args = parser.parse_args()
     cfg = load_config()
@@ -92,7 +93,7 @@ def main() -> None:
     docs, inputs, gaps = read_corpora(data, cfg, gap_splits=("development", "validation"))
     read_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    cv = cross_validate(docs, inputs, folds=args.folds)
+    cv = cross_validate(docs, inputs, folds=args.folds, jobs=args.jobs)
     cv_s = time.perf_counter() - t0
     litbank_only = fit_model(docs, inputs, [])
     shipped_recipe = fit_model(docs, inputs, gaps["development"])
@@ -101,7 +102,7 @@ def main() -> None:
     cost, example = step_cost()
     det = cv["mention_detection"]
     parts = [
-        header(f"nice python benchmarks/coref.py --folds {args.folds} --write")
+        header(f"nice python benchmarks/coref.py --folds {args.folds} --jobs {args.jobs} --write")
         + "- Timings come from a 2-core machine shared with other work: upper bounds.\n",
         f"**LitBank**, {cv['folds']}-fold document cross-validation ({cv['documents']} documents, {cv['mentions']} "
         "gold mentions; out-of-fold chains pooled; MiniLM frozen, heads refitted per fold):\n\n"

@@ -413,8 +413,9 @@ def train_coref_cli(
     from sciwire.linking.incoref.train import train_coref
 
     def lines(m: dict[str, Any]) -> list[str]:
-        g = m["gap_validation"]["model"]
-        return [f"{m['litbank_documents']} LitBank documents; GAP validation F1 {g['f1']} (bias F/M {g['bias_f_m']})"]
+        g = m.get("gap_validation", {}).get("model")
+        gap_line = f"; GAP validation F1 {g['f1']} (bias F/M {g['bias_f_m']})" if g else ""
+        return [f"{m['litbank_documents']} LitBank documents{gap_line}"]
 
     fit = on_data(train_coref, data, out, gap=gap)
     if not as_json:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from sciwire.config import Config, load_config
 from sciwire.datasets.litbank import CorefDocument
 from sciwire.errors import InputError
-from sciwire.linking.evaluate import conll_f1
+from sciwire.linking.evaluate import b_cubed, ceaf_e, muc
 from sciwire.linking.incoref.baselines import BASELINES
 from sciwire.linking.incoref.features import MentionInfo
 from sciwire.linking.incoref.mentions import MentionDetector, candidate_spans, detector_features
@@ -41,10 +42,38 @@ def chains(doc_id: str, spans: Sequence[tuple[int, int]], labels: Sequence[int] 
     return list(groups.values())
 
 
+def _pooled_conll(key: Chains, response: Chains) -> dict[str, float]:
+    """:func:`~sciwire.linking.evaluate.conll_f1` over many documents: MUC and B³ on the pooled chains (sums
+    per chain), CEAF-e aligned within each document and summed (the reference scorer's micro average;
+    one Hungarian alignment over all documents would be cubic in the number of chains)."""
+    out = {"muc": muc(key, response).f1, "b3": b_cubed(key, response).f1}
+    by_doc: dict[Hashable, tuple[Chains, Chains]] = {}
+    for c in key:
+        by_doc.setdefault(_doc(c), ([], []))[0].append(c)
+    for c in response:
+        by_doc.setdefault(_doc(c), ([], []))[1].append(c)
+    total = 0.0
+    for k, r in by_doc.values():
+        if k and r:
+            total += ceaf_e(k, r).precision * len(r)
+    p, rec = total / max(len(response), 1), total / max(len(key), 1)
+    out["ceafe"] = 2 * p * rec / (p + rec) if p + rec else 0.0
+    out["conll"] = (out["muc"] + out["b3"] + out["ceafe"]) / 3
+    return out
+
+
+def _doc(chain: set[Hashable]) -> Hashable:
+    first = next(iter(chain))
+    return first[0] if isinstance(first, tuple) else None
+
+
 def score(key: Chains, response: Chains) -> dict[str, float]:
-    """CoNLL F1 (and MUC, B³, CEAF-e) with singletons, and ``*_no_singletons`` without them."""
-    out = {k: round(v, 4) for k, v in conll_f1(key, response).items()}
-    plural = conll_f1([c for c in key if len(c) > 1], [c for c in response if len(c) > 1])
+    """CoNLL F1 (and MUC, B³, CEAF-e) with singletons, and ``*_no_singletons`` without them.
+
+    Mention ids are ``(doc_id, start, end)``; CEAF-e is aligned within each document.
+    """
+    out = {k: round(v, 4) for k, v in _pooled_conll(key, response).items()}
+    plural = _pooled_conll([c for c in key if len(c) > 1], [c for c in response if len(c) > 1])
     out.update({f"{k}_no_singletons": round(v, 4) for k, v in plural.items()})
     return out
 
@@ -86,6 +115,54 @@ def _resolve_all(
     return out, infos
 
 
+@dataclass
+class FoldChains:
+    """Out-of-fold chains of one fold: the key, and each system's response on gold / predicted mentions."""
+
+    key: Chains
+    gold: dict[str, Chains]
+    predicted: dict[str, Chains]
+    found: int = 0
+    correct: int = 0
+
+
+def fold_of(n: int, folds: int, seed: int = 0) -> np.ndarray:
+    """The fold of each of ``n`` documents (a seeded shuffle, then round robin)."""
+    order = np.random.default_rng(seed).permutation(n)
+    out = np.empty(n, dtype=int)
+    out[order] = np.arange(n) % folds
+    return out
+
+
+#: What forked workers of :func:`cross_validate` read (set before the pool starts; never pickled).
+_SHARED: dict[str, Any] = {}
+
+
+def run_fold(f: int) -> FoldChains:
+    """Fit on the other folds and resolve fold ``f`` (reads :data:`_SHARED`)."""
+    docs, inputs, gold_docs, cands = (_SHARED[k] for k in ("docs", "inputs", "gold_docs", "cands"))
+    where = _SHARED["fold_of"]
+    train = [i for i in range(len(docs)) if where[i] != f]
+    test = [i for i in range(len(docs)) if where[i] == f]
+    model = MentionRanker(**_SHARED["ranker"]).fit([gold_docs[i] for i in train])
+    out = FoldChains([], {}, {})
+    detector = (fit_detector([inputs[i] for i in train], [docs[i] for i in train], [cands[i] for i in train])
+                if cands else None)  # fmt: skip
+    for i in test:
+        d = docs[i]
+        out.key += chains(d.doc_id, d.mentions, d.cluster_of)
+        for name, c in _resolve_all(model, inputs[i], d.doc_id, list(d.mentions))[0].items():
+            out.gold.setdefault(name, []).extend(c)
+        if detector is not None:
+            spans = detect(detector, cands[i])
+            out.found += len(spans)
+            out.correct += len(set(spans) & set(d.mentions))
+            for name, c in _resolve_all(model, inputs[i], d.doc_id, spans)[0].items():
+                out.predicted.setdefault(name, []).extend(c)
+    logger.info("fold %d done", f + 1)
+    return out
+
+
 def cross_validate(
     docs: Sequence[CorefDocument],
     inputs: Sequence[DocInputs],
@@ -93,51 +170,57 @@ def cross_validate(
     seed: int = 0,
     ranker: dict[str, Any] | None = None,
     predicted: bool = True,
+    jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Pooled out-of-fold scores of the ranker and the baselines, gold and predicted mentions.
 
+    Args:
+        jobs: Folds fitted at once in forked processes (1: in this process).
+
     Returns:
         ``{"gold_mentions": {system: scores}, "predicted_mentions": {...}, "mention_detection":
-        {precision, recall, f1}, "folds", "documents"}``.
+        {precision, recall, f1}, "folds", "documents", "mentions"}``.
     """
-    order = np.random.default_rng(seed).permutation(len(docs))
-    fold_of = np.empty(len(docs), dtype=int)
-    fold_of[order] = np.arange(len(docs)) % folds
-    key: Chains = []
-    gold_resp: dict[str, Chains] = {}
-    pred_resp: dict[str, Chains] = {}
-    found = correct = 0
-    gold_docs = [prepare(x, d.mentions, d.cluster_of)[0] for d, x in zip(docs, inputs, strict=True)]
-    cands = [candidates(x) for x in inputs] if predicted else []
-    for f in range(folds):
-        train = [i for i in range(len(docs)) if fold_of[i] != f]
-        test = [i for i in range(len(docs)) if fold_of[i] == f]
-        model = MentionRanker(**(ranker or {})).fit([gold_docs[i] for i in train])
-        detector = (fit_detector([inputs[i] for i in train], [docs[i] for i in train], [cands[i] for i in train])
-                    if predicted else None)  # fmt: skip
-        for i in test:
-            d = docs[i]
-            key += chains(d.doc_id, d.mentions, d.cluster_of)
-            for name, c in _resolve_all(model, inputs[i], d.doc_id, list(d.mentions))[0].items():
-                gold_resp.setdefault(name, []).extend(c)
-            if detector is not None:
-                spans = detect(detector, cands[i])
-                found += len(spans)
-                correct += len(set(spans) & set(d.mentions))
-                for name, c in _resolve_all(model, inputs[i], d.doc_id, spans)[0].items():
-                    pred_resp.setdefault(name, []).extend(c)
-        logger.info("fold %d of %d done", f + 1, folds)
-        if on_progress is not None:
-            on_progress(1)
-    total = sum(len(d.mentions) for d in docs)
-    out: dict[str, Any] = {"folds": folds, "documents": len(docs), "mentions": total,
-                           "gold_mentions": {k: score(key, v) for k, v in gold_resp.items()}}  # fmt: skip
-    if predicted:
-        p, r = correct / max(found, 1), correct / max(total, 1)
-        out["predicted_mentions"] = {k: score(key, v) for k, v in pred_resp.items()}
-        out["mention_detection"] = {"precision": round(p, 4), "recall": round(r, 4),
-                                    "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4)}  # fmt: skip
+    _SHARED.update(docs=docs, inputs=inputs, fold_of=fold_of(len(docs), folds, seed), ranker=ranker or {},
+                   gold_docs=[prepare(x, d.mentions, d.cluster_of)[0] for d, x in zip(docs, inputs, strict=True)],
+                   cands=[candidates(x) for x in inputs] if predicted else [])  # fmt: skip
+    results: list[FoldChains] = []
+    try:
+        if jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for r in pool.map(run_fold, range(folds)):
+                    results.append(r)
+                    if on_progress is not None:
+                        on_progress(1)
+        else:
+            for f in range(folds):
+                results.append(run_fold(f))
+                if on_progress is not None:
+                    on_progress(1)
+    finally:
+        _SHARED.clear()
+    return pooled(results, sum(len(d.mentions) for d in docs), folds, len(docs))
+
+
+def pooled(results: Sequence[FoldChains], mentions: int, folds: int, documents: int) -> dict[str, Any]:
+    """The scores of the pooled chains of every fold."""
+    key = [c for r in results for c in r.key]
+    out: dict[str, Any] = {"folds": folds, "documents": documents, "mentions": mentions}
+    for setting in ("gold", "predicted"):
+        systems = [n for n in (MODEL, *BASELINES) if any(n in getattr(r, setting) for r in results)]
+        if systems:
+            out[f"{setting}_mentions"] = {
+                name: score(key, [c for r in results for c in getattr(r, setting).get(name, [])]) for name in systems
+            }
+    found, correct = sum(r.found for r in results), sum(r.correct for r in results)
+    if found:
+        p, r_ = correct / found, correct / max(mentions, 1)
+        out["mention_detection"] = {"precision": round(p, 4), "recall": round(r_, 4),
+                                    "f1": round(2 * p * r_ / (p + r_) if p + r_ else 0.0, 4)}  # fmt: skip
     return out
 
 
@@ -147,6 +230,7 @@ def evaluate_coref(
     *,
     model: str = "default",
     folds: int = 5,
+    jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """``sciwire evaluate coref``: LitBank cross-validation (a fresh ranker per fold) and GAP validation.
@@ -156,6 +240,7 @@ def evaluate_coref(
         config: Settings (``models.spacy``).
         model: The model scored on GAP validation: ``"default"`` or a folder from ``sciwire train coref``.
         folds: LitBank folds (documents are split, 2-20).
+        jobs: Folds fitted at once (forked processes).
         on_progress: Called with 1 per document read and per fold.
 
     Raises:
@@ -169,7 +254,7 @@ def evaluate_coref(
         raise InputError(f"folds must be between 2 and 20; got {folds}")
     fitted = CorefModel.load(model)
     docs, inputs, gaps = read_corpora(data_dir, config or load_config(), fitted.layer, ("validation",), on_progress)
-    return {"litbank_cv": cross_validate(docs, inputs, folds, on_progress=on_progress),
+    return {"litbank_cv": cross_validate(docs, inputs, folds, jobs=jobs, on_progress=on_progress),
             "gap_validation": evaluate_gap(gaps["validation"], {"model": fitted})}  # fmt: skip
 
 

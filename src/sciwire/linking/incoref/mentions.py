@@ -75,7 +75,9 @@ def detector_features(facts: TokenFacts, states: np.ndarray, spans: Sequence[tup
         if m.ent in ENT_TYPES:
             extra[r, len(DEPS) + ENT_TYPES.index(m.ent)] = 1
         extra[r, -1] = m.start == m.head  # the head starts the span (bare noun or pronoun)
-    return np.hstack([span_vectors(states, spans), mention_features(infos), extra]).astype(np.float32)
+    hidden = states.shape[1]
+    mean = span_vectors(states, spans)[:, 2 * hidden :]  # the mean of the words' states
+    return np.hstack([mean, mention_features(infos), extra]).astype(np.float32)
 
 
 class MentionDetector:

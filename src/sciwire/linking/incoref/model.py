@@ -94,7 +94,7 @@ class MentionRanker:
         (4,)
     """
 
-    def __init__(self, dim: int = 64, hidden: int = 64, epochs: int = 12, lr: float = 1e-3, dropout: float = 0.2,
+    def __init__(self, dim: int = 64, hidden: int = 32, epochs: int = 5, lr: float = 2e-3, dropout: float = 0.2,
                  random_state: int = 0) -> None:  # fmt: skip
         self.dim = dim
         self.hidden = hidden

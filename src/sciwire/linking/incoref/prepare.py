@@ -25,7 +25,7 @@ from sciwire.linking.incoref.model import Prepared, candidate_antecedents
 from sciwire.linking.incoref.states import TokenFacts, parse_words, token_facts, word_states
 
 #: Candidate antecedents per mention (the nearest earlier ones).
-MAX_ANTECEDENTS = 50
+MAX_ANTECEDENTS = 25
 
 
 @dataclass(frozen=True)
