@@ -251,6 +251,17 @@ def curve_table(data: Data, rows: list[dict[str, Any]], args: argparse.Namespace
     return markdown_table(["method", "metric", *[f"k={k}" for k in sizes]], out_rows)
 
 
+def _active_table(active: dict[str, Any], args: argparse.Namespace) -> str:
+    return (
+        "Active vs random (logistic head, macro-F1 by labels used; area = mean over the budgets, "
+        f"{args.active_seeds} seeds):\n\n"
+        + markdown_table(
+            ["strategy", *[str(b) for b in active["budgets"]], "area"],
+            [[s, *c, active["auc"][s]] for s, c in active["curves"].items()],
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--methods", default="zero-shot,tfidf,logistic,setfit",
@@ -295,7 +306,7 @@ def main() -> None:
             )  # once; every method below reuses the vectors
             logger.info("embedded in %.0f s", time.perf_counter() - t0)
             rows = learning_curves(data, args)
-            active = active_vs_random(data, args)
+            active = active_vs_random(data, args) if args.active_seeds else {}
             dump[key] = {"rows": rows, "active": active}
             setfit_note = (
                 f" (SetFit: k in {args.setfit_sizes}, {args.setfit_seeds} seeds, {args.setfit_iterations} pairs per "
@@ -310,12 +321,7 @@ def main() -> None:
                 f"Mean ± s.d. over {args.seeds} seeds{setfit_note}. ECE of the raw probabilities.\n\n"
                 + curve_table(data, rows, args)
                 + f"\n\nSeconds per fit + evaluation (mean): {', '.join(f'{m} {s}' for m, s in secs.items())}.\n\n"
-                + "Active vs random (logistic head, macro-F1 by labels used; area = mean over the budgets, "
-                f"{args.active_seeds} seeds):\n\n"
-                + markdown_table(
-                    ["strategy", *[str(b) for b in active["budgets"]], "area"],
-                    [[s, *c, active["auc"][s]] for s, c in active["curves"].items()],
-                )
+                + (_active_table(active, args) if active else "")
             )
     total = time.perf_counter() - started
     command = "python " + " ".join(["benchmarks/limited_data.py", *sys.argv[1:]])
