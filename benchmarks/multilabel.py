@@ -8,7 +8,7 @@ tag set is the categories with at least 5 records; both models read "title. abst
 - ``tfidf_mlp``: the tutorial's model reproduced with scikit-learn (no TensorFlow here): TF-IDF
   of unigrams + bigrams (20,000 features), MLP 512-256 ReLU, sigmoid outputs, 20 epochs of Adam,
   tags at p >= 0.5.
-- ``minilm_ovr``: all-MiniLM-L6-v2 vectors, one balanced logistic regression per tag, per-tag
+- ``minilm_ovr``: all-MiniLM-L6-v2 vectors, one logistic regression per tag (C=4, unweighted), per-tag
   thresholds maximising F1 on 3-fold out-of-fold predictions of the training folds, at least one
   tag per record.
 

@@ -148,7 +148,8 @@ def train_tags(data_dir: str | os.PathLike[str], out: str | os.PathLike[str], co
     tagger = EmbeddingTagger(encoder=encoder).fit_vectors(vectors, tags)
     metrics.update(records=len(records), groups=len(set(groups.tolist())), tags=len(tagger.classes_))
     path = Path(data_dir) / "arxiv_multilabel"
-    receipt = Receipt(command, {"min_count": tagger.min_count, "C": tagger.C, "folds": folds},
+    receipt = Receipt(command, {"min_count": tagger.min_count, "C": tagger.C, "class_weight": tagger.class_weight,
+                                "folds": folds},
                       {"arxiv_multilabel": data_hash([path])}, metrics)  # fmt: skip
     rows = "\n".join(
         f"| {name} | {m['micro_f1']:.3f} | {m['macro_f1']:.3f} | {m['p_at_1']:.3f} | {m['p_at_3']:.3f} |"
