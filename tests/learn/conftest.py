@@ -23,6 +23,11 @@ def climate(config):
     """The bundled walk-through task: 72 sentences, 30 of them labelled (10 per label)."""
     from sciwire.learn import api
 
-    api.new_task("climate", LABELS, config, files=[EXAMPLES_DIR / "learn_climate_records.jsonl"])
+    meanings = {
+        "adaptation": "coping with climate impacts such as floods, heat and drought",
+        "mitigation": "cutting greenhouse gas emissions or storing carbon",
+        "other": "methods, data, funding or anything else",
+    }  # what docs/learning.md gives with --describe
+    api.new_task("climate", LABELS, config, descriptions=meanings, files=[EXAMPLES_DIR / "learn_climate_records.jsonl"])
     api.label_records("climate", config, file=EXAMPLES_DIR / "learn_climate_labels.csv", who="ana")
     return api.load_task("climate", config)
