@@ -124,9 +124,17 @@ def test_the_nli_zero_shot_loads_a_local_cross_encoder(tmp_path):
 
 
 @pytest.mark.slow
-def test_setfit_trains_one_step_on_a_local_body_and_round_trips(tiny_model_dir, tmp_path):
+def test_setfit_trains_one_step_on_a_local_body_and_round_trips(tiny_model_dir, tmp_path, monkeypatch):
+    import setfit.model_card
+    import setfit.modeling
+
+    asked: list[str] = []  # SetFit must never ask the hub (it swallows the errors, so count the calls)
+    for module, name in [(setfit.model_card, "model_info"), (setfit.model_card, "dataset_info"),
+                         (setfit.model_card, "list_datasets"), (setfit.modeling, "hf_hub_download")]:  # fmt: skip
+        monkeypatch.setattr(module, name, lambda *a, _n=name, **k: asked.append(_n))
     model = make_method("setfit", body=str(tiny_model_dir), num_iterations=1, max_steps=1, batch_size=4)
     p = _check_contract(model.fit(TEXTS, LABELS))
+    assert asked == []
     r, c = _receipt_card()
     folder = LearnedModel("setfit", model).save(tmp_path / "sf", receipt=r, card=c)
     assert (folder / "setfit_body").is_dir() and not list(folder.rglob("*.pkl"))
