@@ -8,12 +8,12 @@ from sciwire.errors import InputError, SchemaError
 from sciwire.examples import EXAMPLES_DIR
 from sciwire.relations.schema import MAX_EXAMPLES, load_schema, parse_example, parse_schema
 
-GOOD = '''
+GOOD = """
 [[relation]]
 name = "treats"
 description = "A drug treats a condition."
 examples = ["[E1]Aspirin[/E1] relieves [E2]headache[/E2]."]
-'''
+"""
 
 
 def test_the_bundled_schema_loads_with_1_to_5_examples_per_type():
