@@ -93,6 +93,14 @@ def test_embedding_tagger_thresholds_save_load_and_cli(tmp_path, embedder):
         load_tagger(tmp_path, encoder=embedder)
 
 
+@pytest.mark.slow
+def test_the_shipped_tag_model_tags_a_vision_paper(embedder):
+    tagger = load_tagger("default", encoder=embedder)
+    assert len(tagger.classes_) >= 10 and "cs.CV" in tagger.classes_
+    tags = tagger.tags(["Semantic segmentation of street scenes. We train a convolutional network on city images."])
+    assert tags[0][0][0] == "cs.CV"
+
+
 def test_tag_cli_needs_files():
     result = CliRunner().invoke(app, ["tag"])
     assert result.exit_code == 1
