@@ -24,7 +24,11 @@ SPLITS: tuple[str, ...] = ("train", "dev")
 
 @dataclass(frozen=True)
 class Abstract:
-    """One labelled abstract: ``id`` is ``"{split}-{abstract_id}"``."""
+    """One labelled abstract: ``id`` is ``"{split}-{line number}"``.
+
+    The file's own ``abstract_id`` is not used: it is 0 on every line of the shared copy, so ids
+    built from it would put every abstract in one group of a grouped split.
+    """
 
     id: str
     sentences: tuple[str, ...]
@@ -57,5 +61,5 @@ def load_csabstruct(data_dir: str | os.PathLike[str], split: str) -> list[Abstra
             unknown = sorted(set(labels) - set(CSABSTRUCT_LABELS))
             if unknown:
                 raise InputError(f"{path}:{n}: unknown labels {unknown}; expected {CSABSTRUCT_LABELS}")
-            out.append(Abstract(f"{split}-{row.get('abstract_id', n)}", sentences, labels, confs))
+            out.append(Abstract(f"{split}-{n}", sentences, labels, confs))
     return out

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import json
 import os
 from dataclasses import replace
 
@@ -99,22 +98,15 @@ def coresc_papers(data_dir: str | os.PathLike[str]) -> list[Paper]:
 
 
 def csabstruct_papers(data_dir: str | os.PathLike[str], splits: tuple[str, ...] = ("train", "dev")) -> list[Paper]:
-    """CSAbstruct abstracts (sentences joined)."""
+    """CSAbstruct abstracts (sentences joined), ids by line (the file's ``abstract_id`` is 0 on every line)."""
+    from sciwire.datasets.csabstruct import load_csabstruct
+
     papers = []
     for split in splits:
-        path = data_path(data_dir, "csabstruct", f"{split}.jsonl")
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    row = json.loads(line)
-                    papers.append(
-                        Paper(
-                            f"csabstruct-{split}-{row['abstract_id']}",
-                            "",
-                            " ".join(row["sentences"]),
-                            extra={"source": "csabstruct"},
-                        )
-                    )
+        for abstract in load_csabstruct(data_dir, split):
+            papers.append(
+                Paper(f"csabstruct-{abstract.id}", "", " ".join(abstract.sentences), extra={"source": "csabstruct"})
+            )
     return papers
 
 
