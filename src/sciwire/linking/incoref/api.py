@@ -60,11 +60,18 @@ class Chain:
         return next((m for m in self.mentions if not m.pronoun), self.mentions[0])
 
 
+#: Pronouns that are not mentions of their own (relative and interrogative ones).
+NOT_MENTIONS = frozenset({"who", "whom", "whose", "which", "that", "what", "whatever", "whoever"})
+
+
 def phrase_spans(facts: TokenFacts) -> list[tuple[int, int]]:
-    """One span per nominal head: its base phrase (a noun) or itself (a pronoun)."""
+    """One span per nominal head: its base phrase (a noun) or itself (a pronoun); the words of a
+    compound name ("Dr." in "Dr. Helena Ostrander") and relative pronouns are no mentions."""
     best: dict[int, tuple[int, int]] = {}
     for s, e in candidate_spans(facts):
-        if facts.pos[e] in NOMINAL_POS and (e not in best or s < best[e][0]) and _is_base(facts, s, e):
+        if facts.pos[e] not in NOMINAL_POS or facts.dep[e] == "compound" or facts.lower[e] in NOT_MENTIONS:
+            continue
+        if (e not in best or s < best[e][0]) and _is_base(facts, s, e):
             best[e] = (s, e)
     return sort_spans(list(best.values()))
 

@@ -32,6 +32,10 @@ MASCULINE_NOUNS = frozenset("man men boy boys father son brother husband king si
                             "nephew prince duke monk priest fellow master".split())  # fmt: skip
 FEMININE_NOUNS = frozenset("woman women girl girls mother daughter sister wife queen lady mrs mrs. miss ms ms. aunt "
                            "niece princess duchess madam mistress".split())  # fmt: skip
+#: Head lemmas of nouns for people (with gendered nouns and PERSON entities: "person-like" mentions).
+PERSON_NOUNS = frozenset("researcher scientist author team group people person patient participant volunteer "
+                         "doctor physician expert investigator student child parent adult official spokesperson "
+                         "professor colleague friend he she".split())  # fmt: skip
 DETERMINERS = frozenset("a an the this that these those his her its their our my your some any".split())
 KINDS = ("pronoun", "proper", "nominal")
 DISTANCE_BUCKETS = (1, 2, 3, 4, 5, 8, 16, 32, 64)
@@ -44,7 +48,7 @@ PAIR_FEATURES: tuple[str, ...] = (
     "same_pronoun", "person_clash", "number_clash", "number_agree", "gender_clash", "gender_agree",
     *(f"mention_{k}" for k in KINDS), *(f"antecedent_{k}" for k in KINDS), "same_entity_type",
 )  # fmt: skip
-MENTION_FEATURES: tuple[str, ...] = (*(f"width>={b}" for b in WIDTH_BUCKETS), *KINDS)
+MENTION_FEATURES: tuple[str, ...] = (*(f"width>={b}" for b in WIDTH_BUCKETS), *KINDS, "person_like")
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ def mention_features(mentions: Sequence[MentionInfo]) -> np.ndarray:
         width = m.end - m.start + 1
         out[r, : len(WIDTH_BUCKETS)] = [width >= b for b in WIDTH_BUCKETS]
         out[r, len(WIDTH_BUCKETS) + KINDS.index(m.kind)] = 1
+        out[r, -1] = m.head_lemma in PERSON_NOUNS or m.ent == "PERSON" or m.gender in ("m", "f")
     return out
 
 
