@@ -107,7 +107,8 @@ def coref_card(metrics: Mapping[str, Any], command: str, gap: bool = True) -> Mo
                 else "."
             )
         ),
-        licence="CC-BY 4.0 (LitBank) and Apache-2.0 (GAP): attribute LitBank when you redistribute",
+        licence=("CC-BY 4.0 (LitBank) and Apache-2.0 (GAP)" if gap else "CC-BY 4.0 (LitBank)")
+        + ": attribute LitBank when you redistribute",
         metrics_markdown=(
             gap_table
             + "LitBank 5-fold document cross-validation (CoNLL F1 with and without singletons, gold and predicted "
@@ -115,7 +116,8 @@ def coref_card(metrics: Mapping[str, Any], command: str, gap: bool = True) -> Mo
         ),
         command=command,
         limits=(
-            "Trained on fiction (LitBank) and Wikipedia biographies (GAP), not on news: chains of technical "
+            ("Trained on fiction (LitBank) and Wikipedia biographies (GAP)" if gap else "Trained on fiction (LitBank)")
+            + ", not on news: chains of technical "
             "things ('the drug', 'the compound') rest on head match and the ranker's generalisation. English "
             "only; the detector keeps LitBank's entity types (people, places, organisations, vehicles). "
             "Refit after changing the encoder or the spaCy pipeline."
