@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from sciwire.errors import InputError
-from sciwire.learn.federated import FederatedSettings, Site, head_proba, local_train, train_federated, train_pooled
+from sciwire.learn.federated import (
+    FederatedSettings,
+    Site,
+    assign_sites,
+    head_proba,
+    local_train,
+    train_federated,
+    train_pooled,
+)
 
 
 def toy_sites(n_sites=2, n=40, seed=0):
@@ -33,6 +41,17 @@ def test_bad_federations_are_one_line_errors():
         train_federated([sites[0], empty], 2)
     with pytest.raises(InputError, match="Federated settings need rounds, epochs, num_cpus >= 1"):
         FederatedSettings(rounds=0)
+
+
+def test_sites_keep_a_paper_together():
+    groups = ["p1", "p1", "p2", "p3", "p2"]
+    sites = assign_sites(groups, [""] * 5, 2, "group")
+    assert sites == ["site1", "site1", "site2", "site1", "site2"]
+    assert assign_sites(groups, ["paper", "press", "", "press", "paper"], 2, "source")[2] == "unknown"
+    with pytest.raises(InputError, match=r"4 sites need records from at least 4 papers \(groups\), got 3"):
+        assign_sites(groups, [""] * 5, 4, "group")
+    with pytest.raises(InputError, match="Sites are made 'by' group or source, got 'field'"):
+        assign_sites(groups, [""] * 5, 2, "field")
 
 
 @pytest.mark.slow
