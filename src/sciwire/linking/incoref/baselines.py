@@ -12,7 +12,7 @@ Example:
     >>> from sciwire.linking.incoref.features import MentionInfo
     >>> ms = [MentionInfo(0, 1, 1, "nominal", "drug", "drug", 3, "sg", "", ""),
     ...       MentionInfo(5, 6, 6, "nominal", "drug", "drug", 3, "sg", "", ""),
-    ...       MentionInfo(8, 8, 8, "pronoun", "it", "it", 3, "sg", "n")]
+    ...       MentionInfo(8, 8, 8, "pronoun", "it", "it", 3, "sg", "n", "")]
     >>> exact_match(ms).tolist(), nearest_compatible(ms).tolist()
     ([0, 0, 1], [0, 0, 0])
 """
