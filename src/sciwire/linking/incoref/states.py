@@ -45,7 +45,7 @@ def word_states_at(encoder: Any, words: Sequence[str], layers: Sequence[int], wi
     hidden = int(model.config.hidden_size)
     if not words:
         return [np.zeros((0, hidden), dtype=np.float32) for _ in layers]
-    enc = tok(list(words), is_split_into_words=True, add_special_tokens=False)
+    enc = tok(list(words), is_split_into_words=True, add_special_tokens=False, verbose=False)
     pieces = list(enc["input_ids"])
     owner = np.asarray([-1 if w is None else w for w in enc.word_ids()], dtype=int)
     size, step = window - 2, max(1, (window - 2) // 2)
