@@ -60,7 +60,7 @@ def main() -> None:
         + [[f"local-only: {name}", f1] for name, f1 in metrics["local_macro_f1"].items()],
     )
     body = (
-        header("python benchmarks/federated.py --write")
+        header(f"python benchmarks/federated.py --rounds {args.rounds} --epochs {args.epochs} --write")
         + f"\nSites: {json.dumps(metrics['sites'])} training sentences; test: {metrics['test_records']} sentences "
         f"({json.dumps(by_source)} by source), one grouped fold. {args.rounds} rounds x {args.epochs} local steps "
         f"(pooled and local-only: {args.rounds * args.epochs} steps). Embedding {embed_s:.0f} s; the three heads "
