@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sciwire.document import Document
+from sciwire.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,13 @@ class SentenceHit:
     score: float
 
 
+def check_vector_counts(items: Sequence[tuple[Document, np.ndarray, str]]) -> None:
+    """Raise :class:`InputError` when a document has not one vector per sentence."""
+    for doc, vectors, _ in items:
+        if len(vectors) != len(doc.sentences):
+            raise InputError(f"{doc.id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
+
+
 class Store(ABC):
     """Where analysed documents live between runs.
 
@@ -46,21 +54,25 @@ class Store(ABC):
     :meth:`add_many` should be one transaction too (``sciwire add`` commits in batches).
     """
 
-    @abstractmethod
     def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
         """Store ``doc`` (with sentences) and one vector per sentence.
 
         Returns:
             False when a document with the same ``content_hash`` is already stored (no-op).
         """
+        return self.add_many([(doc, vectors, content_hash)], model_key)[0]
 
+    @abstractmethod
     def add_many(self, items: Sequence[tuple[Document, np.ndarray, str]], model_key: str) -> list[bool]:
-        """Store ``(doc, vectors, content_hash)`` items; implementations should make this one transaction.
+        """Store ``(doc, vectors, content_hash)`` items in one transaction: all of them or, on any failure, none.
 
         Returns:
-            Per item, what :meth:`add` returns.
+            Per item, False when its content hash was already stored (also earlier in ``items``).
+
+        Raises:
+            InputError: When a document's vector count is not its sentence count (nothing is written;
+                implementations call :func:`check_vector_counts` first).
         """
-        return [self.add(doc, vectors, content_hash, model_key) for doc, vectors, content_hash in items]
 
     @abstractmethod
     def has_hash(self, content_hash: str) -> str | None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from sciwire.document import Document
 from sciwire.errors import InputError, MissingDependencyError, OutputError
-from sciwire.store.base import SentenceHit, Store, StoredDocument
+from sciwire.store.base import SentenceHit, Store, StoredDocument, check_vector_counts
 
 logger = logging.getLogger(__name__)
 SCHEMA_VERSION = "1"
@@ -202,9 +202,6 @@ class PostgresStore(Store):
                 f"Cannot write to the corpus store {self.path}: {first}; nothing of this change was written"
             ) from exc
 
-    def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
-        return self.add_many([(doc, vectors, content_hash)], model_key)[0]
-
     def add_many(self, items: Sequence[tuple[Document, np.ndarray, str]], model_key: str) -> list[bool]:
         """Store several documents in one transaction: all of them or, on any failure, none.
 
@@ -214,9 +211,7 @@ class PostgresStore(Store):
         Raises:
             InputError: When a document's vector count is not its sentence count (nothing is written).
         """
-        for doc, vectors, _ in items:
-            if len(vectors) != len(doc.sentences):
-                raise InputError(f"{doc.id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
+        check_vector_counts(items)
         with self._transaction():
             hashes = [content_hash for *_, content_hash in items]
             ids = [doc.id for doc, *_ in items] + [

@@ -32,7 +32,7 @@ import numpy as np
 
 from sciwire.document import Document
 from sciwire.errors import InputError, OutputError
-from sciwire.store.base import SentenceHit, Store, StoredDocument
+from sciwire.store.base import SentenceHit, Store, StoredDocument, check_vector_counts
 
 logger = logging.getLogger(__name__)
 SCHEMA_VERSION = "1"
@@ -126,9 +126,6 @@ class SQLiteStore(Store):
         self._vector_cache: dict[str, tuple[Hashable, list[tuple[str, int]], np.ndarray]] = {}
 
     # ---- writing ------------------------------------------------------------------------
-    def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
-        return self.add_many([(doc, vectors, content_hash)], model_key)[0]
-
     def add_many(self, items: Sequence[tuple[Document, np.ndarray, str]], model_key: str) -> list[bool]:
         """Store several documents in one transaction: all of them or, on any failure, none.
 
@@ -138,9 +135,7 @@ class SQLiteStore(Store):
         Raises:
             InputError: When a document's vector count is not its sentence count (nothing is written).
         """
-        for doc, vectors, _ in items:
-            if len(vectors) != len(doc.sentences):
-                raise InputError(f"{doc.id}: got {len(vectors)} vectors for {len(doc.sentences)} sentences")
+        check_vector_counts(items)
         with self._transaction():  # the checks see the rows this transaction wrote
             stored = [self._insert(doc, vectors, content_hash, model_key) for doc, vectors, content_hash in items]
         self._vector_cache.clear()
