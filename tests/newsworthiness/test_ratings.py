@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -103,3 +104,38 @@ def test_jsonl_ratings_and_missing_columns(tmp_path):
         read_ratings(csv)
     with pytest.raises(InputError, match="does not exist"):
         read_ratings(tmp_path / "nope.csv")
+
+
+def _cli_error(args):
+    from typer.testing import CliRunner
+
+    from sciwire.cli.main import app
+
+    result = CliRunner().invoke(app, [str(a) for a in args], env={"HF_HUB_OFFLINE": "1", "COLUMNS": "400"})
+    assert result.exit_code == 1, result.output
+    return result.output.strip()
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("missing column", r"^Error: ratings\.csv: missing column\(s\) relevance_valence; expected the header "),
+        ("three rows", r"^Error: ratings\.csv has 3 rating row\(s\) covering 1 paper\(s\); training needs at least 8 "),
+        ("outside the scale", r"^Error: ratings\.csv has 1 bad row\(s\); .*\n\s*row 3 \(paper p1, rater b\): "
+         r"relevance_magnitude: rating '6' outside the 1-5 scale$"),
+    ],
+)  # fmt: skip
+def test_the_issue_s_three_bad_ratings_files_fail_clearly_at_the_cli(tmp_path, case, expected):
+    """Issue 15: a missing column, a value outside the scale and 3 rows each end `sciwire train newsworthiness`
+    with exit code 1 before any model loads: one line, or the header line and the bad row when a value is bad."""
+    rows = ["p1,a,4,3,4,5", "p1,b,3,3,6,3", "p1,c,2,2,2,2"] if case == "outside the scale" else [
+        "p1,a,4,3,4,5", "p1,b,3,3,3,3", "p1,c,2,2,2,2"]  # fmt: skip
+    path = write(tmp_path / "ratings.csv", rows)
+    if case == "missing column":
+        path.write_text("\n".join(line.rsplit(",", 1)[0] for line in path.read_text().splitlines()) + "\n")
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text('{"id": "p1", "title": "A study", "abstract": "We studied it."}\n')
+    output = _cli_error(["train", "newsworthiness", "--ratings", path, "--papers", papers, "--out", tmp_path / "m"])
+    assert re.search(expected, output), output
+    assert len(output.splitlines()) == (2 if case == "outside the scale" else 1), output
+    assert not (tmp_path / "m").exists()

@@ -14,15 +14,18 @@ from sciwire.errors import InputError, ModelLoadError
 from sciwire.examples import paper_path
 from sciwire.fitting import ModelCard, Receipt
 from sciwire.qa.decision import (
+    COMPACT_NAMES,
     CUE_NAMES,
     NO_DECISION,
     EvidenceDecider,
     abstention_threshold,
+    compact_features,
     cue_counts,
     is_closed_question,
 )
-from sciwire.qa.decision_train import read_decision_examples
-from sciwire.qa.model import FORMAT_V3, AnswerModel, DecisionHead, load_answer_model
+from sciwire.qa.decision_train import fit_decider, read_decision_examples
+from sciwire.qa.evidence import FIDELITY_NAMES, POLARITY_NAMES, SIGNAL_NAMES, fidelity_features, polarity_features
+from sciwire.qa.model import FORMAT_V3, FORMAT_V4, AnswerModel, DecisionHead, load_answer_model
 
 DIM = 384
 N_FEATURES = 4 * DIM + len(CUE_NAMES) + 4
@@ -48,6 +51,48 @@ def test_decider_contract_calibration_and_one_class():
     assert (model.predict(X) == y).mean() > 0.8
     with pytest.raises(InputError, match="at least two decisions"):
         EvidenceDecider().fit(X[:5], ["yes"] * 5)
+
+
+def polarity(question: str, *sentences: str) -> dict[str, float]:
+    return dict(zip(POLARITY_NAMES, polarity_features(question, sentences).tolist(), strict=True))
+
+
+def test_polarity_reads_negation_in_the_scope_of_the_question():
+    q = "Is obesity associated with asthma in children?"
+    no = polarity(q, "Obesity was not associated with asthma.", "Adults were studied too.")
+    yes = polarity(q, "Obesity was associated with asthma, but not with eczema.")
+    elsewhere = polarity(q, "Obesity doubled the risk of asthma.", "No child was lost to follow-up.")
+    assert no["negation_in_scope"] == 1 and no["negation_elsewhere"] == 0 and no["question_compares"] == 1
+    assert yes["negation_in_scope"] == 0 and yes["negation_elsewhere"] == 1 and yes["contrast"] == 1
+    assert elsewhere["negation_in_scope"] == 0 and elsewhere["negation_elsewhere"] == 1
+    assert no["cover_max"] == pytest.approx(0.75) and no["cover_mean"] == pytest.approx(0.375)  # "children" missing
+    maybe = polarity("Does TRF improve sleep?", "TRF may improve sleep; further studies are needed.")
+    assert maybe["weak_hedge_in_scope"] >= 1 and maybe["strong_hedge"] == 1
+    same = polarity("Is surgery as safe as stenting?", "Both were comparable in safety.")
+    assert same["question_equivalence"] == 1 and same["no_difference_x_equivalence"] == 1
+    assert polarity("Did X not help?", "X did not help.")["negation_x_negated_question"] == 1
+
+
+def test_compact_row_has_its_named_columns():
+    signals = np.tile(np.linspace(0.1, 1.0, len(SIGNAL_NAMES)), (2, 1))
+    roles = np.array([[0, 0, 1.0, 0], [1.0, 0, 0, 0]])
+    q = np.array([1.0, 0.0])
+    row = compact_features("Does X help?", q, np.array([[0.6, 0.8], [1.0, 0.0]]), ["X helped.", "No."], roles, signals)
+    named = dict(zip(COMPACT_NAMES, row.tolist(), strict=True))
+    assert len(row) == len(COMPACT_NAMES) == len(CUE_NAMES) + len(POLARITY_NAMES) + 4 + 2 + len(FIDELITY_NAMES)
+    assert named["cosine_max"] == pytest.approx(1.0) and named["cosine_mean"] == pytest.approx(0.8)
+    assert named["role_result"] == 0.5 and named["negation"] == 1
+    assert fidelity_features(np.zeros((0, len(SIGNAL_NAMES))), np.zeros((0, 4))).shape == (len(FIDELITY_NAMES),)
+
+
+def test_the_compact_recipe_is_tuned_on_its_training_rows_only():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(120, len(COMPACT_NAMES)))
+    y = np.array(["yes", "no", "maybe"], dtype=object)[np.argmax(X[:, :3] + [0, 0, 0.3], axis=1)]
+    model = fit_decider(X, y)
+    assert model.standardize and model.C in (0.03, 0.1, 0.3)
+    assert model.class_weight is None or set(model.class_weight) == {"maybe", "no", "yes"}
+    assert (model.predict(X) == y).mean() > 0.6
 
 
 def _head() -> DecisionHead:
@@ -79,6 +124,28 @@ def test_model_folder_with_the_decision_round_trips_and_damage_is_one_line(tmp_p
         AnswerModel.load(folder)
     (folder / "weights.json").write_text(json.dumps({**data, "format": "sciwire-qa-answer/2"}))
     assert AnswerModel.load(folder).decision is None  # format 2 still loads, without the decision
+
+
+def test_a_format_4_folder_round_trips_and_a_foreign_feature_list_is_one_line(tmp_path):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, len(COMPACT_NAMES)))
+    decider = EvidenceDecider(C=0.1, standardize=True, class_weight={"maybe": 1.5, "no": 1.0, "yes": 1.0})
+    decider.fit(X, np.where(X[:, 0] > 0, "yes", "no"))
+    head = DecisionHead(decider, "all-MiniLM-L6-v2", DIM, 3, COMPACT_NAMES, {"fidelity_strength": "abc"})
+    folder = replace(load_answer_model(), decision=head, folder=None).save(
+        tmp_path / "m", receipt=Receipt("c", {}, {}, {}), card=ModelCard(*"abcdefg")
+    )
+    data = json.loads((folder / "weights.json").read_text())
+    assert data["format"] == FORMAT_V4 and data["decision"]["features"] == list(COMPACT_NAMES)
+    loaded = AnswerModel.load(folder).decision
+    assert loaded is not None and loaded.features == COMPACT_NAMES and loaded.n_features == len(COMPACT_NAMES)
+    assert loaded.decider.class_weight == {"maybe": 1.5, "no": 1.0, "yes": 1.0}
+    assert np.allclose(loaded.decider.predict_proba(X[:3]), decider.predict_proba(X[:3]), atol=1e-3)
+    data["decision"]["features"] = data["decision"]["features"][:-1]
+    (folder / "weights.json").write_text(json.dumps(data))
+    with pytest.raises(ModelLoadError, match="this version of sciwire computes") as err:
+        AnswerModel.load(folder)
+    assert "\n" not in str(err.value)
 
 
 def test_a_training_file_with_one_decision_is_a_one_line_error(tmp_path):

@@ -150,4 +150,4 @@ def decide(question: str, answers: Sequence[Answer], config: Config | None = Non
         )
         return None
     paper = [a for a in answers if a.doc_id == answers[0].doc_id][: head.top_k]
-    return decide_from(head.decider, embedder, question, paper)
+    return decide_from(head, embedder, question, paper)

@@ -2,12 +2,14 @@
 
 Two estimators (scikit-learn contract):
 
-- :class:`EvidenceDecider`, the one that ships (format 3 of the QA model folder, see
-  :mod:`sciwire.qa.model`): a multinomial logistic regression over :func:`evidence_features`
-  rows (MiniLM vectors of the question and its evidence sentences, their product and difference,
-  :data:`CUES` counts and the evidence's role groups), temperature-calibrated, with an abstention
-  threshold chosen on its training data; :func:`decide` turns ranked answers into a
-  :class:`Decision` or "the paper does not say";
+- :class:`EvidenceDecider`, the one that ships: a multinomial logistic regression,
+  temperature-calibrated, with an abstention threshold chosen on its training data. The shipped
+  one (format 4 of the QA model folder, see :mod:`sciwire.qa.model`) reads
+  :func:`compact_features` rows (:data:`CUES` counts, polarity towards the question and the
+  fidelity heads' reading of the evidence, see :mod:`sciwire.qa.evidence`, role shares,
+  cosines); format 3 read :func:`evidence_features` rows (MiniLM vectors of the question and
+  its evidence, their product and difference, cue counts, roles), which tied the cue counts.
+  :func:`decide` turns ranked answers into a :class:`Decision` or "the paper does not say";
 - :class:`DecisionClassifier`, the earlier one over ``(question, answer)`` text pairs (MiniLM +
   two cue counts), kept for comparison (``benchmarks/qa_decision.py``).
 
@@ -35,11 +37,13 @@ from sklearn.utils.validation import check_is_fitted
 from sciwire.config import DEFAULT_EMBEDDING_MODEL, load_config
 from sciwire.errors import InputError, ModelLoadError
 from sciwire.fitting.probability import fit_temperature, softmax
+from sciwire.qa.evidence import FIDELITY_NAMES, POLARITY_NAMES, fidelity_features, polarity_features
 from sciwire.qa.features import ROLE_FEATURES, ROLE_GROUPS
 
 if TYPE_CHECKING:
     from sciwire.analysis import Encoder
     from sciwire.backends.embeddings import Embedder
+    from sciwire.qa.model import DecisionHead
     from sciwire.qa.retrieval import Answer
 
 logger = logging.getLogger(__name__)
@@ -181,6 +185,52 @@ def role_onehot(code: str | None) -> np.ndarray:
     return out
 
 
+#: The columns of :func:`compact_features` (format 4 of the QA model folder), in order.
+COMPACT_NAMES: tuple[str, ...] = (
+    *CUE_NAMES,
+    *POLARITY_NAMES,
+    *DECISION_ROLES,
+    "cosine_max",
+    "cosine_mean",
+    *FIDELITY_NAMES,
+)
+
+
+def compact_features(
+    question: str,
+    question_vector: np.ndarray,
+    evidence: np.ndarray,
+    texts: Sequence[str],
+    roles: np.ndarray,
+    signals: np.ndarray,
+) -> np.ndarray:
+    """One row of the compact decider's input, :data:`COMPACT_NAMES`: the :data:`CUES` counts of the evidence
+    (joined, capped at 3), :func:`~sciwire.qa.evidence.polarity_features`, the evidence's role shares, the
+    largest and the mean cosine of the evidence to the question, and
+    :func:`~sciwire.qa.evidence.fidelity_features`.
+
+    Args:
+        question: The question.
+        question_vector: Its unit vector, shape ``(d,)``.
+        evidence: The evidence sentences' unit vectors, shape ``(k, d)``.
+        texts: The evidence sentences.
+        roles: Their role groups, shape ``(k, 4)`` (see :func:`role_onehot`).
+        signals: Their :func:`~sciwire.qa.evidence.sentence_signals`, shape ``(k, 12)``.
+    """
+    q = np.asarray(question_vector, dtype=np.float64)
+    cosines = np.asarray(evidence, dtype=np.float64).reshape(-1, len(q)) @ q
+    r = np.asarray(roles, dtype=np.float64).reshape(-1, len(DECISION_ROLES))
+    return np.concatenate(
+        [
+            cue_counts(" ".join(texts)),
+            polarity_features(question, texts),
+            r.mean(axis=0) if len(r) else np.zeros(len(DECISION_ROLES)),
+            [cosines.max(), cosines.mean()] if len(cosines) else [0.0, 0.0],
+            fidelity_features(signals, r),
+        ]
+    )
+
+
 def evidence_features(
     question: np.ndarray, evidence: np.ndarray, texts: Sequence[str], roles: np.ndarray
 ) -> np.ndarray:
@@ -210,13 +260,16 @@ class EvidenceDecider(ClassifierMixin, BaseEstimator):
 
     Args:
         C: Inverse regularisation strength.
-        class_weight: ``None`` or ``"balanced"`` ("maybe" is ~11 % of PubMedQA; on PubMedQA balancing
-            raised macro-F1 but cost more accuracy than the majority class has).
+        class_weight: ``None``, ``"balanced"`` or label -> weight ("maybe" is ~11 % of PubMedQA; on
+            PubMedQA balancing raised macro-F1 but cost more accuracy than the majority class has; the
+            compact decider weighs "maybe" x1.5 or x2 when its inner CV says so).
         standardize: Scale every column to unit variance first (on PubMedQA it weighs the 1,536
-            embedding columns as much as the cue counts, and does worse).
+            embedding columns as much as the cue counts, and does worse; the compact rows need it).
         target_accuracy: Accuracy wanted on the answered part (abstention).
         folds: Inner folds for the temperature and the threshold.
         seed: Seed of the inner folds.
+        calibrate: False skips the inner folds (temperature 1, no abstention): for tuning, where only
+            the predicted label counts.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -229,11 +282,12 @@ class EvidenceDecider(ClassifierMixin, BaseEstimator):
     def __init__(
         self,
         C: float = 0.3,
-        class_weight: str | None = None,
+        class_weight: str | dict[str, float] | None = None,
         standardize: bool = False,
         target_accuracy: float = 0.7,
         folds: int = 5,
         seed: int = 0,
+        calibrate: bool = True,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
@@ -241,6 +295,7 @@ class EvidenceDecider(ClassifierMixin, BaseEstimator):
         self.target_accuracy = target_accuracy
         self.folds = folds
         self.seed = seed
+        self.calibrate = calibrate
 
     def _linear(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Classes, weights and intercepts of the LR (on standardised X when asked, folded back onto raw X)."""
@@ -278,6 +333,8 @@ class EvidenceDecider(ClassifierMixin, BaseEstimator):
         self.classes_, self.coef_, self.intercept_ = self._linear(X_arr, y_arr)
         self.n_features_in_ = X_arr.shape[1]
         self.temperature_, self.abstain_below_ = 1.0, 0.0
+        if not self.calibrate:
+            return self
         if counts.min() >= self.folds:
             oof = np.zeros((len(y_arr), len(self.classes_)))
             for train, test in StratifiedKFold(self.folds, shuffle=True, random_state=self.seed).split(X_arr, y_arr):
@@ -422,19 +479,30 @@ def is_closed_question(question: str) -> bool:
     return bool(_CLOSED.match(question))
 
 
-def decide(decider: EvidenceDecider, embedder: Encoder, question: str, answers: Sequence[Answer]) -> Decision:
+def decide(head: DecisionHead, embedder: Encoder, question: str, answers: Sequence[Answer]) -> Decision:
     """Yes / no / maybe for ``question`` from its ranked answer sentences (the first ``top_k`` of one paper).
 
-    Abstains (:data:`NO_DECISION`) when there are no answers, when the answer ranker judged that the
-    paper does not answer the question, or when the calibrated confidence is below the decider's
-    ``abstain_below_``.
+    ``head`` is the decision block of the answer model (:class:`~sciwire.qa.model.DecisionHead`): format 4
+    reads :func:`compact_features` (and runs the bundled fidelity heads on the evidence), format 3
+    :func:`evidence_features`. Abstains (:data:`NO_DECISION`) when there are no answers, when the answer
+    ranker judged that the paper does not answer the question, or when the calibrated confidence is below
+    the decider's ``abstain_below_``.
     """
+    decider = head.decider
     evidence = tuple(Evidence(a.text, a.section, a.role) for a in answers)
     if not answers:
         return Decision(NO_DECISION, 0.0, {}, evidence, "no sentence of the paper matches the question")
-    vectors = embedder.encode([question, *(a.text for a in answers)])
+    texts = [a.text for a in answers]
     roles = np.array([role_onehot(a.role) for a in answers])
-    x = evidence_features(vectors[0], vectors[1:], [a.text for a in answers], roles)
+    if head.features is not None:
+        from sciwire.qa.evidence import fidelity_models, sentence_signals
+
+        models = fidelity_models()  # before encoding: its heads ask the encoder to keep their lower layers
+        vectors = embedder.encode([question, *texts])
+        x = compact_features(question, vectors[0], vectors[1:], texts, roles, sentence_signals(texts, models))
+    else:
+        vectors = embedder.encode([question, *texts])
+        x = evidence_features(vectors[0], vectors[1:], texts, roles)
     probs = decider.predict_proba(x[None, :])[0]
     best = int(np.argmax(probs))
     probabilities = {str(c): round(float(p), 4) for c, p in zip(decider.classes_, probs, strict=True)}

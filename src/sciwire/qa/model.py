@@ -21,7 +21,12 @@ Format 3 (``sciwire-qa-answer/3``, :data:`FORMAT_V3`) adds the ``decision`` bloc
 ``top_k`` answer sentences, calibrated, with its abstention threshold), the embedding model and
 dimension it reads, and the cue names.
 
-Format-1 and format-2 folders still load (format 1: hybrid answers, corpus-level confidence, no
+Format 4 (``sciwire-qa-answer/4``, :data:`FORMAT_V4`) has the same blocks, but its decision reads the
+compact named features of :func:`~sciwire.qa.decision.compact_features` (cue counts, polarity towards
+the question, role shares, cosines, and the outputs of the bundled fidelity heads), listed under
+``decision.features``, instead of format 3's MiniLM vectors.
+
+Format-1, format-2 and format-3 folders still load (format 1: hybrid answers, corpus-level confidence, no
 abstaining; neither has the decision).
 The folder holds ``weights.json``, ``MODEL_CARD.md`` and ``receipt.json``; the shipped
 one is ``sciwire/models/qa_default``; ``sciwire train answers`` (:func:`sciwire.qa.train.train_answer_model`) refits it.
@@ -45,7 +50,7 @@ from typing import Any
 from sciwire.errors import ModelLoadError
 from sciwire.fitting import LogisticScorer, ModelCard, Receipt, read_json, resolve_model_folder, retrain_hint
 from sciwire.fitting.folders import WEIGHTS, write_model_folder
-from sciwire.qa.decision import CUE_NAMES, DECISION_ROLES, EvidenceDecider
+from sciwire.qa.decision import COMPACT_NAMES, CUE_NAMES, DECISION_ROLES, EvidenceDecider
 from sciwire.qa.features import FEATURES
 
 CONFIDENCE_FEATURES: tuple[str, ...] = ("cosine", "found_by_both")
@@ -60,7 +65,8 @@ FORMAT_V1 = "sciwire-qa-answer/1"
 #: A folder with the answer ranker (format 2); with the decision it is :data:`FORMAT_V3`.
 FORMAT = "sciwire-qa-answer/2"
 FORMAT_V3 = "sciwire-qa-answer/3"
-FORMATS = (FORMAT_V3, FORMAT, FORMAT_V1)
+FORMAT_V4 = "sciwire-qa-answer/4"
+FORMATS = (FORMAT_V4, FORMAT_V3, FORMAT, FORMAT_V1)
 #: The scorers of format 2's ``answer`` block: name -> the features it must weigh.
 ANSWER_SCORERS: dict[str, tuple[str, ...]] = {
     "ranker": FEATURES,
@@ -112,7 +118,7 @@ class AnswerModel:
             out["format"] = FORMAT
             out["answer"] = {name: getattr(self, name).to_dict() for name in ANSWER_SCORERS}
             if self.decision is not None:
-                out["format"] = FORMAT_V3
+                out["format"] = FORMAT_V3 if self.decision.features is None else FORMAT_V4
                 out["decision"] = self.decision.to_dict()
         return out
 
@@ -143,8 +149,8 @@ class AnswerModel:
                     f"{list(CONFIDENCE_FEATURES)}"
                 )
             scorers: dict[str, Any] = _answer_scorers(data) if data["format"] != FORMAT_V1 else {}
-            if data["format"] == FORMAT_V3:
-                scorers["decision"] = DecisionHead.from_dict(data.get("decision"))
+            if data["format"] in (FORMAT_V3, FORMAT_V4):
+                scorers["decision"] = DecisionHead.from_dict(data.get("decision"), data["format"])
         except ModelLoadError as exc:
             raise ModelLoadError(f"Cannot load the model in {folder}: {exc}; {HINT}") from exc
         confidence.folder = Path(folder)
@@ -153,40 +159,61 @@ class AnswerModel:
 
 @dataclass(frozen=True)
 class DecisionHead:
-    """Format 3's decision: the fitted decider and what its input rows are made of.
+    """The decision block (formats 3 and 4): the fitted decider and what its input rows are made of.
 
     Attributes:
-        decider: Yes / no / maybe over :func:`~sciwire.qa.decision.evidence_features` rows.
+        decider: Yes / no / maybe over the rows of ``features``.
         embedding_model: The sentence encoder whose vectors it reads (``models.embedding``).
         dim: That encoder's dimension.
         top_k: How many of the ranked answer sentences are its evidence.
+        features: Format 4: the :data:`~sciwire.qa.decision.COMPACT_NAMES` it weighs (rows of
+            :func:`~sciwire.qa.decision.compact_features`); None: format 3's
+            :func:`~sciwire.qa.decision.evidence_features` rows (MiniLM vectors, cue counts, roles).
+        fidelity_heads: Format 4: the weights' SHA-256 of the fidelity heads its features came from.
     """
 
     decider: EvidenceDecider
     embedding_model: str
     dim: int
     top_k: int
+    features: tuple[str, ...] | None = None
+    fidelity_heads: dict[str, str] | None = None
+
+    @property
+    def n_features(self) -> int:
+        """The width of the decider's input rows."""
+        if self.features is not None:
+            return len(self.features)
+        return 4 * self.dim + len(CUE_NAMES) + len(DECISION_ROLES)
 
     def to_dict(self) -> dict[str, Any]:
         """What ``weights.json`` holds under ``decision``."""
-        return {
-            "embedding_model": self.embedding_model,
-            "dim": self.dim,
-            "top_k": self.top_k,
-            "cues": list(CUE_NAMES),
-            "roles": list(DECISION_ROLES),
-            **self.decider.to_dict(),
-        }
+        out: dict[str, Any] = {"embedding_model": self.embedding_model, "dim": self.dim, "top_k": self.top_k}
+        if self.features is None:
+            out.update(cues=list(CUE_NAMES), roles=list(DECISION_ROLES))
+        else:
+            out.update(features=list(self.features), fidelity_heads=dict(self.fidelity_heads or {}))
+        return {**out, **self.decider.to_dict()}
 
     @classmethod
-    def from_dict(cls, block: Any) -> DecisionHead:
+    def from_dict(cls, block: Any, fmt: str = FORMAT_V3) -> DecisionHead:
         """The head :meth:`to_dict` wrote; raises :class:`ModelLoadError` when it does not fit this code."""
         where = f"the decision in {WEIGHTS}"
         if not isinstance(block, dict):
-            raise ModelLoadError(f"{WEIGHTS} (format {FORMAT_V3!r}) needs the 'decision' object")
+            raise ModelLoadError(f"{WEIGHTS} (format {fmt!r}) needs the 'decision' object")
         dim, top_k, name = block.get("dim"), block.get("top_k"), block.get("embedding_model")
         if not isinstance(dim, int) or dim < 1 or not isinstance(top_k, int) or top_k < 1 or not isinstance(name, str):
             raise ModelLoadError(f"{where} needs embedding_model (text), dim and top_k (integers >= 1)")
+        if fmt == FORMAT_V4:
+            if tuple(block.get("features", ())) != COMPACT_NAMES:
+                raise ModelLoadError(
+                    f"{where} weighs the features {block.get('features')}, this version of sciwire computes "
+                    f"{len(COMPACT_NAMES)} others ({', '.join(COMPACT_NAMES[:3])}, ...)"
+                )
+            heads = block.get("fidelity_heads")
+            head = cls(EvidenceDecider.from_dict(block, len(COMPACT_NAMES), where), name, dim, top_k, COMPACT_NAMES,
+                       {str(k): str(v) for k, v in heads.items()} if isinstance(heads, dict) else None)  # fmt: skip
+            return head
         if tuple(block.get("cues", ())) != CUE_NAMES or tuple(block.get("roles", ())) != DECISION_ROLES:
             raise ModelLoadError(f"{where} counts cues {block.get('cues')}, expected {list(CUE_NAMES)}")
         n_features = 4 * dim + len(CUE_NAMES) + len(DECISION_ROLES)

@@ -90,7 +90,7 @@ class QuestionStep(BaseStep):
                 answers = retriever.ask(question, self.top_k)
                 decision = None
                 if head is not None and answers and is_closed_question(question):
-                    decision = decide(head.decider, embedder, question, answers[: head.top_k])
+                    decision = decide(head, embedder, question, answers[: head.top_k])
                 for rank, answer in enumerate(answers, start=1):
                     sent = paper.sentences[answer.index]
                     attrs: dict[str, Any] = {
