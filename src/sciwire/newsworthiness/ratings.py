@@ -157,11 +157,11 @@ def read_ratings(path: str | os.PathLike[str], paper_ids: Collection[str] | None
         seen[(paper, rater)] = where
         ratings.append(Rating(paper, rater, tuple(int(parsed[v]) for v in VALUES)))  # type: ignore[arg-type]
     if problems:
-        listed = "\n  ".join(problems[:MAX_LISTED])
-        more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
+        listed = " | ".join(problems[:MAX_LISTED])
+        more = f" | ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
         raise InputError(
             f"{path.name} has {len(problems)} bad row(s); each needs paper_id, rater_id and the four values "
-            f"{', '.join(VALUES)} as whole numbers 1-5:\n  {listed}{more}"
+            f"{', '.join(VALUES)} as whole numbers 1-5: {listed}{more}"
         )
     if not ratings:
         raise InputError(
