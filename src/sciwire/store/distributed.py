@@ -1,12 +1,12 @@
 """``add`` on Ray: batches are read, split into sentences, embedded and enriched in Ray actors.
 
 The driver (the process that runs :func:`sciwire.store.add_files`) hashes the files and asks
-the store which are new, cuts the new ones into batches (:data:`~sciwire.store.ingest.BATCH_DOCS`
-files or :data:`~sciwire.store.ingest.BATCH_CHARS` bytes), and hands them to a pool of actors,
+the store which are new, cuts the new ones into batches (:func:`~sciwire.store.ingest.file_batches`, the same
+cut as a local run), and hands them to a pool of actors,
 one per CPU the cluster offers; each actor loads spaCy and the encoder once and returns the
 prepared documents with their vectors. The driver writes each batch in one transaction, in the
-order of the files, so the store ends up with the same documents, ids, sentences and (to
-within float rounding of batched encoding) vectors as a local run.
+order of the files, so the store ends up with the same documents, ids, sentences, layers and vectors as a
+local run.
 
 On one machine this only adds work (process start-up, a model copy per actor, pickling the
 vectors back): it pays off on a cluster, where the actors run on other machines' cores; see
@@ -15,7 +15,6 @@ vectors back): it pays off on a cluster, where the actors run on other machines'
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -85,23 +84,6 @@ class BatchWorker:
         return sorted([*prepared, *failed], key=lambda p: p.i)
 
 
-def batches(todo: list[tuple[int, Path, str]]) -> list[list[tuple[int, str, str]]]:
-    """Files cut into batches of at most BATCH_DOCS files or about BATCH_CHARS bytes (a big file alone)."""
-    out: list[list[tuple[int, str, str]]] = []
-    batch: list[tuple[int, str, str]] = []
-    size = 0
-    for i, path, digest in todo:
-        batch.append((i, str(path), digest))
-        with contextlib.suppress(OSError):  # reading it will say why
-            size += path.stat().st_size
-        if len(batch) >= ingest.BATCH_DOCS or size >= ingest.BATCH_CHARS:
-            out.append(batch)
-            batch, size = [], 0
-    if batch:
-        out.append(batch)
-    return out
-
-
 def _ray() -> Any:
     try:
         import ray
@@ -138,7 +120,7 @@ def prepare_on_ray(
         started = True
     from ray.util import ActorPool
 
-    work = batches(todo)
+    work = [[(i, str(path), digest) for i, path, digest in group] for group in ingest.file_batches(todo)]
     cpus = max(1, int(ray.available_resources().get("CPU", 1)))
     encoder = EmbedderSpec.of(embedder) if isinstance(embedder, Embedder) else embedder
     worker = ray.remote(num_cpus=1)(BatchWorker)

@@ -1,9 +1,10 @@
 """Add files to a store: read, split sentences, embed, store — one transaction per batch.
 
-Files are read one by one and gathered into batches (:data:`BATCH_DOCS` documents or
-:data:`BATCH_CHARS` characters, whichever comes first): spaCy and the sentence encoder see a
-batch at once, and the store writes it in one transaction. Abstracts thus share the
-encoder's forward passes and a commit; a full paper is longer than :data:`BATCH_CHARS`, so it
+Files are cut into batches before they are read (:data:`BATCH_DOCS` files or :data:`BATCH_CHARS`
+bytes of file, whichever comes first; :func:`file_batches`, the same cut for every executor, so a
+local and a Ray run encode the same batches and store the same vectors): spaCy and the sentence
+encoder see a batch at once, and the store writes it in one transaction. Abstracts thus share the
+encoder's forward passes and a commit; a full paper is larger than :data:`BATCH_CHARS`, so it
 is a batch of its own and committed as soon as it is ready. A batch is committed as a unit:
 on Ctrl-C, the papers of the batches committed before it are reported, the others were not
 written.
@@ -15,6 +16,7 @@ no-op (SHA-256 content hash), checked before the file is even parsed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -44,8 +46,30 @@ logger = logging.getLogger(__name__)
 EXECUTORS = ("local", "ray")
 #: A batch closes when it holds this many documents ...
 BATCH_DOCS = 32
-#: ... or this many characters of text (about a short paper: a longer document is a batch of its own).
+#: ... or this many bytes of file (about a short paper: a larger file is a batch of its own).
 BATCH_CHARS = 30_000
+
+
+def file_batches(todo: Sequence[tuple[int, Path, str]]) -> list[list[tuple[int, Path, str]]]:
+    """``(position, path, content hash)`` items cut into batches of at most :data:`BATCH_DOCS` files
+    or about :data:`BATCH_CHARS` bytes (a larger file alone), in order.
+
+    Both executors cut here, before reading, so a batch holds the same documents wherever it is
+    encoded (batched encoding pads to the batch, so another cut can move vectors in the last bits).
+    """
+    out: list[list[tuple[int, Path, str]]] = []
+    batch: list[tuple[int, Path, str]] = []
+    size = 0
+    for item in todo:
+        batch.append(item)
+        with contextlib.suppress(OSError):  # reading it will say why
+            size += item[1].stat().st_size
+        if len(batch) >= BATCH_DOCS or size >= BATCH_CHARS:
+            out.append(batch)
+            batch, size = [], 0
+    if batch:
+        out.append(batch)
+    return out
 
 
 @dataclass(frozen=True)
@@ -183,25 +207,20 @@ def _add_all(
             _commit(store, prepared, embedder.model_key, results, on_progress)
         return
     nlp = load_spacy(config.models.spacy) if todo else None
-    batch: list[tuple[int, Path, str, Document]] = []
-    chars = 0
-    for i, path, digest in todo:
-        try:
-            doc = read(path, config=config.input)
-        except SciwireError as exc:
-            results[i] = AddResult(str(path), "failed", message=str(exc))
-            if on_progress:
-                on_progress(1)
-            continue
-        batch.append((i, path, digest, doc))
-        chars += len(doc.text)
-        if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+    for group in file_batches(todo):
+        batch: list[tuple[int, Path, str, Document]] = []
+        for i, path, digest in group:
+            try:
+                doc = read(path, config=config.input)
+            except SciwireError as exc:
+                results[i] = AddResult(str(path), "failed", message=str(exc))
+                if on_progress:
+                    on_progress(1)
+                continue
+            batch.append((i, path, digest, doc))
+        if batch:
             assert nlp is not None
             _add_batch(store, batch, nlp, embedder, results, on_progress, enrich)
-            batch, chars = [], 0
-    if batch:
-        assert nlp is not None
-        _add_batch(store, batch, nlp, embedder, results, on_progress, enrich)
 
 
 def sentence_vectors(docs: Sequence[Document], embedder: Embedder) -> list[np.ndarray]:
