@@ -54,6 +54,10 @@ class Store(ABC):
     :meth:`add_many` should be one transaction too (``sciwire add`` commits in batches).
     """
 
+    #: ``{model_key: (generation, keys, matrix)}``, filled by :meth:`vectors`; implementations
+    #: create it empty in ``__init__`` and clear it when they write.
+    _vector_cache: dict[str, tuple[Hashable, list[tuple[str, int]], np.ndarray]]
+
     def add(self, doc: Document, vectors: np.ndarray, content_hash: str, model_key: str) -> bool:
         """Store ``doc`` (with sentences) and one vector per sentence.
 
@@ -116,9 +120,20 @@ class Store(ABC):
     def sentence_text(self, doc_id: str, index: int) -> str:
         """The text of one stored sentence."""
 
-    @abstractmethod
     def vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
-        """All sentence vectors of one model: ``(keys, matrix)`` with keys ``(doc_id, index)``."""
+        """All sentence vectors of one model: ``(keys, matrix)`` with keys ``(doc_id, index)``.
+
+        Kept in memory and reread when :meth:`generation` says this or another client wrote since.
+        """
+        generation = self.generation()
+        cached = self._vector_cache.get(model_key)
+        if cached is None or cached[0] != generation:
+            cached = self._vector_cache[model_key] = (generation, *self._load_vectors(model_key))
+        return cached[1], cached[2]
+
+    @abstractmethod
+    def _load_vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """All sentence vectors of one model, read from the store (what :meth:`vectors` caches)."""
 
     @abstractmethod
     def search_text(self, query: str, limit: int, doc_ids: Sequence[str] | None = None) -> list[SentenceHit]:

@@ -154,7 +154,7 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             self._conn.close()
             raise OutputError(f"Cannot create the corpus store's tables in {self.path}: {exc}") from exc
-        self._vector_cache: dict[str, tuple[int, list[tuple[str, int]], np.ndarray]] = {}
+        self._vector_cache = {}
         self._batch = _Batch()
 
     def _create_schema(self) -> bool:
@@ -362,15 +362,8 @@ class PostgresStore(Store):
             raise InputError(f"No sentence {index} of {doc_id!r} in the store")
         return str(row[0])
 
-    def vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
-        """All vectors of a model, ordered by (doc_id bytes, index); reread when any client wrote since."""
-        generation = self.generation()
-        cached = self._vector_cache.get(model_key)
-        if cached is None or cached[0] != generation:
-            self._vector_cache[model_key] = (generation, *self._load_vectors(model_key))
-        return self._vector_cache[model_key][1], self._vector_cache[model_key][2]
-
     def _load_vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
+        """All vectors of a model, ordered by (doc_id bytes, index)."""
         keys: list[tuple[str, int]] = []
         chunks: list[np.ndarray] = []
         with self._conn.transaction(), self._conn.cursor(name="sciwire_vectors") as cur:

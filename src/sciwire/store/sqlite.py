@@ -123,7 +123,7 @@ class SQLiteStore(Store):
         except (sqlite3.DatabaseError, OSError) as exc:
             raise OutputError(f"Cannot open the corpus store {self.path}: {exc}; is it a sciwire store?") from exc
         self._writes = 0
-        self._vector_cache: dict[str, tuple[Hashable, list[tuple[str, int]], np.ndarray]] = {}
+        self._vector_cache = {}
 
     # ---- writing ------------------------------------------------------------------------
     def add_many(self, items: Sequence[tuple[Document, np.ndarray, str]], model_key: str) -> list[bool]:
@@ -257,14 +257,6 @@ class SQLiteStore(Store):
         if row is None:
             raise InputError(f"No sentence {index} of {doc_id!r} in the store")
         return str(row[0])
-
-    def vectors(self, model_key: str) -> tuple[list[tuple[str, int]], np.ndarray]:
-        """All vectors of a model; reread when this or another process wrote to the store since."""
-        generation = self.generation()
-        cached = self._vector_cache.get(model_key)
-        if cached is None or cached[0] != generation:
-            self._vector_cache[model_key] = (generation, *self._load_vectors(model_key))
-        return self._vector_cache[model_key][1], self._vector_cache[model_key][2]
 
     def generation(self) -> Hashable:
         """Changes with every committed write, by any process (``meta.generation``; stores made
