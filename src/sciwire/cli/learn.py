@@ -44,6 +44,12 @@ def _task_lines(t: dict[str, Any]) -> list[str]:
     return [f"{t['name']}: {kind}, {t['unit']}s; {t['records']} records, {t['labelled']} labelled ({counts})"]
 
 
+#: ``--out`` of the commands that write a model folder.
+ModelOutOpt = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Model folder (default: under learn.models_dir).")
+]
+
+
 @learn_app.command("new")
 @command()
 def new_cli(
@@ -156,9 +162,7 @@ def show_cli(task: TaskArg, as_json: JsonOpt = False, *, common: Common) -> None
 def train_cli(
     task: TaskArg,
     method: Annotated[str, typer.Option("--method", help="zero-shot, nli, logistic, tfidf, setfit, ...")] = "logistic",
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Model folder (default: under learn.models_dir).")
-    ] = None,
+    out: ModelOutOpt = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     as_json: JsonOpt = False,
     *,
@@ -288,9 +292,7 @@ def federated_cli(
     ] = "group",
     rounds: Annotated[int, typer.Option("--rounds", help="FedAvg rounds.")] = 5,
     epochs: Annotated[int, typer.Option("--epochs", help="Local gradient steps per round.")] = 20,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Model folder (default: under learn.models_dir).")
-    ] = None,
+    out: ModelOutOpt = None,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     as_json: JsonOpt = False,
     *,
