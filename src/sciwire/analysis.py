@@ -52,6 +52,7 @@ __all__ = [
     "SENTENCES",
     "SHARED_ENTITIES",
     "TERMS",
+    "WHO_AND_WHAT",
     "Analysis",
     "Badge",
     "BaseStep",
@@ -171,13 +172,23 @@ class Analysis:
 
 
 # --- what the steps show in a report --------------------------------------------------------
+#: The group of the report's "Who and what" panel: the paper's terms, their relations, the
+#: stories' chains and what each story shares with the paper.
+WHO_AND_WHAT = "Who and what"
+
+
 @dataclass(frozen=True)
 class Panel:
-    """A titled block of the HTML report; ``body`` must be built with escaping (``Markup.format``)."""
+    """A titled block of the HTML report; ``body`` must be built with escaping (``Markup.format``).
+
+    Panels with the same ``group`` (e.g. :data:`WHO_AND_WHAT`) are shown together, under the
+    group's heading, each under its own title (``body`` headings then start at ``<h4>``).
+    """
 
     title: str
     body: Markup
     order: int = 100
+    group: str = ""
 
 
 @dataclass(frozen=True)
