@@ -52,11 +52,21 @@ def test_override_values_are_parsed_as_toml_or_string():
         ('models.spacy=""', "models.spacy must be a non-empty"),
         ("fidelity.candidates=0", "fidelity.candidates must be between 1 and 10, got 0"),
         ("models.max_tokens=-1", r"models.max_tokens must be between 0 \(the model.s limit\) and 8192, got -1"),
+        (
+            "models.embedding_backend=int8",
+            r"^models.embedding_backend must be one of torch, onnx, onnx-int8, openvino, got 'int8'$",
+        ),
     ],
 )
 def test_invalid_overrides(override, message):
     with pytest.raises(ConfigError, match=message):
         load_config(overrides=[override], environ={})
+
+
+def test_the_int8_encoder_is_a_backend_by_name():
+    assert load_config(overrides=["models.embedding_backend=onnx-int8"], environ={}).models.embedding_backend == (
+        "onnx-int8"
+    )
 
 
 @pytest.mark.parametrize(

