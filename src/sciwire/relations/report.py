@@ -1,7 +1,9 @@
 """The relations panel of report.html and its ``report.json`` summary (handed to the report by the step).
 
-``summary["relations"] = {"paper": [{"head", "relation", "tail", "probability", "count"}, ...]}``:
-one row per distinct (head, relation, tail) of the paper's ``relations`` layer, most probable first.
+``summary["relations"] = {"paper": [{"head", "relation", "tail", "probability", "count", "sentence",
+"sentence_index"}, ...]}``: one row per distinct (head, relation, tail) of the paper's ``relations``
+layer, most probable first; ``sentence`` is the paper sentence of its most probable occurrence
+(``sentence_index`` its index, ``None`` when the pair crosses sentences).
 """
 
 from __future__ import annotations
@@ -10,11 +12,18 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sciwire.analysis import Analysis, Panel, ReportParts
-from sciwire.document import Document
+from sciwire.analysis import WHO_AND_WHAT, Analysis, Panel, ReportParts
+from sciwire.document import Document, Span
 
 #: The layer the relations step writes.
 RELATIONS = "relations"
+#: Relations shown in the panel, the most probable (report.json has them all).
+RELATIONS_SHOWN = 15
+
+
+def _sentence(doc: Document, span: Span) -> tuple[int | None, str]:
+    sent = next((s for s in doc.sentences if s.start <= span.start and span.end <= s.end), None)
+    return (sent.index, doc.span_text(sent)) if sent else (None, doc.span_text(span))
 
 
 def relation_table(doc: Document) -> list[dict[str, Any]]:
@@ -22,10 +31,12 @@ def relation_table(doc: Document) -> list[dict[str, Any]]:
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
     for span in doc.layer(RELATIONS):
         key = (str(span.attrs.get("head", "")), span.label, str(span.attrs.get("tail", "")))
-        row = rows.setdefault(key, {"head": key[0], "relation": key[1], "tail": key[2], "probability": 0.0,
+        row = rows.setdefault(key, {"head": key[0], "relation": key[1], "tail": key[2], "probability": -1.0,
                                     "count": 0})  # fmt: skip
         row["count"] += 1
-        row["probability"] = max(row["probability"], float(span.score or 0.0))
+        if float(span.score or 0.0) > row["probability"]:
+            row["probability"] = float(span.score or 0.0)
+            row["sentence_index"], row["sentence"] = _sentence(doc, span)
     return sorted(rows.values(), key=lambda r: (-r["probability"], r["head"].lower()))
 
 
@@ -36,24 +47,33 @@ def relations_summary(analysis: Analysis) -> dict[str, Any] | None:
     return {"paper": relation_table(analysis.paper)}
 
 
+def _row(k: int, r: dict[str, Any]) -> Markup:
+    """``head —relation→ tail``, a link to its paper sentence that shows the sentence on hover and focus."""
+    index = r.get("sentence_index")
+    target = Markup(' href="#p-{}"').format(index) if index is not None else Markup(' tabindex="0"')
+    return Markup(
+        '<li><a class="rel"{0} aria-describedby="rel-{1}">{2} <b>—{3}→</b> {4} <small>(p = {5:.2f})</small></a>'
+        '<span class="rel-sentence" id="rel-{1}">{6}</span></li>'
+    ).format(target, k, r["head"], r["relation"], r["tail"], r["probability"], r.get("sentence", ""))
+
+
 def relations_panel(analysis: Analysis) -> Panel | None:
-    """The paper's entity pairs in a relation of the schema, most probable first."""
+    """The paper's term pairs in a relation of the schema, most probable first, each with its sentence;
+    in the report's "Who and what" group."""
     summary = relations_summary(analysis)
     if summary is None:
         return None
-    rows = summary["paper"][:30]
+    rows = summary["paper"][:RELATIONS_SHOWN]
     if not rows:
-        return Panel("Relations", Markup("<p>No pair of terms fits a relation of the schema.</p>"), order=46)
-    items = Markup("").join(
-        Markup("<li>{} <b>{}</b> {} <small>({:.2f})</small></li>").format(
-            r["head"], r["relation"], r["tail"], r["probability"]
-        )
-        for r in rows
-    )
+        return Panel("Relations found", Markup("<p>No pair of terms fits a relation of the schema.</p>"), order=47,
+                     group=WHO_AND_WHAT)  # fmt: skip
+    items = Markup("").join(_row(k, r) for k, r in enumerate(rows))
     note = Markup(
-        '<p class="note">Few-shot relations: each type is defined by a handful of examples; many are wrong.</p>'
+        '<p class="note">Few-shot relations: each type is defined by a handful of examples; many are wrong. '
+        "Hover over a relation, or Tab to it, to read its sentence; Enter goes to the sentence in the paper.</p>"
     )
-    return Panel("Relations", Markup("<ul>{}</ul>{}").format(items, note), order=46)
+    return Panel("Relations found", Markup('<ul class="rel-list">{}</ul>{}').format(items, note), order=47,
+                 group=WHO_AND_WHAT)  # fmt: skip
 
 
 #: What the relations step shows in report.json and report.html.

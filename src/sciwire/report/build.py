@@ -3,35 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-from sciwire.analysis import ALIGNMENT, ENTITIES, TERMS, Analysis
+from sciwire.analysis import ALIGNMENT, Analysis
 from sciwire.document import SCHEMA_VERSION, Document, Span
+from sciwire.report.shared import SALIENT_ENTITY_LABELS, SharedView, named_entities, shared_summary, shared_view
 from sciwire.version import __version__
 
 REPORT_VERSION = "1.0"
-#: Entity labels worth showing a journalist (numbers and dates are everywhere in papers).
-SALIENT_ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"})
+__all__ = ["SALIENT_ENTITY_LABELS", "named_entities", "report_dict", "summarize", "top_entities"]
 
 
-def named_entities(doc: Document) -> list[Span]:
-    """The salient entities of a document, less those that overlap one of its terms (when the
-    ``terms`` step ran: "TRF" is a term of the paper, not an organisation)."""
-    terms = doc.layer(TERMS)
-    return [
-        s
-        for s in doc.layer(ENTITIES)
-        if s.label in SALIENT_ENTITY_LABELS and not any(t.start < s.end and s.start < t.end for t in terms)
-    ]
-
-
-def top_entities(doc: Document, n: int = 10) -> list[dict[str, Any]]:
-    """The most frequent salient entities of a document, as ``{"text", "label", "count"}`` (terms left out)."""
-    counts = Counter((doc.span_text(s), s.label) for s in named_entities(doc))
+def top_entities(doc: Document, n: int = 10, terms: Sequence[Span] = ()) -> list[dict[str, Any]]:
+    """The most frequent salient entities of a document, as ``{"text", "label", "count"}``; its
+    ``terms`` layer and ``terms`` (a story's uses of the paper's terms) left out."""
+    counts = Counter((doc.span_text(s), s.label) for s in named_entities(doc, terms))
     return [{"text": t, "label": lab, "count": c} for (t, lab), c in counts.most_common(n)]
 
 
-def _story_summary(story: Document, paper: Document) -> dict[str, Any]:
+def _story_summary(story: Document, paper: Document, terms: Sequence[Span]) -> dict[str, Any]:
     spans = story.layer(ALIGNMENT)
     matched = [s for s in spans if s.label == "reports"]
     sections: Counter[str] = Counter()
@@ -52,7 +43,7 @@ def _story_summary(story: Document, paper: Document) -> dict[str, Any]:
         "aligned_share": round(len(matched) / len(spans), 3) if spans else 0.0,
         "paper_sentences_reported": sorted(reported),
         "reported_sections": dict(sections.most_common()),
-        "top_entities": top_entities(story, 8),
+        "top_entities": top_entities(story, 8, terms),
     }
 
 
@@ -66,10 +57,14 @@ def step_summaries(analysis: Analysis) -> dict[str, Any]:
     return out
 
 
-def summarize(analysis: Analysis) -> dict[str, Any]:
-    """Numbers for the summary block: paper size and sections, per-story alignment coverage, each step's summary."""
+def summarize(analysis: Analysis, shared: SharedView | None = None) -> dict[str, Any]:
+    """Numbers for the summary block: paper size and sections, per-story alignment coverage, each step's
+    summary, and ``who_and_what`` (what each story shares with the paper, when the paper has a ``terms``
+    or ``shared_entities`` layer; ``shared``: :func:`~sciwire.report.shared.shared_view`, when already made).
+    """
     paper = analysis.paper
-    return {
+    shared = shared or shared_view(analysis)
+    summary = {
         "paper": {
             "id": paper.id,
             "title": paper.title,
@@ -79,9 +74,12 @@ def summarize(analysis: Analysis) -> dict[str, Any]:
             "sections": [s.name for s in paper.sections],
             "top_entities": top_entities(paper),
         },
-        "stories": [_story_summary(s, paper) for s in analysis.stories],
+        "stories": [_story_summary(s, paper, shared.story_terms[k]) for k, s in enumerate(analysis.stories)],
         **step_summaries(analysis),
     }
+    if (who := shared_summary(analysis, shared)) is not None:
+        summary["who_and_what"] = who
+    return summary
 
 
 def report_dict(analysis: Analysis, llm: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -30,9 +30,11 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
-from sciwire.analysis import ALIGNMENT, ENTITIES, TERMS, Analysis, BadgeBuilder, Panel
+from sciwire.analysis import ALIGNMENT, TERMS, Analysis, BadgeBuilder, Panel
 from sciwire.document import Document, Sentence, Span
-from sciwire.report.build import SALIENT_ENTITY_LABELS, named_entities, summarize
+from sciwire.report.build import summarize
+from sciwire.report.shared import SALIENT_ENTITY_LABELS, SharedView, named_entities, shared_view
+from sciwire.report.who import blocks_of, shared_panel
 from sciwire.version import __version__
 
 #: The policy of every report page; ``{script}`` is filled with the hashes of its inline scripts.
@@ -79,26 +81,44 @@ def _term_title(span: Span) -> str:
     return f"{short} = {term} ({span.label})" if short else f"{term} ({span.label})"
 
 
-def marked_spans(doc: Document) -> list[Span]:
-    """What sentences mark: the salient named entities that are not terms, and the terms, in text order."""
-    return sorted([*named_entities(doc), *doc.layer(TERMS)], key=lambda s: (s.start, -s.end))
+def marked_spans(doc: Document, terms: Sequence[Span] = (), shared: Sequence[tuple[int, int, str]] = ()) -> list[Span]:
+    """What sentences mark, in text order: the salient named entities that are not terms, the
+    terms (the ``terms`` layer and ``terms``, a story's uses of the paper's terms) and the other
+    ranges a story shares with the paper (``shared``: ``(start, end, key)``, label ``shared``)."""
+    spans = [*named_entities(doc, terms), *doc.layer(TERMS), *terms]
+    spans += [Span(a, b, "shared", attrs={"shared": key}) for a, b, key in shared]
+    return sorted(spans, key=lambda s: (s.start, -s.end))
 
 
-def mark_entities(doc: Document, sent: Sentence, entities: Sequence[Span]) -> Markup:
-    """The sentence text, escaped, with salient entities (and terms, titled with their expansion) in ``<mark>``."""
+def _open_tag(doc: Document, ent: Span, keys: Sequence[str]) -> Markup:
+    shared = Markup(' data-shared="{}"').format(" ".join(keys)) if keys else Markup("")
+    if "shared" in ent.attrs:
+        return Markup('<span class="shared"{}>').format(shared)
+    is_term = "term" in ent.attrs
+    title = _term_title(ent) if is_term else ent.label
+    return Markup('<mark class="ent{0}" data-label="{1}" title="{2}"{3}>').format(
+        " term" if is_term else "", ent.label, title, shared
+    )
+
+
+def mark_entities(
+    doc: Document, sent: Sentence, entities: Sequence[Span], shared: Sequence[tuple[int, int, str]] = ()
+) -> Markup:
+    """The sentence text, escaped, with salient entities (and terms, titled with their expansion) in ``<mark>``.
+
+    ``shared``: ``(start, end, key)`` ranges the story and the paper share (:mod:`sciwire.report.shared`);
+    a mark that overlaps one carries its key in ``data-shared`` (the panel's buttons find them by it).
+    """
     out: list[Markup] = []
     pos = sent.start
     for ent in entities:
-        is_term = "term" in ent.attrs
-        if ent.start < pos or ent.end > sent.end or not (is_term or ent.label in SALIENT_ENTITY_LABELS):
+        is_shown = "term" in ent.attrs or "shared" in ent.attrs or ent.label in SALIENT_ENTITY_LABELS
+        if ent.start < pos or ent.end > sent.end or not is_shown:
             continue
+        keys = sorted({k for a, b, k in shared if a < ent.end and ent.start < b})
         out.append(escape(doc.text[pos : ent.start]))
-        title = _term_title(ent) if is_term else ent.label
-        out.append(
-            Markup('<mark class="ent{0}" data-label="{1}" title="{2}">{3}</mark>').format(
-                " term" if is_term else "", ent.label, title, doc.span_text(ent)
-            )
-        )
+        closing = Markup("</span>") if "shared" in ent.attrs else Markup("</mark>")
+        out.append(_open_tag(doc, ent, keys) + escape(doc.span_text(ent)) + closing)
         pos = ent.end
     out.append(escape(doc.text[pos : sent.end]))
     return Markup("").join(out)
@@ -116,15 +136,21 @@ def _paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[Sente
 
 
 def _sentence_view(
-    doc: Document, sent: Sentence, entities: Sequence[Span], badges: Sequence[BadgeBuilder], prefix: str
+    doc: Document,
+    sent: Sentence,
+    entities: Sequence[Span],
+    badges: Sequence[BadgeBuilder],
+    prefix: str,
+    shared: Sequence[tuple[int, int, str]] = (),
 ) -> dict[str, Any]:
     """The sentence's HTML and badges; ``prefix`` makes the ids of its badge reasons unique in the page."""
     inside = [e for e in entities if e.start >= sent.start and e.end <= sent.end]
+    shared = [m for m in shared if m[0] < sent.end and sent.start < m[1]]
     shown = [
         {"text": b.text, "tooltip": b.tooltip, "css_class": b.css_class, "color": b.color, "id": f"{prefix}-{k}"}
         for k, b in enumerate(b for builder in badges for b in builder(doc, sent))
     ]
-    return {"index": sent.index, "html": mark_entities(doc, sent, inside), "badges": shown}
+    return {"index": sent.index, "html": mark_entities(doc, sent, inside, shared), "badges": shown}
 
 
 def _link_text(links: Sequence[int], probability: float | None) -> str:
@@ -147,14 +173,14 @@ def wrap_tables(body: Markup, label: str) -> Markup:
     return body
 
 
-def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict[str, Any]]:
+def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder], view: SharedView) -> list[dict[str, Any]]:
     paper = analysis.paper
     reported_by: dict[int, list[str]] = {}
     for story in analysis.stories:
         for span in story.layer(ALIGNMENT):
             for idx in span.attrs.get("paper_sentences", []):
                 reported_by.setdefault(idx, []).append(story.id)
-    entities = marked_spans(paper)
+    entities = marked_spans(paper, shared=view.paper_marks)
     by_section: dict[int | None, list[Sentence]] = {}
     for sent in paper.sentences:
         by_section.setdefault(sent.section, []).append(sent)
@@ -165,9 +191,9 @@ def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict
         for group in _paragraphs(paper, sents):
             views = []
             for s in group:
-                view = _sentence_view(paper, s, entities, badges, f"why-p{s.index}")
-                view["reported_by"] = sorted(set(reported_by.get(s.index, [])))
-                views.append(view)
+                shown = _sentence_view(paper, s, entities, badges, f"why-p{s.index}", view.paper_marks)
+                shown["reported_by"] = sorted(set(reported_by.get(s.index, [])))
+                views.append(shown)
             paras.append(views)
         sections.append(
             {"name": sec.name if sec else "body", "heading": sec.heading if sec else "", "paragraphs": paras}
@@ -175,12 +201,15 @@ def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder]) -> list[dict
     return sections
 
 
-def _story_view(story: Document, paper: Document, badges: Sequence[BadgeBuilder], number: int) -> dict[str, Any]:
-    entities = story.layer(ENTITIES)
+def _story_view(
+    story: Document, paper: Document, badges: Sequence[BadgeBuilder], number: int, shared: SharedView
+) -> dict[str, Any]:
+    marks = shared.story_marks[number]
+    entities = marked_spans(story, shared.story_terms[number], marks)
     align = {span.start: span for span in story.layer(ALIGNMENT)}
     sentences, pairs = [], []
     for sent in story.sentences:
-        view = _sentence_view(story, sent, entities, badges, f"why-s{number}-{sent.index}")
+        view = _sentence_view(story, sent, entities, badges, f"why-s{number}-{sent.index}", marks)
         span = align.get(sent.start)
         links = list(span.attrs.get("paper_sentences", [])) if span else []
         probability = span.score if span else None
@@ -203,6 +232,7 @@ def _story_view(story: Document, paper: Document, badges: Sequence[BadgeBuilder]
             )
     return {
         "id": story.id,
+        "number": number,
         "title": story.title,
         "meta": story.metadata,
         "paragraphs": _paragraphs_views(story, sentences),
@@ -224,7 +254,9 @@ def render_html(analysis: Analysis, llm: dict[str, Any] | None = None) -> str:
     template_text = resources.files("sciwire.report").joinpath("templates/report.html.j2").read_text("utf-8")
     parts = [step.report_parts() for step in analysis.steps]
     badges = [p.badges for p in parts if p.badges is not None]
-    built = (p.panel(analysis) for p in parts if p.panel is not None)
+    built = [p.panel(analysis) for p in parts if p.panel is not None]
+    view = shared_view(analysis)
+    built.append(shared_panel(analysis, view))
     panels: list[Panel] = sorted((p for p in built if p is not None), key=lambda p: p.order)
     script = report_script()
     return (
@@ -233,11 +265,12 @@ def render_html(analysis: Analysis, llm: dict[str, Any] | None = None) -> str:
         .render(
             csp=CSP_TEMPLATE.format(script=script_hash(script)),
             script=Markup(script),
-            summary=summarize(analysis),
+            summary=summarize(analysis, view),
             paper=analysis.paper,
-            sections=_paper_view(analysis, badges),
-            stories=[_story_view(s, analysis.paper, badges, k) for k, s in enumerate(analysis.stories)],
-            panels=[replace(p, body=wrap_tables(p.body, p.title)) for p in panels],
+            sections=_paper_view(analysis, badges, view),
+            stories=[_story_view(s, analysis.paper, badges, k, view) for k, s in enumerate(analysis.stories)],
+            terms_ran=TERMS in analysis.paper.layers,
+            blocks=blocks_of([replace(p, body=wrap_tables(p.body, p.title)) for p in panels]),
             created=analysis.created,
             version=__version__,
             llm=llm,

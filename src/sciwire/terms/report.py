@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sciwire.analysis import TERMS, Analysis, Panel, ReportParts
+from sciwire.analysis import TERMS, WHO_AND_WHAT, Analysis, Panel, ReportParts
 from sciwire.document import Document, Span
 
 
@@ -43,29 +43,49 @@ def terms_summary(analysis: Analysis) -> dict[str, Any] | None:
     return {"paper": term_table(analysis.paper)}
 
 
+#: The order of the term types in the panel.
+TYPE_ORDER = ("method", "task", "material", "measure", "other")
+#: Noun-phrase terms shown per type (report.json has them all).
+PHRASES_SHOWN = 8
+
+
+def _type_block(label: str, rows: list[dict[str, Any]]) -> Markup:
+    abbreviations = [r for r in rows if r["short"]]
+    expansions = {r["term"].lower() for r in abbreviations}
+    phrases = [r for r in rows if not r["short"] and r["term"].lower() not in expansions][:PHRASES_SHOWN]
+    items = Markup("").join(
+        Markup("<li><b>{}</b> — {} <small>({}×{})</small></li>").format(
+            r["short"], r["term"], r["count"], ", common expansion" if r["source"] == "glossary" else ""
+        )
+        for r in abbreviations
+    )
+    items += Markup("").join(Markup("<li>{} <small>({}×)</small></li>").format(r["term"], r["count"]) for r in phrases)
+    return Markup('<h4>{}</h4><ul class="terms-list">{}</ul>').format(label.capitalize(), items)
+
+
 def terms_panel(analysis: Analysis) -> Panel | None:
-    """The paper's abbreviations with their expansions and types, then its most used noun-phrase terms."""
+    """The paper's terms grouped by type: abbreviations with their expansions ("TRF — time-restricted
+    feeding"), then the noun-phrase terms used most; in the report's "Who and what" group."""
     summary = terms_summary(analysis)
     if summary is None:
         return None
     rows = summary["paper"]
     if not rows:
-        return Panel("Terms", Markup("<p>No terms or abbreviations were found in the paper.</p>"), order=45)
-    abbreviations = [r for r in rows if r["short"]]
-    phrases = [r for r in rows if not r["short"]][:20]
-    items = Markup("").join(
-        Markup("<li>{}{}</li>").format(
-            r["display"], Markup(" <small>(common expansion)</small>") if r["source"] == "glossary" else ""
+        none = Markup("<p>No terms or abbreviations were found in the paper.</p>")
+        return Panel("Terms of the paper", none, order=45, group=WHO_AND_WHAT)
+    labels = [t for t in TYPE_ORDER if any(r["type"] == t for r in rows)]
+    labels += sorted({r["type"] for r in rows} - set(labels))
+    blocks = Markup('<div class="terms-grid">{}</div>').format(
+        Markup("").join(
+            Markup("<div>{}</div>").format(_type_block(t, [r for r in rows if r["type"] == t])) for t in labels
         )
-        for r in abbreviations
     )
-    words = Markup(", ").join(Markup("{} <small>({})</small>").format(r["term"], r["type"]) for r in phrases)
-    body = Markup(
-        "<p>Abbreviations:</p><ul>{}</ul><p>Terms used most: {}</p>"
-        '<p class="note">Types (method, task, material, measure, other) come from a zero-shot typer and are often '
-        "wrong; expansions come from the paper's own definitions.</p>"
-    ).format(items, words)
-    return Panel("Terms", body, order=45)
+    note = Markup(
+        '<p class="note">Types come from a zero-shot typer and are often wrong; expansions come from the '
+        "paper's own definitions (or, marked, a list of common ones). In the texts, terms are marked in green: "
+        "hover over one for its expansion.</p>"
+    )
+    return Panel("Terms of the paper", blocks + note, order=45, group=WHO_AND_WHAT)
 
 
 #: What the terms step shows in report.json and report.html.

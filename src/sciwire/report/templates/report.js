@@ -44,6 +44,32 @@
     button.setAttribute("aria-expanded", open ? "true" : "false");
     if (why) { why.hidden = !open; }
   });
+  var visits = {};
+  function sharedIn(root, key) {
+    return root ? Array.prototype.slice.call(root.querySelectorAll("p.par [data-shared]")).filter(function (m) {
+      return m.getAttribute("data-shared").split(" ").indexOf(key) >= 0;
+    }) : [];
+  }
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest ? ev.target.closest("button.shared-link") : null;
+    if (!button) { return; }
+    var key = button.getAttribute("data-shared") || "", n = button.getAttribute("data-story") || "";
+    if (!/^[a-z0-9-]+$/.test(key) || !/^[0-9]+$/.test(n)) { return; }
+    var inPaper = sharedIn(document.querySelector(".paper"), key);
+    var inStory = sharedIn(document.querySelector('.story[data-story-n="' + n + '"]'), key);
+    document.querySelectorAll(".shared-hl, .shared-now").forEach(function (e) { e.classList.remove("shared-hl", "shared-now"); });
+    document.querySelectorAll("button.shared-link[aria-pressed=true]").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+    button.setAttribute("aria-pressed", "true");
+    inPaper.concat(inStory).forEach(function (m) { m.classList.add("shared-hl"); });
+    var id = key + "@" + n, k = visits[id] = visits[id] === undefined ? 0 : visits[id] + 1;
+    var places = [inPaper[k % Math.max(inPaper.length, 1)], inStory[k % Math.max(inStory.length, 1)]];
+    places.forEach(function (m) { if (m) { m.classList.add("shared-now"); m.scrollIntoView({block: "center"}); } });
+    var status = button.closest(".part") ? button.closest(".part").querySelector(".shared-status") : null;
+    if (status) {
+      status.textContent = button.textContent + ": place " + (k % Math.max(inPaper.length, inStory.length, 1) + 1) +
+        " of " + inPaper.length + " in the paper and " + inStory.length + " in the story, highlighted.";
+    }
+  });
   document.querySelectorAll("table").forEach(function (table) {
     var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
     table.querySelectorAll("tbody tr").forEach(function (tr) {
