@@ -25,3 +25,14 @@ def test_a_loaded_head_reads_the_base_weights_and_predicts_like_a_copied_one():
     torch.testing.assert_close(
         torch.from_numpy(forward_all(shared, states)), torch.from_numpy(forward_all(copied, states)), atol=1e-5, rtol=0
     )
+    query = shared.layers[-1].attention.self.query
+    assert query._merged is not None, "at inference the adapters are folded into one weight"
+    with torch.no_grad():
+        for p in copied.parameters():
+            if p.requires_grad:
+                p.add_(0.05 * torch.randn_like(p))
+    shared.load_state_dict(trainable_state(copied), strict=False)
+    assert query._merged is None, "new adapters: the folded weight is made again"
+    torch.testing.assert_close(
+        torch.from_numpy(forward_all(shared, states)), torch.from_numpy(forward_all(copied, states)), atol=1e-5, rtol=0
+    )
