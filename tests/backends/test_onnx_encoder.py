@@ -98,3 +98,46 @@ def test_openvino_runtime_when_installed(tiny_model_dir, tmp_path, monkeypatch):
     torch_vecs = Embedder(str(tiny_model_dir), cache_dir=None, backend="torch").encode(TEXTS)
     ov = Embedder(str(tiny_model_dir), cache_dir=None, backend="openvino")
     assert (np.sum(torch_vecs * ov.encode(TEXTS), axis=1) > 0.9999).all() and ov.active_backend == "openvino"
+
+
+def test_the_onnx_pass_keeps_the_lower_layer_states_pytorch_would(tiny_model_dir, tmp_path):
+    from sciwire.backends.layer_states import SHARED_STATES
+
+    torch_enc = Embedder(str(tiny_model_dir), cache_dir=None, backend="torch")
+    key = torch_enc.model_key
+    for layer in (0, 1):  # the token embeddings and the (only) transformer layer
+        SHARED_STATES.request(key, layer)
+    try:
+        torch_enc.encode(TEXTS)
+        by_torch = {(layer, t): SHARED_STATES.get(key, layer, t, 32) for layer in (0, 1) for t in TEXTS}
+        SHARED_STATES.clear()
+        Embedder(str(tiny_model_dir), cache_dir=tmp_path, backend="onnx").encode(TEXTS)
+        for (layer, text), want in by_torch.items():
+            got = SHARED_STATES.get(key, layer, text, 32)
+            assert got is not None and got.shape == want.shape, (layer, text)
+            np.testing.assert_allclose(got.numpy(), want.numpy(), atol=1e-4)
+    finally:
+        SHARED_STATES.clear()
+
+
+def test_int8_weights_are_quantized_once_kept_and_cached_apart(tiny_model_dir, tmp_path, monkeypatch):
+    torch_enc = Embedder(str(tiny_model_dir), cache_dir=None, backend="torch")
+    int8 = Embedder(str(tiny_model_dir), cache_dir=tmp_path, backend="onnx-int8")
+    vecs = int8.encode(TEXTS)
+    assert int8.active_backend == "onnxruntime int8"
+    assert (np.sum(torch_enc.encode(TEXTS) * vecs, axis=1) > 0.95).all()  # close, not equal
+    assert int8.cache_key.endswith("|int8|max128") and not torch_enc.cache_key.endswith("int8|max128")
+    assert len(list((tmp_path / "onnx").glob("*-int8.onnx"))) == 1
+    import sciwire.backends.onnx_encoder as module
+
+    monkeypatch.setattr(module, "_export", lambda *a: pytest.fail("the kept int8 file should be read"))
+    monkeypatch.setattr(module, "_quantize_int8", lambda *a: pytest.fail("the kept int8 file should be read"))
+    again = Embedder(str(tiny_model_dir), cache_dir=None, backend="onnx-int8", export_dir=tmp_path / "onnx")
+    np.testing.assert_allclose(again.encode(TEXTS), vecs, atol=1e-6)
+
+
+def test_int8_needs_onnxruntime(tiny_model_dir):
+    from sentence_transformers import SentenceTransformer
+
+    with pytest.raises(UnsupportedModel, match=r"^int8 weights need the onnxruntime runtime, got 'openvino'$"):
+        onnx_encoder(SentenceTransformer(str(tiny_model_dir), device="cpu"), "openvino", int8=True)

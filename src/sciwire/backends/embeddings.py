@@ -149,7 +149,10 @@ class Embedder:
         backend: ``torch`` (default), ``onnx`` (ONNX Runtime) or ``openvino``: the same fp32
             model exported to ONNX (see :mod:`sciwire.backends.onnx_encoder`); an error when it
             cannot run the model. All give the same vectors to within rounding (cosine >=
-            0.9999), so they share a cache.
+            0.9999), so they share a cache. ``onnx-int8``: ONNX Runtime with int8 weights
+            (cosine ~0.99 to PyTorch's), cached apart (its cache key ends in ``|int8``).
+        export_dir: Folder that keeps the ONNX exports (default: ``cache_dir/onnx``; None and
+            no ``cache_dir``: export at every start).
     """
 
     def __init__(
@@ -160,6 +163,7 @@ class Embedder:
         cache_dir: str | Path | None = None,
         max_tokens: int | None = DEFAULT_MAX_TOKENS,
         backend: str = "torch",
+        export_dir: str | Path | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ConfigError(f"models.embedding_backend must be one of {BACKENDS}, got {backend!r}")
@@ -170,6 +174,7 @@ class Embedder:
         self.device = device
         self.batch_size = batch_size
         self.cache_dir = cache_dir
+        self.export_dir = Path(export_dir) if export_dir else Path(cache_dir) / "onnx" if cache_dir else None
         self.max_tokens = max_tokens or None
         self._model_limit: int | None = None
         self._lock = threading.Lock()
@@ -194,12 +199,20 @@ class Embedder:
         models, runtime = config.models, config.runtime
         cache = config.paths.cache_dir if runtime.embedding_cache else None
         return cls(
-            models.embedding, runtime.device, runtime.batch_size, cache, models.max_tokens, models.embedding_backend
+            models.embedding,
+            runtime.device,
+            runtime.batch_size,
+            cache,
+            models.max_tokens,
+            models.embedding_backend,
+            export_dir=Path(config.paths.cache_dir) / "onnx",  # exports are kept even with the vector cache off
         )
 
     def cache_key_for(self, full_length: bool = False) -> str:
-        """The key of cached vectors: the model and, when texts are cut at ``max_tokens``, that limit."""
-        return self.model_key if full_length or not self.max_tokens else f"{self.model_key}|max{self.max_tokens}"
+        """The key of cached vectors: the model, ``|int8`` for int8 weights and, when texts are cut
+        at ``max_tokens``, that limit."""
+        key = f"{self.model_key}|int8" if self.backend == "onnx-int8" else self.model_key
+        return key if full_length or not self.max_tokens else f"{key}|max{self.max_tokens}"
 
     @property
     def cache_key(self) -> str:
@@ -232,18 +245,20 @@ class Embedder:
         from sciwire.backends.onnx_encoder import UnsupportedModel, onnx_encoder
 
         runtime = "openvino" if self.backend == "openvino" else "onnxruntime"
+        int8 = self.backend == "onnx-int8"
         try:
             import torch
 
-            cache = (Path(self.cache_dir) / "onnx", self.model_key) if self.cache_dir else None
-            self._onnx = onnx_encoder(self._st, runtime, threads=torch.get_num_threads(), cache=cache)
-            self._runtime = runtime
+            cache = (self.export_dir, self.model_key) if self.export_dir else None
+            self._onnx = onnx_encoder(self._st, runtime, threads=torch.get_num_threads(), cache=cache, int8=int8)
+            self._runtime = f"{runtime} int8" if int8 else runtime
         except UnsupportedModel as exc:
             raise ModelLoadError(f"Cannot run {self.model!r} with {runtime}: {exc}") from exc
 
     @property
     def active_backend(self) -> str:
-        """``onnxruntime``, ``openvino`` or ``torch``: what :meth:`encode` runs on (after :meth:`warm_up`)."""
+        """``onnxruntime``, ``onnxruntime int8``, ``openvino`` or ``torch``: what :meth:`encode` runs
+        on (after :meth:`warm_up`)."""
         return self._runtime if self._onnx is not None else "torch"
 
     @property
@@ -264,7 +279,7 @@ class Embedder:
         if self.max_tokens and not full_length:
             limit = min(self.max_tokens, limit) if limit else self.max_tokens
         if self._onnx is not None:
-            return self._in_chunks(texts, on_progress, lambda chunk: self._onnx.encode(chunk, self.batch_size, limit))
+            return self._in_chunks(texts, on_progress, lambda chunk: self._encode_onnx(chunk, limit))
         st = self._st
         layers = SHARED_STATES.wanted(self.model_key) if encoder_blocks(st) is not None else set()
         with self._lock:  # the limit is a setting of the shared model
@@ -285,6 +300,19 @@ class Embedder:
                 )
             finally:
                 st.max_seq_length = self._model_limit
+
+    def _encode_onnx(self, texts: list[str], limit: int | None) -> np.ndarray:
+        """Embed ``texts`` through the ONNX body; the lower layers' states that a head asked for go
+        to :data:`~sciwire.backends.layer_states.SHARED_STATES` (one pass for both, as with torch)."""
+        layers = SHARED_STATES.wanted(self.model_key)
+        if not layers:
+            return np.asarray(self._onnx.encode(texts, self.batch_size, limit))
+        import torch
+
+        def keep(i: int, layer: int, states: np.ndarray, cut: int | None) -> None:
+            SHARED_STATES.put(self.model_key, layer, texts[i], torch.from_numpy(states), cut_at=cut)
+
+        return np.asarray(self._onnx.encode(texts, self.batch_size, limit, keep=sorted(layers), on_states=keep))
 
     def _encode_keeping(self, texts: list[str], layers: set[int]) -> np.ndarray:
         """Embed ``texts`` like ``SentenceTransformer.encode`` and keep the token states after
