@@ -8,6 +8,7 @@ layer, most probable first; ``sentence`` is the paper sentence of its most proba
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from markupsafe import Markup
@@ -21,14 +22,18 @@ RELATIONS = "relations"
 RELATIONS_SHOWN = 15
 
 
-def _sentence(doc: Document, span: Span) -> tuple[int | None, str]:
-    sent = next((s for s in doc.sentences if s.start <= span.start and span.end <= s.end), None)
+def _sentence(doc: Document, starts: list[int], span: Span) -> tuple[int | None, str]:
+    """The index and text of the sentence that holds ``span`` (``None`` and the span's text when none does);
+    ``starts``: where ``doc``'s sentences start."""
+    k = bisect_right(starts, span.start) - 1
+    sent = doc.sentences[k] if k >= 0 and span.end <= doc.sentences[k].end else None
     return (sent.index, doc.span_text(sent)) if sent else (None, doc.span_text(span))
 
 
 def relation_table(doc: Document) -> list[dict[str, Any]]:
     """One row per distinct ``(head, relation, tail)`` of ``doc``'s ``relations`` layer."""
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    starts = [s.start for s in doc.sentences]
     for span in doc.layer(RELATIONS):
         key = (str(span.attrs.get("head", "")), span.label, str(span.attrs.get("tail", "")))
         row = rows.setdefault(key, {"head": key[0], "relation": key[1], "tail": key[2], "probability": -1.0,
@@ -36,7 +41,7 @@ def relation_table(doc: Document) -> list[dict[str, Any]]:
         row["count"] += 1
         if float(span.score or 0.0) > row["probability"]:
             row["probability"] = float(span.score or 0.0)
-            row["sentence_index"], row["sentence"] = _sentence(doc, span)
+            row["sentence_index"], row["sentence"] = _sentence(doc, starts, span)
     return sorted(rows.values(), key=lambda r: (-r["probability"], r["head"].lower()))
 
 

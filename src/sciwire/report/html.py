@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 from importlib import resources
@@ -135,17 +136,42 @@ def _paragraphs(doc: Document, sentences: Sequence[Sentence]) -> list[list[Sente
     return groups
 
 
+def _by_sentence(
+    sentences: Sequence[Sentence], ranges: Sequence[tuple[int, int]], *, inside: bool
+) -> dict[int, list[int]]:
+    """``{sentence index: [k, ...]}``: the ``ranges[k]`` inside each sentence (``inside``) or overlapping it."""
+    starts = [s.start for s in sentences]
+    out: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(ranges):
+        i = max(bisect_right(starts, a) - 1, 0)
+        while i < len(sentences) and sentences[i].start < max(b, a + 1):
+            sent = sentences[i]
+            if (sent.start <= a and b <= sent.end) if inside else (a < sent.end and sent.start < b):
+                out.setdefault(sent.index, []).append(k)
+            i += 1
+    return out
+
+
+def _marks_by_sentence(
+    doc: Document, entities: Sequence[Span], shared: Sequence[tuple[int, int, str]]
+) -> tuple[dict[int, list[Span]], dict[int, list[tuple[int, int, str]]]]:
+    """The marks inside each sentence (in text order) and the shared ranges that overlap it."""
+    inside = _by_sentence(doc.sentences, [(e.start, e.end) for e in entities], inside=True)
+    overlap = _by_sentence(doc.sentences, [(a, b) for a, b, _ in shared], inside=False)
+    return ({i: [entities[k] for k in ks] for i, ks in inside.items()},
+            {i: [shared[k] for k in ks] for i, ks in overlap.items()})  # fmt: skip
+
+
 def _sentence_view(
     doc: Document,
     sent: Sentence,
-    entities: Sequence[Span],
+    inside: Sequence[Span],
     badges: Sequence[BadgeBuilder],
     prefix: str,
     shared: Sequence[tuple[int, int, str]] = (),
 ) -> dict[str, Any]:
-    """The sentence's HTML and badges; ``prefix`` makes the ids of its badge reasons unique in the page."""
-    inside = [e for e in entities if e.start >= sent.start and e.end <= sent.end]
-    shared = [m for m in shared if m[0] < sent.end and sent.start < m[1]]
+    """The sentence's HTML and badges; ``inside``: the marks inside it, ``shared``: the shared ranges over it;
+    ``prefix`` makes the ids of its badge reasons unique in the page."""
     shown = [
         {"text": b.text, "tooltip": b.tooltip, "css_class": b.css_class, "color": b.color, "id": f"{prefix}-{k}"}
         for k, b in enumerate(b for builder in badges for b in builder(doc, sent))
@@ -180,7 +206,7 @@ def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder], view: Shared
         for span in story.layer(ALIGNMENT):
             for idx in span.attrs.get("paper_sentences", []):
                 reported_by.setdefault(idx, []).append(story.id)
-    entities = marked_spans(paper, shared=view.paper_marks)
+    entities, shared = _marks_by_sentence(paper, marked_spans(paper, shared=view.paper_marks), view.paper_marks)
     by_section: dict[int | None, list[Sentence]] = {}
     for sent in paper.sentences:
         by_section.setdefault(sent.section, []).append(sent)
@@ -191,7 +217,9 @@ def _paper_view(analysis: Analysis, badges: Sequence[BadgeBuilder], view: Shared
         for group in _paragraphs(paper, sents):
             views = []
             for s in group:
-                shown = _sentence_view(paper, s, entities, badges, f"why-p{s.index}", view.paper_marks)
+                shown = _sentence_view(
+                    paper, s, entities.get(s.index, []), badges, f"why-p{s.index}", shared.get(s.index, [])
+                )
                 shown["reported_by"] = sorted(set(reported_by.get(s.index, [])))
                 views.append(shown)
             paras.append(views)
@@ -205,11 +233,13 @@ def _story_view(
     story: Document, paper: Document, badges: Sequence[BadgeBuilder], number: int, shared: SharedView
 ) -> dict[str, Any]:
     marks = shared.story_marks[number]
-    entities = marked_spans(story, shared.story_terms[number], marks)
+    entities, over = _marks_by_sentence(story, marked_spans(story, shared.story_terms[number], marks), marks)
     align = {span.start: span for span in story.layer(ALIGNMENT)}
     sentences, pairs = [], []
     for sent in story.sentences:
-        view = _sentence_view(story, sent, entities, badges, f"why-s{number}-{sent.index}", marks)
+        view = _sentence_view(
+            story, sent, entities.get(sent.index, []), badges, f"why-s{number}-{sent.index}", over.get(sent.index, [])
+        )
         span = align.get(sent.start)
         links = list(span.attrs.get("paper_sentences", [])) if span else []
         probability = span.score if span else None
