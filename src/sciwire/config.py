@@ -522,6 +522,8 @@ class LearnConfig:
     online, a hub id); ``hypothesis``: its template (``{}`` = the label's description).
     ``cv_folds``: grouped folds of the held-out metrics and temperature (0: none).
     ``setfit_iterations``: SetFit pairs per example; ``setfit_max_steps``: step cap (-1: none).
+    ``pet_unlabelled``: unlabelled records of the task PET's LM labels for its student, at most (the
+    LM is the slow part: about 1-3 CPU-seconds per record on 2 cores, in every fold).
     """
 
     db: str = ""
@@ -531,8 +533,11 @@ class LearnConfig:
     cv_folds: int = 5
     setfit_iterations: int = 5
     setfit_max_steps: int = -1
+    pet_unlabelled: int = 100
 
     def __post_init__(self) -> None:
+        if not 1 <= self.pet_unlabelled <= 100_000:
+            raise ConfigError(f"learn.pet_unlabelled must be 1-100000, got {self.pet_unlabelled}")
         if "{}" not in self.hypothesis:
             raise ConfigError(f"learn.hypothesis must contain {{}} for the label, got {self.hypothesis!r}")
         if self.cv_folds != 0 and not 2 <= self.cv_folds <= 20:

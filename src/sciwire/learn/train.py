@@ -54,6 +54,21 @@ def method_params(name: str, task: Task, config: Config) -> dict[str, Any]:
     return params
 
 
+def pet_pool(task: Task, limit: int) -> list[str]:
+    """The unlabelled texts PET's LM labels for its student (the first ``limit`` in record order).
+
+    Raises:
+        InputError: When the task has no unlabelled records (PET would be a logistic head on the labels alone).
+    """
+    pool = [r.text for r in task.unlabelled()][:limit]
+    if not pool:
+        raise InputError(
+            f"--method pet distils the LM's answers on unlabelled records, and task {task.name!r} has none: add "
+            f"records without labels (sciwire learn add {task.name} FILE), or use --method logistic"
+        )
+    return pool
+
+
 def labels_hash(task: Task) -> str:
     """SHA-256 of the labelled records (id, text, labels): the receipt's data fingerprint."""
     rows = [[r.id, r.text, list(task.labellings[r.id].labels)] for r in task.records if r.id in task.labellings]
@@ -96,13 +111,18 @@ def train_task(
     params = method_params(method, task, config)
     if "seed" in METHODS[method]().get_params():
         params["seed"] = seed
+    data: dict[str, Any] = {}  # what a method learns from besides labels (kept out of the receipt's params)
+    if method == "pet":
+        data["unlabeled"] = pet_pool(task, config.learn.pet_unlabelled)
 
     def make() -> TextClassifier:
-        return make_method(method, **params)
+        return make_method(method, **params, **data)
 
     step = on_progress or (lambda n: None)
     classes = list(task.labels) if method in ZERO_SHOT else present
     metrics: dict[str, Any] = {"labelled": len(texts), "per_label": task.counts()}
+    if method == "pet":
+        metrics["unlabelled_used"] = len(data["unlabeled"])
     folds = config.learn.cv_folds
     if folds and len(present) >= 2 and len(set(groups)) >= 2:
         metrics.update(evaluate_method(make, texts, labels, groups, classes=classes, n_splits=folds, seed=seed))
