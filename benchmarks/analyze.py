@@ -13,12 +13,15 @@ Every measurement runs in a fresh Python process (peak RSS is that process's ``r
   with two real news pages (our data has no 21-page PDF; the padded paper covers length).
 
 ``--int8`` also measures the runtime levers on the bundled example's sentences: PyTorch fp32
-(the default), ONNX Runtime fp32 and ONNX Runtime with int8 weights (dynamic, per channel),
-CPU seconds of one embedding pass and the cosine of each vector to PyTorch's.
+(the default), ONNX Runtime fp32 and ONNX Runtime with int8 weights (``onnx-int8``: dynamic, per
+channel), CPU seconds of one embedding pass (through :class:`Embedder`) and the cosine of each
+vector to PyTorch's. The warm rows include the bundled example with ``onnx-int8`` (its accuracy
+gate: ``benchmarks/int8_gate.py``).
 
 ``--baseline SRC`` runs the same warm measurement with the code in ``SRC`` (e.g. a
 ``git worktree`` of an older commit) in the same run, so each step's change is measured on
-the same machine at the same time: that is the "levers" table.
+the same machine at the same time: that is the "levers" table (before, after with the default
+PyTorch encoder, and after with ``onnx-int8``).
 
 Run: ``python benchmarks/analyze.py [--repeats 3] [--int8] [--baseline /tmp/base/src] [--write]``.
 Targets (issue #17): warm <= 3 s, cold start <= 4 s, real PDF + 2 stories <= 15 s and <= 1 GB.
@@ -64,6 +67,8 @@ from sciwire.report import render_html, report_dict
 
 paper_file, cache, cache_on, repeats = sys.argv[1], sys.argv[2], sys.argv[3] == "on", int(sys.argv[4])
 overrides = [f"runtime.embedding_cache={str(cache_on).lower()}", f"paths.cache_dir={cache}"]
+if len(sys.argv) > 5:  # another encoder runtime (models.embedding_backend)
+    overrides.append(f"models.embedding_backend={sys.argv[5]}")
 analyzer = Analyzer(load_config(overrides=overrides))
 analyzer.warm_up()
 
@@ -130,13 +135,10 @@ def command(args: list[str]) -> dict:
 INT8 = """
 import json, os, sys, tempfile, time
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-import numpy as np, torch
-from onnxruntime.quantization import QuantType, quantize_dynamic
-from sciwire.backends import onnx_encoder as ox
-from sciwire.backends.embeddings import load_sentence_transformer, resolve_model
+from sciwire.backends.embeddings import Embedder
 from sciwire.config import load_config
-from sciwire.examples import paper_path, story_paths
 from sciwire.pipeline import read_inputs
+from sciwire.examples import paper_path, story_paths
 from sciwire.nlp import annotate_many
 from sciwire.backends.spacy_nlp import load_spacy
 
@@ -144,34 +146,22 @@ config = load_config()
 paper, stories = read_inputs(paper_path(), story_paths(), config)
 docs = annotate_many([paper, *stories], load_spacy(config.models.spacy))
 texts = [t for d in docs for t in d.sentence_texts()]
-st = load_sentence_transformer(resolve_model(config.models.embedding)[0])
-st.max_seq_length = config.models.max_tokens
-fp32 = ox.onnx_encoder(st, "onnxruntime", threads=torch.get_num_threads())
-example = st.tokenizer(["a short example", "another, slightly longer example"], padding=True, return_tensors="pt")
-inputs = tuple(n for n in ox.INPUT_NAMES if n in example)
+names = {"torch": "PyTorch fp32 (default)", "onnx": "ONNX Runtime fp32",
+         "onnx-int8": "ONNX Runtime int8 (`onnx-int8`: dynamic, per channel)"}
+out, ref = {}, None
 with tempfile.TemporaryDirectory() as tmp:
-    src, dst = os.path.join(tmp, "m.onnx"), os.path.join(tmp, "q.onnx")
-    with open(src, "wb") as f:
-        f.write(ox._export(torch, st[0].auto_model.eval(), example, inputs))
-    quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=True)
-    with open(dst, "rb") as f:
-        int8 = ox.OnnxEncoder(ox._load_onnxruntime(f.read(), torch.get_num_threads()), st.tokenizer, inputs)
-runs = {
-    "PyTorch fp32 (default)": lambda: st.encode(texts, batch_size=64, normalize_embeddings=True),
-    "ONNX Runtime fp32": lambda: fp32.encode(texts, 64, st.max_seq_length),
-    "ONNX Runtime int8 (dynamic, per channel)": lambda: int8.encode(texts, 64, st.max_seq_length),
-}
-ref = runs["PyTorch fp32 (default)"]()
-out = {}
-for name, run in runs.items():
-    run()
-    times = []
-    for _ in range(3):
-        t = time.process_time()
-        vecs = run()
-        times.append(time.process_time() - t)
-    cos = (ref * vecs).sum(axis=1)
-    out[name] = {"cpu_s": sorted(times)[1], "cos_mean": float(cos.mean()), "cos_min": float(cos.min())}
+    for backend, name in names.items():
+        enc = Embedder(config.models.embedding, cache_dir=None, max_tokens=config.models.max_tokens,
+                       backend=backend, export_dir=tmp)
+        vecs = enc.encode(texts)  # warm: loads, exports, quantizes
+        ref = vecs if ref is None else ref
+        times = []
+        for _ in range(3):
+            t = time.process_time()
+            vecs = enc.encode(texts)
+            times.append(time.process_time() - t)
+        cos = (ref * vecs).sum(axis=1)
+        out[name] = {"cpu_s": sorted(times)[1], "cos_mean": float(cos.mean()), "cos_min": float(cos.min())}
 print(json.dumps({"sentences": len(texts), "runs": out}))
 """
 
@@ -230,13 +220,14 @@ def main() -> int:
         rows.append(["cold: the whole `sciwire analyze` command, bundled example", *seconds_and_peak(cold, "<= 4")])
         big = padded_paper(tmp)
         warm_rows: dict[str, dict] = {}
-        for label, cache_on, paper_file in (
-            ("bundled example, cache off", False, paper_path()),
-            ("6,000-word paper, cache off", False, big),
-            ("6,000-word paper, cache on (re-analysis)", True, big),
+        for label, cache_on, paper_file, backend in (
+            ("bundled example, cache off", False, paper_path(), []),
+            ("bundled example, cache off, `onnx-int8` encoder", False, paper_path(), ["onnx-int8"]),
+            ("6,000-word paper, cache off", False, big, []),
+            ("6,000-word paper, cache on (re-analysis)", True, big, []),
         ):
             cache = Path(tmp) / f"cache-{len(warm_rows)}"
-            got = child(WARM, [str(paper_file), str(cache), "on" if cache_on else "off", str(args.repeats)])
+            got = child(WARM, [str(paper_file), str(cache), "on" if cache_on else "off", str(args.repeats), *backend])
             warm_rows[label] = got
             rows.append(
                 [f"warm analyse: {label} ({got['words']} paper words + 2 stories, {got['sentences']} sentences)",
@@ -256,20 +247,25 @@ def main() -> int:
             cache = Path(tmp) / "cache-base"
             base = child(WARM, [str(paper_path()), str(cache), "off", str(args.repeats)], src=args.baseline)
             now = warm_rows["bundled example, cache off"]
-            before, after = median_steps(base["steps"]), median_steps(now["steps"])
+            int8 = warm_rows["bundled example, cache off, `onnx-int8` encoder"]
+            before, after, after8 = median_steps(base["steps"]), median_steps(now["steps"]), median_steps(int8["steps"])
             before["**whole analysis**"] = statistics.median(base["times"])
             after["**whole analysis**"] = statistics.median(now["times"])
+            after8["**whole analysis**"] = statistics.median(int8["times"])
             lever_rows = [
                 [
                     step,
                     f"{before.get(step, 0):.2f}",
                     f"{after.get(step, 0):.2f}",
                     f"{before.get(step, 0) - after.get(step, 0):+.2f}",
+                    f"{after8.get(step, 0):.2f}",
+                    f"{after.get(step, 0) - after8.get(step, 0):+.2f}",
                 ]
                 for step in dict.fromkeys([*before, *after])
                 if step != "load_models"
             ]
-            heads = ["step (bundled example, warm, cache off)", "before (s)", "after (s)", "saved (s)"]
+            heads = ["step (bundled example, warm, cache off)", "before (s)", "after, torch (s)", "saved (s)",
+                     "after, `onnx-int8` (s)", "int8 saves (s)"]  # fmt: skip
             lever_table = markdown_table(heads, lever_rows)
     int8_table = ""
     if args.int8:
