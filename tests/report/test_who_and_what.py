@@ -81,6 +81,7 @@ def test_terms_are_not_named_entities_in_the_paper_or_the_story():
     assert [e["text"] for e in summary["stories"][0]["top_entities"]] == ["the Northfield Institute"]
     html = render_html(analysis)
     assert 'data-label="ORG" title="ORG">TRF<' not in html and 'data-label="GPE" title="GPE">AL<' not in html
+    assert ">TRF-treated<" not in html, "an entity with a word that is a term's short form is that term"
 
 
 def test_hostile_text_is_escaped_everywhere():

@@ -19,6 +19,7 @@ PAPER_SENTENCES = [
     "Researchers at the Northfield Institute measured sleep with EEG.",
     "TRF mice slept longer than AL mice.",
     f"The {HOSTILE} probe was used for 10 weeks.",
+    "TRF-treated mice ate less.",
 ]
 STORY_SENTENCES = [
     "The researchers say TRF helps old mice sleep.",
@@ -59,6 +60,7 @@ def paper_doc(with_terms: bool = True, with_shared: bool = True) -> Document:
             Span(*at(paper, "TRF", 1), "ORG"),
             Span(*at(paper, "AL"), "GPE"),
             Span(*at(paper, "the Northfield Institute"), "ORG"),
+            Span(*at(paper, "TRF-treated"), "ORG"),  # the terms layer does not mark this TRF
         )
     }
     if with_terms:

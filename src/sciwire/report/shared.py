@@ -76,12 +76,22 @@ def _offsets(spans: Sequence[Span]) -> Offsets:
 
 
 def named_entities(doc: Document, terms: Sequence[Span] = ()) -> list[Span]:
-    """The salient entities of a document, less those that overlap one of its terms (the
-    ``terms`` layer, and ``terms``: "TRF" is a term of the paper, not an organisation)."""
+    """The salient entities of a document, less those that are its terms ("TRF" is a term of the
+    paper, not an organisation): those that overlap a term (of its ``terms`` layer, or of
+    ``terms``) and those with a word that is a term's short form ("TH" in "TH-responsive", where
+    the terms step does not mark it; "PBDE-47" of "PBDE = polybrominated diphenyl ether")."""
+    spans = (*doc.layer(TERMS), *terms)
     covered = bytearray(len(doc.text))
-    for t in (*doc.layer(TERMS), *terms):
+    for t in spans:
         covered[t.start : t.end] = b"\x01" * (t.end - t.start)
-    return [s for s in doc.layer(ENTITIES) if s.label in SALIENT_ENTITY_LABELS and not any(covered[s.start : s.end])]
+    shorts = {str(t.attrs["short"]) for t in spans if t.attrs.get("short")}
+    return [
+        s
+        for s in doc.layer(ENTITIES)
+        if s.label in SALIENT_ENTITY_LABELS
+        and not any(covered[s.start : s.end])
+        and not shorts.intersection(re.split(r"[\s\-/]+", doc.span_text(s)))
+    ]
 
 
 def paper_terms(paper: Document) -> list[PaperTerm]:
