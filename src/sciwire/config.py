@@ -216,6 +216,11 @@ class LinkConfig:
     find_top_k: int = 5
     coref_model: str = "default"
     coref_threshold: float = 0.25
+    #: Mention filter (``"default"``, a folder from ``sciwire train link --part mentions``, or
+    #: ``"none"`` to link every candidate); candidates with P >= ``mention_threshold`` are kept
+    #: (0.15 = best train CoNLL F1 with predicted mentions, recorded in the model card).
+    mention_model: str = "default"
+    mention_threshold: float = 0.15
     #: In ``sciwire analyze``: paper sentences searched for shared entities (abstract first,
     #: then the sentences the story reports, in order), at most this many.
     max_paper_sentences: int = 40
@@ -224,6 +229,14 @@ class LinkConfig:
         if not self.finder_model.strip() or not self.coref_model.strip():
             raise ConfigError(
                 "link.finder_model and link.coref_model must be 'default' or a model folder from `sciwire train link`"
+            )
+        if not self.mention_model.strip():
+            raise ConfigError(
+                "link.mention_model must be 'default', 'none' or a folder from `sciwire train link --part mentions`"
+            )
+        if not 0 < self.mention_threshold < 1:
+            raise ConfigError(
+                f"link.mention_threshold is a probability and must be in (0, 1), got {self.mention_threshold}"
             )
         if not 0 < self.coref_threshold < 1:
             raise ConfigError(
