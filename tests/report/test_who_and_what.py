@@ -11,10 +11,11 @@ import re
 
 from markupsafe import Markup
 
-from sciwire.analysis import WHO_AND_WHAT, Panel
+from sciwire.analysis import ENTITIES, TERMS, WHO_AND_WHAT, Panel
+from sciwire.document import Document, Span
 from sciwire.report import render_html, report_dict
 from sciwire.report.build import top_entities
-from sciwire.report.shared import shared_view
+from sciwire.report.shared import named_entities, shared_view
 from sciwire.report.who import blocks_of
 from tests.report.who_and_what import at, paper_doc, story_doc, who_analysis
 
@@ -129,3 +130,14 @@ def test_a_group_stands_where_its_first_panel_would():
     blocks = blocks_of(panels)
     assert [b.title for b in blocks] == ["A", "G", "B"]
     assert [p.title for p in blocks[1].parts] == ["T", "R"] and blocks[0].parts == ()
+
+
+def test_entities_that_name_a_term_are_left_out():
+    text = "Aged mice ate. Zeitgeber time (ZT) starts at lights on. At ZT2 the Aged Mice slept in Oxford."
+    term = {"term": "zeitgeber time", "short": "ZT", "source": "defined", "kind": "abbreviation", "definition": 0}
+    phrase = {"term": "aged mice", "short": None, "source": "phrase", "kind": "phrase", "definition": 0}
+    zt = text.index("(ZT)") + 1
+    terms = [Span(0, 9, "material", attrs=phrase), Span(zt, zt + 2, "measure", attrs=term)]
+    ents = [Span(text.index(w), text.index(w) + len(w), "ORG") for w in ("ZT2", "the Aged Mice", "Oxford")]
+    doc = Document("p", "paper", "", text, layers={TERMS: tuple(terms), ENTITIES: tuple(ents)})
+    assert [doc.span_text(e) for e in named_entities(doc)] == ["Oxford"]

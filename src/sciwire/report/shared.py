@@ -79,18 +79,24 @@ def named_entities(doc: Document, terms: Sequence[Span] = ()) -> list[Span]:
     """The salient entities of a document, less those that are its terms ("TRF" is a term of the
     paper, not an organisation): those that overlap a term (of its ``terms`` layer, or of
     ``terms``) and those with a word that is a term's short form ("TH" in "TH-responsive", where
-    the terms step does not mark it; "PBDE-47" of "PBDE = polybrominated diphenyl ether")."""
+    the terms step does not mark it; "PBDE-47" of "PBDE = polybrominated diphenyl ether"; "ZT2" of
+    "ZT = zeitgeber time"), and those that name a term's long form ("the Northfield Ageing and Sleep
+    Cohort")."""
     spans = (*doc.layer(TERMS), *terms)
     covered = bytearray(len(doc.text))
     for t in spans:
         covered[t.start : t.end] = b"\x01" * (t.end - t.start)
     shorts = {str(t.attrs["short"]) for t in spans if t.attrs.get("short")}
+    long_forms = {_norm(str(t.attrs.get("term", ""))) for t in spans}
+
+    def is_term(text: str) -> bool:
+        words = {w.rstrip("0123456789") or w for w in re.split(r"[\s\-/]+", text)}  # "ZT2" is "ZT" at hour 2
+        return bool(shorts & words) or _norm(text) in long_forms
+
     return [
         s
         for s in doc.layer(ENTITIES)
-        if s.label in SALIENT_ENTITY_LABELS
-        and not any(covered[s.start : s.end])
-        and not shorts.intersection(re.split(r"[\s\-/]+", doc.span_text(s)))
+        if s.label in SALIENT_ENTITY_LABELS and not any(covered[s.start : s.end]) and not is_term(doc.span_text(s))
     ]
 
 
