@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -15,13 +20,9 @@ from sciwire.learn.federated import (
     train_federated,
     train_pooled,
 )
+from tests.learn.federated_child import toy_sites
 
-
-def toy_sites(n_sites=2, n=40, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n * n_sites, 6))
-    y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(int)
-    return [Site(f"site{i}", x[i * n : (i + 1) * n], y[i * n : (i + 1) * n]) for i in range(n_sites)], x, y
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_local_training_and_pooled_baseline_learn():
@@ -56,12 +57,16 @@ def test_sites_keep_a_paper_together():
 
 @pytest.mark.slow
 def test_fedavg_in_flowers_simulation_engine():
+    """In a child process (tests/learn/federated_child.py): Ray aborts the interpreter when it starts after
+    tests/store has loaded psycopg and usearch, so the simulation never shares a process with other tests."""
     pytest.importorskip("flwr", reason="needs flwr[simulation] (pip install 'sciwire[learn]')")
     pytest.importorskip("ray", reason="Flower's simulation engine needs Ray")
-    sites, x, y = toy_sites()
-    result = train_federated(sites, 2, FederatedSettings(rounds=1, epochs=30, num_cpus=1))
-    assert result.coef.shape == (2, 6) and len(result.rounds) == 1
-    assert np.mean(result.predict_proba(x).argmax(1) == y) > 0.85
-    # one round of FedAvg = the count-weighted mean of the sites' locally trained heads
-    heads = [local_train(np.zeros((2, 6)), np.zeros(2), s.x, s.y, 30, 1.0, 1e-3) for s in sites]
-    np.testing.assert_allclose(result.coef, np.mean([h[0] for h in heads], axis=0), atol=1e-6)
+    run = subprocess.run([sys.executable, "-m", "tests.learn.federated_child", "toy"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert np.shape(report["coef"]) == (2, 6) and report["rounds"] == 1 and report["accuracy"] > 0.85
+    # one round of FedAvg = the count-weighted mean of the sites' locally trained heads (equal counts here)
+    np.testing.assert_allclose(report["coef"], report["mean_of_local_heads"], atol=1e-6)
+    heads = [local_train(np.zeros((2, 6)), np.zeros(2), s.x, s.y, 30, 1.0, 1e-3) for s in toy_sites()[0]]
+    np.testing.assert_allclose(report["coef"], np.mean([h[0] for h in heads], axis=0), atol=1e-6)
