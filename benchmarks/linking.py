@@ -19,6 +19,13 @@ with gold mentions and with predicted mentions (key: all gold mentions, singleto
 The checklist of 210 pairs refers to held-back test documents; a dev proxy with the same
 three categories (balanced coreferent / not) is reported instead.
 
+Mention filter. A logistic regression over the candidate features of
+:mod:`sciwire.linking.mention_filter` is fitted on the predicted mentions of train (label: the
+span is a gold mention's); its threshold is the best train predicted-mention CoNLL F1 (the
+sciwire scorer's clusters; mention precision is reported, not constrained). Dev is then
+scored once with all candidates and with the filtered ones, for exact match, head-lemma and
+sciwire on the same mentions, so the filter's gain and the scorer's gain are separable.
+
 The fitting is the library's (:mod:`sciwire.linking.train`, also ``sciwire train link``); the
 "shipped" rows use the model folders ``link.finder_model`` and ``link.coref_model`` name
 (default: ``sciwire/models/link_finder_default`` and ``link_coref_default``).
@@ -53,17 +60,21 @@ from sciwire.linking.cdcr import key, prepare_topics, training_pairs
 from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster
 from sciwire.linking.evaluate import conll_f1
 from sciwire.linking.finder import PaperFinder
-from sciwire.linking.model import load_coref_model, load_finder_model
+from sciwire.linking.model import load_coref_model, load_finder_model, load_mention_model
 from sciwire.linking.train import (
     COREF_FIT,
     cdcr_papers,
+    filtered,
     fit_coref_scorer,
     fit_finder_scorer,
+    fit_mention_filter,
     key_clusters,
+    mention_scores,
     probability_labeler,
     rank_metrics,
     response_clusters,
     scorer_logit,
+    tune_mention_threshold,
     tune_threshold,
 )
 
@@ -229,13 +240,77 @@ def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
     )
     proxy = checklist_proxy(dev, [(n.split(" (")[0], lab) for n, lab in systems if "fitted" not in n])
     folder = shipped_scorer.folder.name if shipped_scorer.folder else cfg.link.coref_model
+    mention_body, mention_fit = mention_section(cfg, train, dev, scorer, threshold)
     body = (
         f"- Pair scorer fitted on {n_pairs} train gold-mention pairs ({n_pos} coreferent): {weights}; shipped: the "
         f"model folder `{folder}`\n"
         f"- Features: {', '.join(FEATURES)}\n\n{table}\n\n{mention_line}\n\n"
-        f"{describe_checklist(data)}\n\n{proxy}"
+        f"{describe_checklist(data)}\n\n{proxy}\n\n"
+        f"### Mention filter: predicted mentions, all candidates vs filtered\n\n{mention_body}"
     )
-    return body, {**stored.weights(), "intercept": float(stored.intercept_[0]), "threshold": threshold}
+    return body, {**stored.weights(), "intercept": float(stored.intercept_[0]), "threshold": threshold,
+                  **mention_fit}  # fmt: skip
+
+
+def _scores(topics, which: str, labeler, singletons: bool) -> dict[str, float]:
+    response = response_clusters(topics, which, labeler)
+    gold_key = key_clusters(topics)
+    if not singletons:
+        gold_key = [c for c in gold_key if len(c) > 1]
+        response = [c for c in response if len(c) > 1]
+    return conll_f1(gold_key, response)
+
+
+def _mention_line(name: str, m: dict[str, float]) -> str:
+    return (
+        f"- {name}: {m['predicted']} predicted for {m['gold']} gold; exact-span precision **{m['precision']:.3f}**, "
+        f"recall {m['recall']:.3f}, F1 {m['f1']:.3f}"
+    )
+
+
+def mention_section(cfg, train, dev, scorer, threshold: float) -> tuple[str, dict[str, float]]:
+    """Fit and tune the mention filter on train; dev with all candidates and with the filtered ones."""
+    labeler = probability_labeler(scorer, threshold)
+    fitted = fit_mention_filter(train).rounded(3)
+    m_thr, table = tune_mention_threshold(train, fitted, labeler)
+    shipped = load_mention_model(cfg.link.mention_model if cfg.link.mention_model != "none" else "default")
+    ship_thr = cfg.link.mention_threshold
+    print("mention filter fitted:", _weights_line(fitted.weights(), float(fitted.intercept_[0])), "threshold", m_thr)
+    dev_f = filtered(dev, shipped, ship_thr)
+    shipped_scorer = load_coref_model(cfg.link.coref_model)
+    systems = [
+        ("exact string match", group_by(lambda ms: [m.normalized for m in ms.mentions])),
+        ("head-lemma match", group_by(lambda ms: [m.head for m in ms.mentions])),
+        ("sciwire (shipped pair scorer)", probability_labeler(shipped_scorer, cfg.link.coref_threshold)),
+    ]
+    rows = []
+    for name, lab in systems:
+        row: list[object] = [name]
+        for topics, which in ((dev, "gold"), (dev, "predicted"), (dev_f, "predicted")):
+            with_s, without = _scores(topics, which, lab, True), _scores(topics, which, lab, False)
+            row.append(f"{with_s['muc']:.3f} / **{with_s['conll']:.3f}** / {without['conll']:.3f}")
+        rows.append(row)
+    headers = ["system (MUC F1 / CoNLL F1 / CoNLL F1 without singletons)", "dev, gold mentions",
+               "dev, predicted: all candidates", f"dev, predicted: filtered (threshold {ship_thr})"]  # fmt: skip
+    grid = markdown_table(
+        ["threshold (train)", "CoNLL F1 (sciwire)", "mention precision", "mention recall", "mentions"],
+        [[t, f"{v['conll']:.3f}", f"{v['precision']:.3f}", f"{v['recall']:.3f}", v["predicted"]]
+         for t, v in table.items()],
+    )  # fmt: skip
+    folder = shipped.folder.name if shipped.folder else cfg.link.mention_model
+    body = (
+        f"- Mention filter fitted on the {sum(len(t.predicted.mentions) for t in train)} train candidates: "
+        f"{_weights_line(fitted.weights(), float(fitted.intercept_[0]))}; threshold {m_thr} (best train CoNLL F1, "
+        "predicted mentions, the sciwire scorer's clusters); shipped: the model folder "
+        f"`{folder}` with `link.mention_threshold` = {ship_thr}\n"
+        f"{_mention_line('Dev, all candidates', mention_scores(dev))}\n"
+        f"{_mention_line('Dev, filtered', mention_scores(dev_f))}\n"
+        f"{_mention_line('Train, filtered (in-sample)', mention_scores(filtered(train, fitted, m_thr)))}\n\n"
+        f"{markdown_table(headers, rows)}\n\n<details><summary>Train threshold search</summary>\n\n{grid}\n\n"
+        "</details>"
+    )
+    return body, {**{f"mention_{k}": v for k, v in fitted.weights().items()},
+                  "mention intercept": float(fitted.intercept_[0]), "mention_threshold": m_thr}  # fmt: skip
 
 
 def main() -> int:
@@ -269,6 +344,9 @@ def main() -> int:
         c = load_coref_model(cfg.link.coref_model)
         threshold = cfg.link.coref_threshold
         shipped.update({**c.weights(), "coref intercept": float(c.intercept_[0]), "threshold": threshold})
+        mf = load_mention_model("default" if cfg.link.mention_model == "none" else cfg.link.mention_model)
+        shipped.update({f"mention_{k}": v for k, v in mf.weights().items()})
+        shipped.update({"mention intercept": float(mf.intercept_[0]), "mention_threshold": cfg.link.mention_threshold})
     print("fitted on train (stored to 3 decimals):", fitted)
     print("differ from the shipped model folders:", {k: v for k, v in fitted.items() if shipped.get(k) != v} or "none")
     print(f"total {time.perf_counter() - t0:.0f}s")

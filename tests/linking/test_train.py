@@ -71,7 +71,7 @@ def test_threshold_tuning_prefers_the_threshold_that_recovers_the_gold_clusters(
 
 
 def test_unknown_part_and_missing_data(tmp_path):
-    with pytest.raises(InputError, match="part must be one of finder, coref, both; got 'all'"):
+    with pytest.raises(InputError, match="part must be one of finder, coref, both, mentions; got 'all'"):
         train_link(tmp_path, tmp_path / "out", load_config(environ={}), part="all")
     with pytest.raises(InputError, match="Set SCIWIRE_DATA"):
         train_link(tmp_path, tmp_path / "out", load_config(environ={}), part="finder")

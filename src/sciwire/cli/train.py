@@ -275,11 +275,14 @@ def train_link_cli(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the model (--part both: OUT/finder and OUT/coref).")
     ] = Path("sciwire-link-models"),
-    part: Annotated[str, typer.Option("--part", help="finder, coref or both.")] = "both",
+    part: Annotated[
+        str, typer.Option("--part", help="finder, coref, both (finder and coref) or mentions (the mention filter).")
+    ] = "both",
     *,
     common: Common,
 ) -> None:
-    """Fit the paper finder and/or the coreference scorer on CD²CR train (--set link.finder_model / coref_model)."""
+    """Fit the paper finder, the coreference scorer or the mention filter on CD²CR train
+    (--set link.finder_model / coref_model / mention_model)."""
     from sciwire.linking.train import train_link
 
     run_training(

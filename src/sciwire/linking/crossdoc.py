@@ -1,9 +1,9 @@
-"""Shared entities of a story and a paper: mentions -> vectors -> pair probabilities -> clusters.
+"""Shared entities of a story and a paper: mentions -> vectors -> filter -> pair probabilities -> clusters.
 
-:class:`EntityLinker` ties :mod:`sciwire.linking.mentions` and :mod:`sciwire.linking.coref`
-together. ``link`` returns a :class:`Linking`: every mention with its cluster label, and the
-**cross-document pairs**: for each cluster holding mentions of both documents, the most
-probable (story mention, paper mention) pair.
+:class:`EntityLinker` ties :mod:`sciwire.linking.mentions`, :mod:`sciwire.linking.mention_filter`
+and :mod:`sciwire.linking.coref` together. ``link`` returns a :class:`Linking`: every mention
+with its cluster label, and the **cross-document pairs**: for each cluster holding mentions
+of both documents, the most probable (story mention, paper mention) pair.
 
 Example:
     >>> linker = EntityLinker()                         # doctest: +SKIP
@@ -23,8 +23,9 @@ import numpy as np
 from sciwire.config import Config, load_config
 from sciwire.document import Document
 from sciwire.linking.coref import MentionSet, PairScorer, cluster, pair_probabilities
+from sciwire.linking.mention_filter import MentionFilter, filter_mentions
 from sciwire.linking.mentions import Mention, detect_mentions, parse_sentences
-from sciwire.linking.model import load_coref_model
+from sciwire.linking.model import load_coref_model, load_mention_model
 
 #: Sentences whose parse and token vectors the linker keeps (a paper's, shared by its stories).
 MEMO_SENTENCES = 2000
@@ -98,14 +99,24 @@ class EntityLinker:
         config: Models (``models.spacy`` must have a parser), the pair scorer's folder and the
             threshold (``config.link``); default: the resolved config.
         scorer: The pair scorer (default: the one in the folder ``link.coref_model`` names).
+        mention_filter: The mention filter :meth:`link` applies to detected mentions (default: the
+            folder ``link.mention_model`` names; none when that is ``"none"``).
 
     Attributes:
         scorer: The pair scorer; ``scorer.folder`` is the folder it came from.
+        mention_filter: The mention filter, or None.
     """
 
-    def __init__(self, config: Config | None = None, scorer: PairScorer | None = None) -> None:
+    def __init__(
+        self,
+        config: Config | None = None,
+        scorer: PairScorer | None = None,
+        mention_filter: MentionFilter | None = None,
+    ) -> None:
         self.config = config or load_config()
         self.scorer = scorer or load_coref_model(self.config.link.coref_model)
+        spec = self.config.link.mention_model
+        self.mention_filter = mention_filter or (None if spec == "none" else load_mention_model(spec))
 
     def warm_up(self) -> None:
         """Load the parser pipeline and the encoder (once per process)."""
@@ -135,23 +146,36 @@ class EntityLinker:
             self._parsed[doc.span_text(sent)] = parsed
         return detect_mentions(doc, [self._parsed[doc.span_text(s)] for s in chosen], chosen)
 
-    def link_mentions(
+    def encode(
         self, story: Document, story_mentions: Sequence[Mention], paper: Document, paper_mentions: Sequence[Mention]
-    ) -> Linking:
-        """Cluster given mentions of both documents (e.g. gold mentions) and find the shared ones."""
+    ) -> MentionSet:
+        """The mentions of both documents (story first) with their in-context vectors."""
         if not hasattr(self, "encoder_"):
             self.warm_up()
         if len(self._memo) > MEMO_SENTENCES or len(self._parsed) > MEMO_SENTENCES:
             self._memo.clear()
             self._parsed.clear()
-        ms = encode_mentions(
+        return encode_mentions(
             [(story, story_mentions), (paper, paper_mentions)], self.encoder_, self._memo, self.encoder_key_
         )
+
+    def cluster(self, ms: MentionSet, story_id: str) -> Linking:
+        """Cluster the mentions of ``ms`` and find the shared ones."""
         prob = pair_probabilities(ms, self.scorer)
         labels = cluster(prob, self.config.link.coref_threshold)
-        pairs = cross_pairs(ms, labels, prob, story.id)
+        pairs = cross_pairs(ms, labels, prob, story_id)
         return Linking(ms.mentions, tuple(int(x) for x in labels), tuple(pairs))
 
+    def link_mentions(
+        self, story: Document, story_mentions: Sequence[Mention], paper: Document, paper_mentions: Sequence[Mention]
+    ) -> Linking:
+        """Cluster given mentions of both documents (e.g. gold mentions, not filtered) and find the shared ones."""
+        return self.cluster(self.encode(story, story_mentions, paper, paper_mentions), story.id)
+
     def link(self, story: Document, paper: Document, paper_sentences: Sequence[int] | None = None) -> Linking:
-        """Detect mentions in both documents and link them."""
-        return self.link_mentions(story, self.mentions(story), paper, self.mentions(paper, paper_sentences))
+        """Detect mentions in both documents, keep those the mention filter accepts, and link them."""
+        ms = self.encode(story, self.mentions(story), paper, self.mentions(paper, paper_sentences))
+        if self.mention_filter is not None:
+            texts = {story.id: story.text, paper.id: paper.text}
+            ms = filter_mentions(ms, self.mention_filter, self.config.link.mention_threshold, texts, story.id)
+        return self.cluster(ms, story.id)

@@ -36,7 +36,7 @@ from sciwire.fitting import resolve_model_folder
 from sciwire.linking import report
 from sciwire.linking.crossdoc import EntityLinker, Linking
 from sciwire.linking.finder import PaperFinder, PaperMatch
-from sciwire.linking.model import COREF_FOLDER, FINDER_FOLDER, load_finder_model
+from sciwire.linking.model import COREF_FOLDER, FINDER_FOLDER, MENTION_FOLDER, load_finder_model
 
 logger = logging.getLogger(__name__)
 LEAD_SENTENCES = 10
@@ -131,8 +131,11 @@ class LinkingStep(BaseStep):
         return report.PARTS
 
     def model_folders(self, config: Config) -> dict[str, str]:
-        """The paper finder's and the coreference scorer's folders."""
-        return {
+        """The paper finder's, the coreference scorer's and the mention filter's folders."""
+        folders = {
             "link.finder": folder_label(resolve_model_folder(config.link.finder_model, FINDER_FOLDER)),
             "link.coref": folder_label(resolve_model_folder(config.link.coref_model, COREF_FOLDER)),
         }
+        if config.link.mention_model != "none":
+            folders["link.mentions"] = folder_label(resolve_model_folder(config.link.mention_model, MENTION_FOLDER))
+        return folders

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,19 @@ from sciwire.fitting import LogisticScorer, ModelCard, Receipt, TrainResult, dat
 from sciwire.linking.cdcr import PreparedTopic, key, prepare_topics, training_pairs
 from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster, pair_features
 from sciwire.linking.evaluate import conll_f1
+from sciwire.linking.mention_filter import MENTION_FEATURES, MentionFilter, mention_features, select, subset
 from sciwire.linking.model import FINDER_FEATURES
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int], None]
-PARTS = ("finder", "coref", "both")
+PARTS = ("finder", "coref", "both", "mentions")
 #: Clustering thresholds searched for the best train CoNLL F1.
 THRESHOLDS: tuple[float, ...] = (0.02, *(round(float(x), 2) for x in np.arange(0.05, 0.91, 0.05)))
 FINDER_FIT: dict[str, Any] = {"C": 10.0, "class_weight": None, "max_iter": 2000}
 COREF_FIT: dict[str, Any] = {"C": 1.0, "class_weight": None, "max_iter": 1000}
+MENTION_FIT: dict[str, Any] = {"C": 1.0, "class_weight": None, "max_iter": 1000}
+#: Mention-filter thresholds searched for the best train predicted-mention CoNLL F1.
+MENTION_THRESHOLDS: tuple[float, ...] = tuple(round(float(x), 2) for x in np.arange(0.05, 0.51, 0.05))
 Evidence = list[dict[str, float]]
 Labeler = Callable[[MentionSet], np.ndarray]
 _LICENCE = (
@@ -166,6 +171,72 @@ def tune_threshold(
     return best, scores[best]
 
 
+# ---- mention filter ------------------------------------------------------------------------
+def topic_texts(t: PreparedTopic) -> dict[str, str]:
+    """The story's and the paper's text by document id (what the term layer reads)."""
+    return {t.story.id: t.story.text, t.paper.id: t.paper.text}
+
+
+def mention_rows(topics: Sequence[PreparedTopic]) -> tuple[np.ndarray, np.ndarray]:
+    """Features of every predicted mention of ``topics`` and 1 where its span is a gold mention's."""
+    xs, ys = [], []
+    for t in topics:
+        gold = {key(m) for m in t.gold.mentions}
+        xs.append(mention_features(t.predicted, topic_texts(t), t.story.id))
+        ys.append(np.array([key(m) in gold for m in t.predicted.mentions], dtype=int))
+    return np.vstack(xs), np.concatenate(ys)
+
+
+def fit_mention_filter(topics: Sequence[PreparedTopic]) -> MentionFilter:
+    """The mention filter fitted on the predicted mentions of ``topics`` (gold span = 1)."""
+    X, y = mention_rows(topics)
+    return MentionFilter(**MENTION_FIT).fit(X, y)
+
+
+def filtered(topics: Sequence[PreparedTopic], scorer: MentionFilter, threshold: float) -> list[PreparedTopic]:
+    """``topics`` with only the predicted mentions the filter keeps (as ``mention_filter.filter_mentions``)."""
+    return _kept(topics, _probabilities(topics, scorer), threshold)
+
+
+def _probabilities(topics: Sequence[PreparedTopic], scorer: MentionFilter) -> list[np.ndarray]:
+    return [scorer.probability(mention_features(t.predicted, topic_texts(t), t.story.id)) for t in topics]
+
+
+def _kept(topics: Sequence[PreparedTopic], probs: Sequence[np.ndarray], threshold: float) -> list[PreparedTopic]:
+    return [
+        replace(t, predicted=subset(t.predicted, select(t.predicted.mentions, p, threshold)))
+        for t, p in zip(topics, probs, strict=True)
+    ]
+
+
+def mention_scores(topics: Sequence[PreparedTopic]) -> dict[str, float]:
+    """Exact-span precision, recall and F1 of the predicted mentions against the gold ones."""
+    gold = {key(m) for t in topics for m in t.gold.mentions}
+    pred = {key(m) for t in topics for m in t.predicted.mentions}
+    hits = len(gold & pred)
+    p, r = hits / max(len(pred), 1), hits / max(len(gold), 1)
+    return {"predicted": len(pred), "gold": len(gold), "precision": p, "recall": r,
+            "f1": 2 * p * r / (p + r) if p + r else 0.0}  # fmt: skip
+
+
+def tune_mention_threshold(
+    topics: Sequence[PreparedTopic],
+    scorer: MentionFilter,
+    labeler: Labeler,
+    grid: Sequence[float] = MENTION_THRESHOLDS,
+) -> tuple[float, dict[float, dict[str, float]]]:
+    """The threshold with the best predicted-mention CoNLL F1 (``labeler``'s clusters; first of equals),
+    and every threshold's CoNLL F1 and mention precision / recall."""
+    gold = key_clusters(topics)
+    probs = _probabilities(topics, scorer)
+    table: dict[float, dict[str, float]] = {}
+    for thr in grid:
+        kept = _kept(topics, probs, thr)
+        table[thr] = {"conll": conll_f1(gold, response_clusters(kept, "predicted", labeler))["conll"],
+                      **mention_scores(kept)}  # fmt: skip
+    return max(grid, key=lambda thr: table[thr]["conll"]), table
+
+
 # ---- the command ---------------------------------------------------------------------------
 def _finder(
     data_dir: str | os.PathLike[str], config: Config, on_progress: Progress | None
@@ -194,21 +265,27 @@ def _finder(
     return scorer, metrics
 
 
-def _coref(
+def _train_topics(
     data_dir: str | os.PathLike[str], config: Config, on_progress: Progress | None
-) -> tuple[PairScorer, dict[str, Any]]:
+) -> list[PreparedTopic]:
     from sciwire.backends.spacy_parser import load_spacy_parser
     from sciwire.backends.token_vectors import load_token_encoder
     from sciwire.datasets.cdcr_coref import load_coref_split
 
     nlp = load_spacy_parser(config.models.spacy)
     encoder = load_token_encoder(config.models.embedding, config.runtime.device)
-    split = load_coref_split(data_dir, "train")
     topics = []
-    for topic in split:  # one at a time, for progress
+    for topic in load_coref_split(data_dir, "train"):  # one at a time, for progress
         topics.extend(prepare_topics([topic], nlp, encoder))
         if on_progress is not None:
             on_progress(1)
+    return topics
+
+
+def _coref(
+    data_dir: str | os.PathLike[str], config: Config, on_progress: Progress | None
+) -> tuple[PairScorer, dict[str, Any]]:
+    topics = _train_topics(data_dir, config, on_progress)
     fitted, n_pairs, n_pos = fit_coref_scorer(topics)
     threshold, conll = tune_threshold(topics, lambda t: probability_labeler(fitted, t))
     scorer = fitted.rounded(3)
@@ -222,6 +299,27 @@ def _coref(
     }
     logger.info("coreference fitted: %s", metrics)
     return scorer, metrics
+
+
+def fit_mentions(topics: Sequence[PreparedTopic], config: Config) -> tuple[MentionFilter, dict[str, Any]]:
+    """The mention filter fitted on prepared train topics (rounded) and its metrics: the threshold with the
+    best train CoNLL F1 under the pair scorer ``config.link.coref_model`` names."""
+    from sciwire.linking.model import load_coref_model
+
+    fitted = fit_mention_filter(topics).rounded(3)
+    labeler = probability_labeler(load_coref_model(config.link.coref_model), config.link.coref_threshold)
+    threshold, table = tune_mention_threshold(topics, fitted, labeler)
+    metrics = {
+        "topics": len(topics),
+        "candidates": sum(len(t.predicted.mentions) for t in topics),
+        "weights": fitted.weights(),
+        "intercept": float(fitted.intercept_[0]),
+        "threshold": threshold,
+        "train": {k: round(v, 3) for k, v in table[threshold].items()},
+        "all_candidates": {k: round(v, 3) for k, v in mention_scores(topics).items()},
+    }
+    logger.info("mention filter fitted: %s", metrics)
+    return fitted, metrics
 
 
 def train_link(
@@ -239,12 +337,13 @@ def train_link(
         data_dir: The research data folder (holding ``cdcr/``).
         out: Where to write: ``OUT/finder`` and ``OUT/coref`` for ``part="both"``, else ``OUT``.
         config: Models and the aligner the finder's evidence uses (default: the resolved config).
-        part: ``finder``, ``coref`` or ``both``.
+        part: ``finder``, ``coref``, ``both`` (finder and coref) or ``mentions`` (the mention filter,
+            tuned with the pair scorer ``link.coref_model`` names).
         command: The command line, for receipts and cards.
-        on_progress: Called with 1 per train story (finder) and per train topic (coref).
+        on_progress: Called with 1 per train story (finder) and per train topic (coref, mentions).
 
     Returns:
-        ``folder`` is ``out``; ``metrics`` has a ``finder`` and/or a ``coref`` entry.
+        ``folder`` is ``out``; ``metrics`` has a ``finder``, ``coref`` or ``mentions`` entry.
 
     Raises:
         InputError: On an unknown part or missing CD²CR files.
@@ -270,6 +369,12 @@ def train_link(
                                     "thresholds": list(THRESHOLDS)}, hashes, m)  # fmt: skip
         pair_scorer.save(root / "coref" if part == "both" else root, receipt=receipt, card=coref_card(m, command))
         metrics["coref"] = m
+    if part == "mentions":
+        mention_filter, m = fit_mentions(_train_topics(data_dir, config, on_progress), config)
+        receipt = Receipt(command, {"models": config.to_dict()["models"], "link": config.to_dict()["link"],
+                                    "fit": MENTION_FIT, "thresholds": list(MENTION_THRESHOLDS)}, hashes, m)  # fmt: skip
+        mention_filter.save(root, receipt=receipt, card=mention_card(m, command))
+        metrics["mentions"] = m
     return TrainResult(root, metrics)
 
 
@@ -329,5 +434,41 @@ def coref_card(metrics: Mapping[str, Any], command: str) -> ModelCard:
             "Fitted on news summaries and abstracts with MiniLM in-context vectors: refit after changing "
             "`models.embedding`. With predicted mentions the task is mostly mention detection (CD²CR annotates only "
             "some noun phrases). Head and exact match carry little weight once the in-context cosine is known."
+        ),
+    )
+
+
+def mention_card(metrics: Mapping[str, Any], command: str) -> ModelCard:
+    """The model card of a mention filter fitted by :func:`train_link`."""
+    weights = ", ".join(f"{k} {v}" for k, v in metrics["weights"].items())
+    t, a = metrics["train"], metrics["all_candidates"]
+    return ModelCard(
+        name="sciwire mention filter (which candidate mentions to link)",
+        summary=(
+            "P(a candidate mention is one CD²CR would annotate) = sigmoid(intercept + Σ w · feature) over "
+            f"{', '.join(MENTION_FEATURES)}. Weights: {weights}; intercept {metrics['intercept']}. Candidates with "
+            "P >= `link.mention_threshold` are kept (of overlapping ones, the more probable). See docs/linking.md."
+        ),
+        data=(
+            f"CD²CR (Ravenscroft et al., EACL 2021) train split: the {metrics['candidates']} candidate mentions of "
+            f"{metrics['topics']} topics (label 1: the exact span of a gold mention); no class weights. "
+            + _LICENCE.format(n=len(MENTION_FEATURES) + 1)
+        ),
+        licence="open question (fitted on CD²CR, academic / personal use; see above)",
+        metrics_markdown=(
+            f"Fitted default of `link.mention_threshold`: **{metrics['threshold']}** (best train predicted-mention "
+            "CoNLL F1, the pair scorer's clusters). Train, in-sample: "
+            f"mention precision {t['precision']}, recall {t['recall']} ({t['predicted']} kept of {a['predicted']} "
+            f"candidates; all candidates: precision {a['precision']}, recall {a['recall']}), CoNLL F1 {t['conll']}. "
+            "Dev: `python benchmarks/linking.py` (docs/benchmarks.md)."
+        ),
+        command=command,
+        limits=(
+            "It learns what CD²CR's annotators chose to mark in news summaries and abstracts; that choice is hard to "
+            "predict (on train 61% of gold mentions are singletons, and the share of candidates annotated per document "
+            "ranges from under 10% to over 60%), so exact-span precision stays near 0.35. On other text it drops "
+            "mentions a reader would call entities (numbers, pronouns and long phrases are penalised). The `chain` "
+            "feature uses chains among the candidates (pronoun and antecedent, shared head lemma), not the "
+            "in-document coreference model. Refit after changing `models.embedding` or the pair scorer."
         ),
     )
