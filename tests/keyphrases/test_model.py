@@ -151,3 +151,41 @@ def test_keyphrases_are_listed_in_score_order(request, name):
     """With maximal marginal relevance the listed order was not the score order (0.848, 0.760, 0.830, ...)."""
     scores = [k.score for k in request.getfixturevalue(name).extract(ABSTRACT, top=15)]
     assert scores == sorted(scores, reverse=True) and len(set(scores)) > 1
+
+
+@pytest.fixture(scope="module")
+def uncached_combined():
+    """``combined`` with an encoder without an on-disk cache: every batch really runs the encoder."""
+    from sciwire.backends.embeddings import Embedder
+
+    ex = KeyphraseExtractor(KeyphrasesConfig(method="combined"), embedder=Embedder(cache_dir=None))
+    ex.warm_up()
+    return ex
+
+
+@pytest.mark.slow
+def test_extract_many_in_batches_ranks_each_text_as_extract_does(uncached_combined):
+    from tests.keyphrases.conftest import PAPER
+
+    ex = uncached_combined
+    texts = [ABSTRACT, OTHER, PAPER, ABSTRACT]
+    alone = [ex.extract(t) for t in texts]
+    assert ex.extract_many(texts, batch_size=1) == alone  # one text per encoder call: identical
+    for size in (2, 64):
+        batch = ex.extract_many(texts, batch_size=size)
+        assert _texts(batch) == _texts(alone)
+        for got, want in zip(batch, alone, strict=True):
+            assert [k.score for k in got] == pytest.approx([k.score for k in want], abs=1e-5)
+    assert ex.mode(PAPER) == "paper" and ex.mode(ABSTRACT) == "abstract"
+
+
+@pytest.mark.slow
+def test_extract_many_reports_progress_per_batch(fast_extractor):
+    seen = []
+    fast_extractor.extract_many([ABSTRACT, OTHER, ABSTRACT], on_progress=seen.append, batch_size=2)
+    assert seen == [2, 1]
+
+
+def test_extract_many_refuses_a_batch_size_below_one():
+    with pytest.raises(InputError, match=r"^batch_size must be >= 1, got 0$"):
+        KeyphraseExtractor(KeyphrasesConfig(method="fast")).extract_many([ABSTRACT], batch_size=0)

@@ -68,3 +68,15 @@ def test_weights_are_validated(tmp_path):
     bad.write_text('{"graph": 1}', encoding="utf-8")
     with pytest.raises(InputError, match="'weights' object"):
         load_weights(bad)
+
+
+def test_graph_scores_solved_directly_equal_the_power_iteration(graph_extractor, monkeypatch):
+    from sciwire.keyphrases.scorers import graph as graph_module
+
+    cands = graph_extractor.candidates(ABSTRACT)
+    solved = GraphScorer().word_scores(cands)
+    monkeypatch.setattr(graph_module, "_DENSE_MAX", 0)  # the sparse path iterates
+    iterated = GraphScorer().word_scores(cands)
+    assert solved.keys() == iterated.keys() and len(solved) > 5
+    assert [solved[k] for k in solved] == pytest.approx([iterated[k] for k in solved], abs=1e-8)
+    assert sum(solved.values()) == pytest.approx(1.0)

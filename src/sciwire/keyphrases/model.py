@@ -14,7 +14,10 @@ phrases occur (title, abstract, introduction, conclusions, headings, spread over
 :mod:`sciwire.keyphrases.scorers.paper`), anything shorter by the abstract features.
 - ``graph``, ``statistical``, ``embedding``: one scorer alone, on spaCy candidates.
 
-Every document is ranked on its own: the output for a text is the same alone or in a batch.
+Every document is ranked on its own. :meth:`KeyphraseExtractor.extract_many` (the batch API) shares
+only the calls to spaCy and the encoder among the documents of a batch; without the encoder
+(``fast``, ``graph``, ``statistical``) its output is identical to :meth:`~KeyphraseExtractor.extract`'s,
+with it a score can differ in its last decimal (the encoder pads a batch's phrases together).
 
 Example:
     >>> ex = KeyphraseExtractor()                 # cheap: the resolved config's settings, nothing loaded yet
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,12 +54,38 @@ from sciwire.keyphrases.scorers import (
 )
 from sciwire.keyphrases.scorers.paper import PAPER_FEATURES, PAPER_WEIGHTS, lead_text, paper_features
 from sciwire.keyphrases.stopwords import resolve_stopwords
-from sciwire.keyphrases.structure import PaperStructure, choose_mode, read_structure
+from sciwire.keyphrases.structure import choose_mode, read_structure
 from sciwire.keyphrases.tagging import TaggedText, tag_texts
 from sciwire.readers._checks import MIN_WORDS_FOR_LANGUAGE, english_ratio, words
 
 logger = logging.getLogger(__name__)
 METHODS: tuple[str, ...] = ("combined", "fast", "graph", "statistical", "embedding")
+#: Texts per batch of :meth:`KeyphraseExtractor.extract_many` (tagged together, one encoder call per batch).
+BATCH_DOCS = 64
+
+
+@dataclass
+class _Pending:
+    """One document's ranking up to the encoder (:meth:`KeyphraseExtractor.rank_many`).
+
+    ``result`` is set when the method needs no encoder; otherwise ``doc_texts`` are embedded
+    (full length; the document vector is the normalised mean of theirs) and so are the surface
+    forms of the shortlist ``indices``. ``rows`` (paper mode) or ``graph`` and ``stat`` (the
+    abstract features) are what the ranking is finished from.
+    """
+
+    cands: CandidateSet
+    kind: str
+    result: list[Keyphrase] | None = None
+    indices: list[int] = field(default_factory=list)
+    doc_texts: list[str] = field(default_factory=list)
+    rows: np.ndarray | None = None
+    graph: np.ndarray | None = None
+    stat: np.ndarray | None = None
+
+    @property
+    def phrases(self) -> list[str]:
+        return [self.cands.candidates[i].surface for i in self.indices]
 
 
 @dataclass(frozen=True)
@@ -176,17 +205,35 @@ class KeyphraseExtractor:
         return self.extract_many([text], top)[0]
 
     def extract_many(
-        self, texts: Sequence[str], top: int | None = None, on_progress: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        top: int | None = None,
+        on_progress: Callable[[int], None] | None = None,
+        batch_size: int = BATCH_DOCS,
     ) -> list[list[Keyphrase]]:
-        """Keyphrases of each text; identical to calling :meth:`extract` on each (batching is for speed)."""
+        """Keyphrases of each text, ``batch_size`` texts at a time (the way to extract from many).
+
+        Each text is ranked on its own, as :meth:`extract` ranks it; a batch only shares the calls
+        to spaCy and the encoder (one for the document texts and one for the shortlisted phrases
+        of all its texts), which is what makes it faster. The encoder pads a batch's phrases
+        together, which can move a vector in its last bits (about 1e-7): a keyphrase's score can
+        differ in its last decimal from :meth:`extract`'s, and in a rare exact near-tie two
+        phrases can swap.
+
+        Raises:
+            InputError: A text is empty, has no words or is too long, or ``batch_size`` < 1.
+            UnsupportedLanguageError: A text of 40 words or more does not look like English.
+        """
+        if batch_size < 1:
+            raise InputError(f"batch_size must be >= 1, got {batch_size}")
         for i, text in enumerate(texts):
             self._check(text, f"text {i + 1}" if len(texts) > 1 else "the text")
-        tagged = self.tag([self._body(t) for t in texts])
-        out = []
-        for t in tagged:
-            out.append(self.rank(extract_candidates(t, self.settings), top))
+        out: list[list[Keyphrase]] = []
+        for b in range(0, len(texts), batch_size):
+            tagged = self.tag([self._body(t) for t in texts[b : b + batch_size]])
+            out += self.rank_many([extract_candidates(t, self.settings) for t in tagged], top)
             if on_progress is not None:
-                on_progress(1)
+                on_progress(len(tagged))
         return out
 
     def tag(self, texts: Sequence[str]) -> list[TaggedText]:
@@ -214,74 +261,121 @@ class KeyphraseExtractor:
 
     def rank(self, cands: CandidateSet, top: int | None = None) -> list[Keyphrase]:
         """Rank the candidates of one document with the configured method."""
+        return self.rank_many([cands], top)[0]
+
+    def rank_many(self, cand_sets: Sequence[CandidateSet], top: int | None = None) -> list[list[Keyphrase]]:
+        """Rank the candidates of several documents; the encoder runs once for all of them.
+
+        Every document is scored on its own (its features, shortlist and document vector are its
+        own); only the encoder calls are shared: one for the document texts, one for the
+        shortlisted phrases of all documents (each distinct text once).
+        """
         top = self.config.top if top is None else top
         if top < 1:
             raise InputError(f"top must be >= 1, got {top}")
+        pending = [self._prepare(cands, top) for cands in cand_sets]
+        waiting = [p for p in pending if p.result is None]
+        if waiting:
+            scorer = self.embedding_scorer
+            docs = list(dict.fromkeys(t for p in waiting for t in p.doc_texts))
+            phrases = list(dict.fromkeys(t for p in waiting for t in p.phrases))
+            doc_vecs = dict(zip(docs, scorer.embedder.encode(docs, full_length=True), strict=True))
+            phrase_vecs = dict(zip(phrases, scorer.embedder.encode(phrases), strict=True))
+            for p in waiting:
+                mean = np.mean([doc_vecs[t] for t in p.doc_texts], axis=0)
+                doc = np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
+                vecs = np.vstack([phrase_vecs[t] for t in p.phrases])
+                p.result = self._finish(p, doc, vecs, top)
+        return [p.result or [] for p in pending]
+
+    def _prepare(self, cands: CandidateSet, top: int) -> _Pending:
+        """Everything before the encoder; ``result`` is set when the method does not use it."""
         if len(cands) == 0:
             logger.info("No noun-phrase candidates in a text of %d words", len(cands.tagged))
-            return []
+            return _Pending(cands, "done", result=[])
         method = self.config.method
-        if method in ("combined", "fast") and self.paper_mode:
+        if method in ("combined", "fast") and self.paper_mode and choose_mode(cands.tagged.text) == "paper":
             structure = read_structure(cands.tagged.text)
-            if choose_mode(cands.tagged.text, structure) == "paper":
-                return self._rank_paper(cands, structure, top)
+            features = paper_features(cands, structure, self.statistical.score(cands))
+            weights = np.array([self.paper_weights[f] for f in PAPER_FEATURES])
+            if not self.uses_embeddings:
+                scores = features @ weights
+                picked = [self._keyphrase(cands, int(j), float(scores[j])) for j in self._order(scores)[:top]]
+                return _Pending(cands, "paper", result=picked)
+            indices = self._shortlist(cands, features @ weights, self.config.embed_candidates)
+            return _Pending(cands, "paper", indices=indices, doc_texts=[lead_text(structure)], rows=features[indices])
         if method == "graph":
-            return self._pick(cands, self.graph.score(cands), top)
+            return _Pending(cands, method, result=self._pick(cands, self.graph.score(cands), top))
         if method == "statistical":
-            return self._pick(cands, self.statistical.score(cands), top)
+            return _Pending(cands, method, result=self._pick(cands, self.statistical.score(cands), top))
+        doc_texts = self.embedding_scorer.document_pieces(cands)
         if method == "embedding":
             indices = self._shortlist(cands, self._first_order(cands), self.config.embed_candidates * 4)
-            sims, vectors = self.embedding_scorer.similarities(cands, indices)
-            return self._pick_mmr(cands, indices, sims, vectors, top)
-        features, indices, vecs = self._combined_features(cands)
-        scores = features @ np.array([self.weights[f] for f in FEATURES])
-        if vecs is None:
-            return self._pick(cands, scores, top)
-        return self._pick_mmr(cands, indices, scores, vecs, top)
+            return _Pending(cands, method, indices=indices, doc_texts=doc_texts)
+        graph, stat = self.graph.score(cands), self.statistical.score(cands)
+        features = candidate_features(cands, graph, stat)
+        if not self.uses_embeddings:
+            scores = features @ np.array([self.weights[f] for f in FEATURES])
+            return _Pending(cands, "abstract", result=self._pick(cands, scores, top))
+        base = features @ np.array([self.weights[f] for f in FEATURES])
+        indices = self._shortlist(cands, base, self.config.embed_candidates)
+        return _Pending(cands, "abstract", indices=indices, doc_texts=doc_texts, graph=graph, stat=stat)
+
+    def _rows(self, p: _Pending, doc: np.ndarray, vecs: np.ndarray) -> np.ndarray:
+        """The feature rows of a pending document's shortlist, with the embedding feature filled in."""
+        sims = np.asarray(vecs @ doc, dtype=float)
+        if p.kind == "paper":
+            assert p.rows is not None
+            rows = p.rows.copy()
+            rows[:, PAPER_FEATURES.index("embedding")] = rank_normalize(sims)
+            return rows
+        assert p.graph is not None and p.stat is not None
+        cands = p.cands
+        sub = CandidateSet(cands.tagged, cands.stems, [cands.candidates[i] for i in p.indices], cands.stopwords)
+        return candidate_features(sub, p.graph[p.indices], p.stat[p.indices], sims)
+
+    def _finish(self, p: _Pending, doc: np.ndarray, vecs: np.ndarray, top: int) -> list[Keyphrase]:
+        if p.kind == "embedding":
+            return self._pick_mmr(p.cands, p.indices, np.asarray(vecs @ doc, dtype=float), vecs, top)
+        weights = self.paper_weights if p.kind == "paper" else self.weights
+        names = PAPER_FEATURES if p.kind == "paper" else FEATURES
+        scores = self._rows(p, doc, vecs) @ np.array([weights[f] for f in names])
+        return self._pick_mmr(p.cands, p.indices, scores, vecs, top)
+
+    def _with_vectors(self, p: _Pending) -> tuple[np.ndarray, list[int], np.ndarray | None]:
+        """Feature rows, shortlist and phrase vectors of one prepared document (for training and benchmarks)."""
+        scorer = self.embedding_scorer
+        vecs = scorer.embedder.encode(p.doc_texts, full_length=True)
+        mean = vecs.mean(axis=0)
+        doc = np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
+        phrase_vecs = scorer.embedder.encode(p.phrases)
+        return self._rows(p, doc, phrase_vecs), p.indices, phrase_vecs
 
     def paper_features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int], np.ndarray | None]:
         """The full-paper ranker's rows (:data:`PAPER_FEATURES`) for the shortlist of a paper's candidates,
         their candidate indices and (with the encoder) the candidates' vectors."""
-        return self._paper_features(cands, read_structure(cands.tagged.text))
-
-    def _paper_features(
-        self, cands: CandidateSet, structure: PaperStructure
-    ) -> tuple[np.ndarray, list[int], np.ndarray | None]:
+        structure = read_structure(cands.tagged.text)
         features = paper_features(cands, structure, self.statistical.score(cands))
         if not self.uses_embeddings:
             return features, list(range(len(cands))), None
         weights = np.array([self.paper_weights[f] for f in PAPER_FEATURES])
         indices = self._shortlist(cands, features @ weights, self.config.embed_candidates)
-        scorer = self.embedding_scorer
-        doc = scorer.embedder.encode([lead_text(structure)], full_length=True)[0]
-        doc = doc / (np.linalg.norm(doc) or 1.0)
-        vecs = scorer.candidate_vectors(cands, indices)
-        rows = features[indices]
-        rows[:, PAPER_FEATURES.index("embedding")] = rank_normalize(np.asarray(vecs @ doc, dtype=float))
-        return rows, indices, vecs
-
-    def _rank_paper(self, cands: CandidateSet, structure: PaperStructure, top: int) -> list[Keyphrase]:
-        rows, indices, vecs = self._paper_features(cands, structure)
-        scores = rows @ np.array([self.paper_weights[f] for f in PAPER_FEATURES])
-        if vecs is None:
-            return [self._keyphrase(cands, indices[int(j)], float(scores[j])) for j in self._order(scores)[:top]]
-        return self._pick_mmr(cands, indices, scores, vecs, top)
+        return self._with_vectors(_Pending(cands, "paper", indices=indices, doc_texts=[lead_text(structure)],
+                                           rows=features[indices]))  # fmt: skip
 
     def features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int]]:
         """The combined ranker's feature rows and the candidate index of each row (the shortlist)."""
-        features, indices, _ = self._combined_features(cands)
-        return features, indices
-
-    def _combined_features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int], np.ndarray | None]:
         graph, stat = self.graph.score(cands), self.statistical.score(cands)
         features = candidate_features(cands, graph, stat)
         if not self.uses_embeddings:
-            return features, list(range(len(cands))), None
-        base = features @ np.array([self.weights[f] for f in FEATURES])
-        indices = self._shortlist(cands, base, self.config.embed_candidates)
-        sims, vecs = self.embedding_scorer.similarities(cands, indices)
-        sub = CandidateSet(cands.tagged, cands.stems, [cands.candidates[i] for i in indices], cands.stopwords)
-        return candidate_features(sub, graph[indices], stat[indices], sims), indices, vecs
+            return features, list(range(len(cands)))
+        indices = self._shortlist(cands, features @ np.array([self.weights[f] for f in FEATURES]),
+                                  self.config.embed_candidates)  # fmt: skip
+        doc_texts = self.embedding_scorer.document_pieces(cands)
+        rows, indices, _ = self._with_vectors(
+            _Pending(cands, "abstract", indices=indices, doc_texts=doc_texts, graph=graph, stat=stat)
+        )
+        return rows, indices
 
     # ---- helpers --------------------------------------------------------------------------
     def _check(self, text: str, name: str) -> None:

@@ -6,7 +6,9 @@ a candidate scores its cosine similarity to the document. The encoder reads at m
 word pieces, so a long document is embedded as the mean of its first ``doc_chunks`` pieces
 of about ``chunk_chars`` characters (title, abstract and introduction for a paper).
 
-Each document is encoded in its own calls, so its scores do not depend on the batch.
+The scorer encodes one document per call; :meth:`KeyphraseExtractor.rank_many
+<sciwire.keyphrases.model.KeyphraseExtractor.rank_many>` embeds the :meth:`EmbeddingScorer.document_pieces`
+and the shortlisted phrases of many documents in one call each.
 """
 
 from __future__ import annotations
@@ -97,12 +99,12 @@ class EmbeddingScorer:
         """Load the encoder."""
         self.embedder.warm_up()
 
-    def document_vector(self, cands: CandidateSet) -> np.ndarray:
-        """Mean of the embeddings of the first ``doc_chunks`` sentence-aligned pieces, L2-normalised."""
+    def document_pieces(self, cands: CandidateSet) -> list[str]:
+        """The first ``doc_chunks`` sentence-aligned pieces of about ``chunk_chars`` characters (the
+        whole text when it has no words): the texts whose mean embedding is the document vector."""
         tagged = cands.tagged
         if len(tagged) == 0:
-            vec = self.embedder.encode([tagged.text], full_length=True)[0]
-            return np.asarray(vec / (np.linalg.norm(vec) or 1.0), dtype=np.float32)
+            return [tagged.text]
         pieces: list[str] = []
         start = 0
         for i in range(1, len(tagged) + 1):
@@ -112,7 +114,11 @@ class EmbeddingScorer:
                 start = i
                 if len(pieces) == self.doc_chunks:
                     break
-        vecs = self.embedder.encode(pieces, full_length=True)
+        return pieces
+
+    def document_vector(self, cands: CandidateSet) -> np.ndarray:
+        """Mean of the embeddings of the :meth:`document_pieces`, L2-normalised."""
+        vecs = self.embedder.encode(self.document_pieces(cands), full_length=True)
         mean = vecs.mean(axis=0)
         return np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
 

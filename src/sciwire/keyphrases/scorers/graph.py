@@ -70,8 +70,7 @@ class GraphScorer:
         r = np.concatenate(rows) if rows else np.zeros(0, dtype=int)
         c = np.concatenate(cols) if cols else np.zeros(0, dtype=int)
         if n <= _DENSE_MAX:  # small graphs: dense products are faster than sparse ones
-            adj: Any = np.zeros((n, n))
-            np.add.at(adj, (r, c), 1.0)
+            adj: Any = np.bincount(r * n + c, minlength=n * n).reshape(n, n).astype(float)
             out_weight = adj.sum(axis=1)
         else:
             adj = sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
@@ -83,6 +82,11 @@ class GraphScorer:
         # adj is symmetric: scaling column j by 1 / out(j) makes it column-stochastic
         transition = adj * inv[None, :] if n <= _DENSE_MAX else adj.multiply(inv[None, :]).tocsr()
         dangling = out_weight == 0
+        if n <= _DENSE_MAX:
+            # the walk's fixed point, solved directly: s = d (T s + (dangling . s) restart) + (1 - d) restart
+            system = np.eye(n) - self.damping * (transition + np.outer(restart, dangling))
+            scores = np.linalg.solve(system, (1 - self.damping) * restart)
+            return {stem: float(scores[k]) for stem, k in index.items()}
         scores = np.full(n, 1.0 / n)
         for _ in range(self.max_iter):
             new = self.damping * (transition @ scores + scores[dangling].sum() * restart) + (1 - self.damping) * restart
