@@ -174,3 +174,13 @@ def test_fit_tune_and_filter_on_made_up_topics():
     # the library path filters the same way
     same = filter_mentions(topics[0].predicted, scorer, threshold, topic_texts(topics[0]), topics[0].story.id)
     assert same.mentions == kept[0].predicted.mentions
+
+
+def test_linker_uses_the_configured_filter_or_none():
+    from sciwire.errors import ConfigError
+    from sciwire.linking.crossdoc import EntityLinker
+
+    assert EntityLinker(load_config(environ={})).mention_filter is load_mention_model("default")
+    assert EntityLinker(load_config(overrides=["link.mention_model=none"], environ={})).mention_filter is None
+    with pytest.raises(ConfigError, match=r"link.mention_threshold is a probability and must be in \(0, 1\), got 1.5"):
+        load_config(overrides=["link.mention_threshold=1.5"], environ={})
