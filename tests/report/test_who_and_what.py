@@ -141,3 +141,9 @@ def test_entities_that_name_a_term_are_left_out():
     ents = [Span(text.index(w), text.index(w) + len(w), "ORG") for w in ("ZT2", "the Aged Mice", "Oxford")]
     doc = Document("p", "paper", "", text, layers={TERMS: tuple(terms), ENTITIES: tuple(ents)})
     assert [doc.span_text(e) for e in named_entities(doc)] == ["Oxford"]
+
+
+def test_one_view_per_analysis_is_made_once():
+    analysis, other = who_analysis(), who_analysis(with_terms=False)
+    assert shared_view(analysis) is shared_view(analysis)
+    assert shared_view(other).items[0][0].kind == "entity" and shared_view(analysis).items[0][0].kind == "term"

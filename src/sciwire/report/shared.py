@@ -20,6 +20,7 @@ cluster one per story.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -236,8 +237,23 @@ class SharedView:
     story_marks: tuple[tuple[tuple[int, int, str], ...], ...]
 
 
+#: The last view made, by the analysis it was made of: report.json, report.html and the command
+#: line's summary each ask for the same one (an Analysis and its documents are frozen).
+_last: tuple[weakref.ref[Analysis], SharedView] | None = None
+
+
 def shared_view(analysis: Analysis) -> SharedView:
     """The shared items of every story of ``analysis``, and the ranges to mark with their keys."""
+    global _last
+    last = _last
+    if last is not None and last[0]() is analysis:
+        return last[1]
+    view = _make_view(analysis)
+    _last = (weakref.ref(analysis), view)
+    return view
+
+
+def _make_view(analysis: Analysis) -> SharedView:
     paper = analysis.paper
     terms = paper_terms(paper)
     entities = entity_keys(paper)
