@@ -155,7 +155,8 @@ def params_for(name: str, data: Data, args: argparse.Namespace, seed: int) -> di
     return cache
 
 
-def learning_curves(data: Data, args: argparse.Namespace) -> list[dict[str, Any]]:
+def learning_curves(data: Data, args: argparse.Namespace, save: Any = None) -> list[dict[str, Any]]:
+    """Every method's rows (``save(rows)`` is called after each one, so a stopped run keeps them)."""
     rows: list[dict[str, Any]] = []
     for name in args.methods:
         if name in ZERO_SHOT:
@@ -163,17 +164,22 @@ def learning_curves(data: Data, args: argparse.Namespace) -> list[dict[str, Any]
             model = make_method(name, **params_for(name, data, args, 0)).fit([], [])
             rows.append({"method": name, "k": 0, "seed": 0, **evaluate(model, data), "s": time.perf_counter() - t0})
             logger.info("%s %s: %s", data.name, name, rows[-1])
+    orders = {}  # per seed: the pool in a random order; the k-sample is its first k per class (nested)
     for seed in range(args.seeds):
         order = per_class_sample(data.pool_labels, range(len(data.pool_labels)), max(args.sizes), seed)
-        rng = np.random.default_rng(seed)
-        order = rng.permutation(order)
-        for k in args.sizes:
-            idx = _first_k_per_class(order, data.pool_labels, k)
+        orders[seed] = np.random.default_rng(seed).permutation(order)
+    done = {(r["method"], str(r["k"]), r["seed"]): r for r in args.resumed.get(data.name, [])}
+    for k in args.sizes:  # k by k: a stopped run has every seed of the small sizes
+        for seed in range(args.seeds):
+            idx = _first_k_per_class(orders[seed], data.pool_labels, k)
             texts, labels = [data.pool_texts[i] for i in idx], [data.pool_labels[i] for i in idx]
             for name in args.methods:
                 if name in ZERO_SHOT:
                     continue
                 if name == "setfit" and (k not in args.setfit_sizes or seed >= args.setfit_seeds):
+                    continue
+                if (name, str(k), seed) in done:  # measured by the run --resume names
+                    rows.append(done[(name, str(k), seed)])
                     continue
                 t0 = time.perf_counter()
                 try:
@@ -184,6 +190,8 @@ def learning_curves(data: Data, args: argparse.Namespace) -> list[dict[str, Any]
                     continue
                 rows.append({"method": name, "k": k, "seed": seed, **result, "s": time.perf_counter() - t0})
                 logger.info("%s: %s", data.name, rows[-1])
+                if save is not None:
+                    save(rows)
     t0 = time.perf_counter()
     full = make_method("logistic", cache_dir=args.cache_dir).fit(data.pool_texts, data.pool_labels)
     rows.append({"method": "logistic", "k": "all", "seed": 0, **evaluate(full, data), "s": time.perf_counter() - t0})
@@ -232,11 +240,13 @@ def active_vs_random(data: Data, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _mean_sd(values: list[float]) -> str:
-    return f"{np.mean(values):.3f} ± {np.std(values):.3f}" if len(values) > 1 else f"{values[0]:.3f}"
+def _mean_sd(values: list[float], expected: int = 0) -> str:
+    """Mean ± s.d.; ``(n=N)`` when a cell has other than the ``expected`` number of seeds."""
+    out = f"{np.mean(values):.3f} ± {np.std(values):.3f}" if len(values) > 1 else f"{values[0]:.3f}"
+    return out + (f" (n={len(values)})" if expected and len(values) != expected else "")
 
 
-def curve_table(data: Data, rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
+def curve_table(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     sizes = ["0", *map(str, args.sizes), "all"]
     methods = list(dict.fromkeys(r["method"] for r in rows))
     out_rows = []
@@ -245,10 +255,30 @@ def curve_table(data: Data, rows: list[dict[str, Any]], args: argparse.Namespace
             cells = []
             for k in sizes:
                 vals = [r[metric] for r in rows if r["method"] == name and str(r["k"]) == k]
-                cells.append(_mean_sd(vals) if vals else "")
+                cells.append(_mean_sd(vals, args.seeds if k not in ("0", "all") else 0) if vals else "")
             if any(cells):
                 out_rows.append([name, "macro-F1" if metric == "macro_f1" else "ECE", *cells])
     return markdown_table(["method", "metric", *[f"k={k}" for k in sizes]], out_rows)
+
+
+def _paired_lines(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
+    """SetFit minus each other method on the same sample (same k, same seed): mean difference and wins."""
+    if "setfit" not in args.methods:
+        return ""
+    lines = []
+    by = {(r["method"], str(r["k"]), r["seed"]): r["macro_f1"] for r in rows}
+    for other in [m for m in args.methods if m not in ZERO_SHOT and m != "setfit"]:
+        cells = []
+        for k in args.setfit_sizes:
+            pairs = [(v, by[(other, str(k), s)]) for (m, kk, s), v in by.items()
+                     if m == "setfit" and kk == str(k) and (other, str(k), s) in by]  # fmt: skip
+            if pairs:
+                diff = np.mean([a - b for a, b in pairs])
+                wins = sum(a > b for a, b in pairs)
+                cells.append(f"k={k}: {diff:+.3f} ({wins}/{len(pairs)} seeds better)")
+        if cells:
+            lines.append(f"- SetFit minus {other}, macro-F1 on the same samples: " + "; ".join(cells))
+    return ("\n".join(lines) + "\n\n") if lines else ""
 
 
 def _active_table(active: dict[str, Any], args: argparse.Namespace) -> str:
@@ -272,6 +302,8 @@ def main() -> None:
     parser.add_argument("--setfit-seeds", type=int, default=2)
     parser.add_argument("--setfit-iterations", type=int, default=5)
     parser.add_argument("--setfit-max-steps", type=int, default=10)
+    parser.add_argument("--torch-threads", type=int, default=0,
+                        help="torch threads (0: torch's default); on oversubscribed cores 1 beats 2")  # fmt: skip
     parser.add_argument("--pool", type=int, default=1500, help="Records in each labelling pool (whole papers).")
     parser.add_argument("--test", type=int, default=400, help="Records in each evaluation set.")
     parser.add_argument("--batch", type=int, default=10)
@@ -280,61 +312,133 @@ def main() -> None:
     parser.add_argument("--tasks", default="csabstruct,claims")
     parser.add_argument("--data", default=os.environ.get("SCIWIRE_DATA", str(load_config().paths.data_dir)))
     parser.add_argument("--cache-dir", default=str(load_config().paths.cache_dir), help="Embedding cache folder.")
-    parser.add_argument("--json-out", default="", help="Also write every row as JSON here.")
+    parser.add_argument("--json-out", default="", help="Also write every row as JSON here (after each fit).")
+    parser.add_argument("--resume", default="", help="A --json-out dump: its rows are kept, not measured again.")
+    parser.add_argument("--from-json", default="", help="Comma-separated dumps of --json-out: render, measure nothing.")
     parser.add_argument("--write", action="store_true", help="Write the section of docs/benchmarks.md.")
     args = parser.parse_args()
     args.methods = [m for m in args.methods.split(",") if m]
     args.sizes = [int(k) for k in args.sizes.split(",")]
     args.setfit_sizes = [int(k) for k in args.setfit_sizes.split(",")]
+    resumed = json.loads(Path(args.resume).read_text(encoding="utf-8")) if args.resume else {}
+    args.resumed = {e["name"]: e["rows"] for e in resumed.values()}
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
     unknown = [m for m in args.methods if m not in METHODS]
     if unknown:
         parser.error(f"unknown methods {unknown}; known: {sorted(METHODS)}")
     if not (Path(args.data) / "csabstruct").is_dir():
         print(f"skipped: research data not found at {args.data} (set SCIWIRE_DATA)", file=sys.stderr)
         return
-    loaders = {"csabstruct": csabstruct, "claims": claim_strength}
-    started = time.perf_counter()
-    sections, dump = [], {}
-    with embedder_for(DEFAULT_EMBEDDING_MODEL, args.cache_dir).memo():
-        for key in args.tasks.split(","):
-            data = loaders[key](args.data, args.pool, args.test, max(args.sizes))
-            logger.info("%s: pool %d, test %d", data.name, len(data.pool_texts), len(data.test_texts))
-            t0 = time.perf_counter()
-            embed(
-                data.pool_texts + data.test_texts, DEFAULT_EMBEDDING_MODEL, args.cache_dir
-            )  # once; every method below reuses the vectors
-            logger.info("embedded in %.0f s", time.perf_counter() - t0)
-            rows = learning_curves(data, args)
-            active = active_vs_random(data, args) if args.active_seeds else {}
-            dump[key] = {"rows": rows, "active": active}
-            setfit_note = (
-                f" (SetFit: k in {args.setfit_sizes}, {args.setfit_seeds} seeds, {args.setfit_iterations} pairs per "
-                f"example, at most {args.setfit_max_steps} steps)"
-                if "setfit" in args.methods
-                else ""
-            )
-            secs = {m: round(float(np.mean([r["s"] for r in rows if r["method"] == m])), 1) for m in args.methods}
-            sections.append(
-                f"### {data.name}\n\nPool {len(data.pool_texts)} sentences, evaluation "
-                f"{len(data.test_texts)} sentences of other papers; {len(data.classes)} labels. "
-                f"Mean ± s.d. over {args.seeds} seeds{setfit_note}. ECE of the raw probabilities.\n\n"
-                + curve_table(data, rows, args)
-                + f"\n\nSeconds per fit + evaluation (mean): {', '.join(f'{m} {s}' for m, s in secs.items())}.\n\n"
-                + (_active_table(active, args) if active else "")
-            )
-    total = time.perf_counter() - started
-    command = "python " + " ".join(["benchmarks/limited_data.py", *sys.argv[1:]])
-    body = (
-        header(command)
-        + f"- Wall time: {total / 60:.1f} min on shared, busy cores (nice'd)\n\n"
-        + "\n\n".join(sections)
-    )
+    if args.from_json:
+        dump: dict[str, Any] = {}
+        for path in args.from_json.split(","):
+            for key, entry in json.loads(Path(path).read_text(encoding="utf-8")).items():
+                dump[key] = merge(dump[key], entry) if key in dump else {**entry, "headers": [entry["header"]]}
+    else:
+        dump = measure(args)
+    body = render(dump)
     print(body)
-    if args.json_out:
-        Path(args.json_out).write_text(json.dumps(dump, indent=1, default=str), encoding="utf-8")
     if args.write:
         update_section("limited-data", "Learning from little data (sciwire learn)", body)
+
+
+SETTINGS = ("seeds", "sizes", "methods", "setfit_sizes", "setfit_seeds", "setfit_iterations", "setfit_max_steps",
+            "active_seeds", "torch_threads")  # fmt: skip
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Run every task; the dump holds the rows, the active-learning curves and the settings of each."""
+    loaders = {"csabstruct": csabstruct, "claims": claim_strength}
+    command = "python " + " ".join(["benchmarks/limited_data.py", *sys.argv[1:]])
+    dump: dict[str, Any] = {}
+
+    def write() -> None:
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(dump, indent=1, default=str), encoding="utf-8")
+
+    with embedder_for(DEFAULT_EMBEDDING_MODEL, args.cache_dir).memo():
+        for key in args.tasks.split(","):
+            started = time.perf_counter()
+            data = loaders[key](args.data, args.pool, args.test, max(args.sizes))
+            logger.info("%s: pool %d, test %d", data.name, len(data.pool_texts), len(data.test_texts))
+            embed(data.pool_texts + data.test_texts, DEFAULT_EMBEDDING_MODEL, args.cache_dir)  # once, for all
+            entry: dict[str, Any] = {
+                "name": data.name, "pool": len(data.pool_texts), "test": len(data.test_texts),
+                "classes": len(data.classes), "command": command, "header": header(command),
+                "settings": {k: getattr(args, k) for k in SETTINGS}, "rows": [], "active": {},
+            }  # fmt: skip
+            dump[key] = entry
+
+            def save(rows: list[dict[str, Any]], entry: dict[str, Any] = entry) -> None:
+                entry["rows"] = rows
+                write()
+
+            entry["rows"] = learning_curves(data, args, save)
+            entry["active"] = active_vs_random(data, args) if args.active_seeds else {}
+            entry["minutes"] = (time.perf_counter() - started) / 60
+            entry["load"] = os.getloadavg()[1]
+            write()
+    return dump
+
+
+def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Two runs of one task on the same samples (rows keyed by method, k and seed; ``new`` wins a tie).
+
+    E.g. SetFit rows from a long run that was stopped, the other methods' rows from a complete run.
+    """
+    rows = {(r["method"], str(r["k"]), r["seed"]): r for r in old["rows"] + new["rows"]}
+    settings = dict(old["settings"])
+    if any(r["method"] == "setfit" for r in new["rows"]):
+        settings.update({k: v for k, v in new["settings"].items() if k.startswith(("setfit", "torch"))})
+    settings["seeds"] = max(old["settings"]["seeds"], new["settings"]["seeds"])
+    settings["methods"] = list(dict.fromkeys(old["settings"]["methods"] + new["settings"]["methods"]))
+    assert (old["pool"], old["test"]) == (new["pool"], new["test"]), "runs on different samples"
+    merged = {**old, "rows": list(rows.values()), "settings": settings, "active": new["active"] or old["active"]}
+    merged["headers"] = [*old["headers"], new["header"]]
+    merged["minutes"] = None  # two runs: no single wall time
+    return merged
+
+
+def render(dump: dict[str, Any]) -> str:
+    """The section of docs/benchmarks.md from a dump (one run, or several runs' dumps merged by task)."""
+    sections, headers = [], []
+    for entry in dump.values():
+        args = argparse.Namespace(**entry["settings"])
+        rows = entry["rows"]
+        for one in entry.get("headers", [entry["header"]]):
+            if one not in headers:
+                headers.append(one)
+        setfit_rows = [r for r in rows if r["method"] == "setfit"]
+        setfit_note = (
+            f" SetFit: seeds {sorted({r['seed'] for r in setfit_rows})} (the same samples as the others) at k in "
+            f"{sorted({r['k'] for r in setfit_rows})}, {args.setfit_iterations} pairs per example, at most "
+            f"{args.setfit_max_steps} steps of 16 pairs, torch threads {args.torch_threads or 'default'}."
+            if setfit_rows
+            else ""
+        )
+        methods = list(dict.fromkeys(r["method"] for r in rows))
+        secs = {m: round(float(np.mean([r["s"] for r in rows if r["method"] == m])), 1) for m in methods}
+        done = (
+            f"{entry['minutes']:.0f} min, load average {entry['load']:.1f}"
+            if entry.get("minutes")
+            else ("runs merged" if len(entry.get("headers", [])) > 1 else "stopped before the end")
+        )
+        sections.append(
+            f"### {entry['name']}\n\nPool {entry['pool']} sentences, evaluation {entry['test']} sentences of other "
+            f"papers; {entry['classes']} labels. Mean ± s.d. over {args.seeds} seeds.{setfit_note} ECE of the raw "
+            "probabilities.\n\n"
+            + curve_table(rows, args)
+            + f"\n\nSeconds per fit + evaluation (mean, nice'd on shared cores; {done}): "
+            + ", ".join(f"{m} {s}" for m, s in secs.items())
+            + ".\n\n"
+            + _paired_lines(rows, args)
+            + (_active_table(entry["active"], args) if entry["active"] else "")
+        )
+    return "\n".join(headers) + "\n" + "\n\n".join(sections)
 
 
 if __name__ == "__main__":

@@ -81,3 +81,14 @@ def test_real_smollm2_answers_only_labels():
     pred = icl.predict(["We introduce a sampling scheme.", "The error dropped to 3%."])
     assert set(pred) <= {"method", "result"} and icl.invalid_answers_ == 0
     assert icl.seconds_per_record_ > 0
+
+
+def test_one_boundary_per_model_so_prompts_share_everything_before_the_text():
+    backend = Scripted(['{"label": "method"}'] * 3)
+    icl = ICLClassifier(k=1, backend=backend).fit(TEXTS, LABELS)
+    icl.predict(["First text.", "Second text."])
+    (_, first, _), (_, second, _) = backend.prompts
+    assert first[: first.index("First text.")] == second[: second.index("Second text.")]
+    other = ICLClassifier(k=1, backend=backend).fit(TEXTS, LABELS)
+    other.predict(["First text."])
+    assert backend.prompts[2][1] != first  # another model, another random boundary

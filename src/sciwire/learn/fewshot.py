@@ -100,11 +100,10 @@ class SetFitClassifier(TextClassifier):
             trainer.train()
         head = model.model_head
         self.body_ = model.model_body
-        X = self._encode(texts)
         self.coef_ = np.asarray(head.coef_, dtype=np.float64)
         self.intercept_ = np.asarray(head.intercept_, dtype=np.float64)
         if sorted(int(c) for c in head.classes_) != list(range(len(self.classes_))):  # a class never sampled
-            full = LogisticRegression(C=self.C, max_iter=2000).fit(X, y)
+            full = LogisticRegression(C=self.C, max_iter=2000).fit(self._encode(texts), y)
             self.coef_, self.intercept_ = full.coef_.astype(np.float64), full.intercept_.astype(np.float64)
 
     def _encode(self, texts: list[str]) -> np.ndarray:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import secrets
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -112,6 +113,7 @@ class ICLClassifier(TextClassifier):
         chosen = {c: [j for j in order if y[j] == c][: self.k] for c in range(len(self.classes_))}
         self.examples_ = [{"text": texts[i], "label": str(self.classes_[c])} for c in chosen for i in chosen[c]]
         self.invalid_answers_ = 0
+        self.boundary_ = secrets.token_hex(8)
 
     def _backend(self) -> Any:
         if self.backend is None:
@@ -124,7 +126,9 @@ class ICLClassifier(TextClassifier):
     def _ask(self, text: str, examples: list[dict[str, str]]) -> str | None:
         labels = [str(c) for c in self.classes_]
         data = clean_value({"labels": labels, "examples": examples, "text": text}, self.max_chars)
-        block, _ = data_block(data)
+        # One random boundary per fitted model: the prompt up to the text is then the same for every
+        # record (labels and examples come first), so the local backend reuses its KV cache.
+        block, _ = data_block(data, self.boundary_)
         backend = self._backend()
         reply = backend.chat(ICL_SYSTEM, user_turn(ICL_TASK, block), label_schema(labels))
         label = parse_label(reply.text, labels)
@@ -161,3 +165,4 @@ class ICLClassifier(TextClassifier):
     def _restore(self, state: dict[str, Any], folder: Path) -> None:
         self.examples_ = list(state["examples"])
         self.invalid_answers_ = 0
+        self.boundary_ = secrets.token_hex(8)

@@ -60,14 +60,18 @@ class VerbalizerScorer:
         context_tokens: The context window (prompt + verbalizer tokens).
         threads: CPU threads (default: up to 4).
         seed: llama.cpp's seed.
+        batch_tokens: llama.cpp's ``n_batch``: prompt tokens evaluated per call. Token by token (1) was
+            4.5x cheaper than 512 on the shared 2-core machine (1.2 vs 5.4 CPU-s for an 82-token PET
+            prompt with every position's logits kept); on a machine with a fast batched kernel use more.
     """
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, context_tokens: int = 512,
-                 threads: int | None = None, seed: int = 0) -> None:  # fmt: skip
+                 threads: int | None = None, seed: int = 0, batch_tokens: int = 1) -> None:  # fmt: skip
         self.model_path = model_path
         self.context_tokens = context_tokens
         self.threads = threads
         self.seed = seed
+        self.batch_tokens = batch_tokens
         self._llama: Any = None
 
     def warm_up(self) -> None:
@@ -85,7 +89,7 @@ class VerbalizerScorer:
             raise ModelLoadError(f"PET needs a GGUF model file; {path} does not exist")
         threads = self.threads or max(1, min(4, os.cpu_count() or 1))
         self._llama = Llama(model_path=str(path), n_ctx=self.context_tokens, n_threads=threads, logits_all=True,
-                            seed=self.seed, verbose=False)  # fmt: skip
+                            n_batch=self.batch_tokens, seed=self.seed, verbose=False)  # fmt: skip
 
     def tokens(self, text: str, bos: bool = False) -> list[int]:
         """The model's token ids of ``text``."""
@@ -170,9 +174,9 @@ class PETClassifier(TextClassifier):
         ids = [scorer.tokens(" " + w) for w in words]
         names = ", ".join(words)
         out = np.zeros((len(texts), len(self.patterns), len(words)))
-        for i, text in enumerate(texts):
-            block, _ = data_block({"text": clean_untrusted(text, self.max_chars)}, self.boundary_)
-            for p, pattern in enumerate(self.patterns):
+        blocks = [data_block({"text": clean_untrusted(text, self.max_chars)}, self.boundary_)[0] for text in texts]
+        for p, pattern in enumerate(self.patterns):  # pattern by pattern: consecutive prompts share its opening
+            for i, block in enumerate(blocks):
                 out[i, p] = scorer.score(pattern.format(text=block, labels=names), ids)
         return out
 
