@@ -239,7 +239,7 @@ def main() -> int:
     for model, metric, s in rows:
         loss = s["torch"] - s["onnx-int8"]
         table_rows.append(
-            [model, metric, f"{s['torch']:.3f}", f"{s['onnx-int8']:.3f}", f"{100 * loss:+.1f}",
+            [model, metric, f"{s['torch']:.3f}", f"{s['onnx-int8']:.3f}", f"{100 * loss:+.2f}",
              "yes" if loss <= GATE else "**no**"]
         )  # fmt: skip
     heads = ["model", "metric (data)", "fp32", "int8", "loss (points)", "pass (<= 0.5)"]
