@@ -6,8 +6,9 @@ import pytest
 
 from sciwire.config import load_config
 from sciwire.keyphrases import _nlp
+from sciwire.keyphrases import lexicon as lexicon_module
 from sciwire.keyphrases._nlp import chunk_text, load_keyphrase_nlp
-from sciwire.keyphrases.lexicon import _SENTENCE_END, ChunkTagger, load_lexicon, tag_with_lexicon
+from sciwire.keyphrases.lexicon import _SENTENCE_END, ChunkTagger, forget_chunks, load_lexicon, tag_with_lexicon
 from sciwire.keyphrases.tagging import TaggedText, _add_doc
 from tests.keyphrases.conftest import ABSTRACT, PAPER
 
@@ -74,3 +75,13 @@ def test_chunk_tagger_on_a_text_cut_into_pieces(tokenizer, monkeypatch):
     text = PAPER[:600] + "x" * 150 + " tail words here."  # a hard cut inside a word, too
     assert len(chunk_text(text)) > 5
     assert ChunkTagger(tokenizer, lexicon).tag(text) == reference([text], tokenizer, lexicon)[0]
+
+
+@pytest.mark.slow
+def test_forget_chunks_empties_the_memory_and_keeps_the_output(tokenizer):
+    lexicon = load_lexicon()
+    before = tag_with_lexicon([ABSTRACT], tokenizer, lexicon)
+    assert any(t._chunks for t in lexicon_module._TAGGERS.values())
+    forget_chunks()
+    assert not lexicon_module._TAGGERS
+    assert tag_with_lexicon([ABSTRACT], tokenizer, lexicon) == before

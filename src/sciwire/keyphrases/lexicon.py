@@ -114,6 +114,11 @@ def tag_with_lexicon(texts: Iterable[str], tokenizer: Language, lexicon: Lexicon
     return [found.tag(text) for text in texts]
 
 
+def forget_chunks() -> None:
+    """Empty the memory of every :class:`ChunkTagger` (timings on unseen text start from here)."""
+    _TAGGERS.clear()
+
+
 #: One word of a chunk: start and end within the chunk, lower-cased form, coarse tag, and whether
 #: a sentence starts at it because the token before it (in the same chunk) ends one.
 _Word = tuple[int, int, str, str, bool]
