@@ -135,3 +135,19 @@ def test_train_and_evaluate_coref_on_a_tiny_folder(tmp_path, monkeypatch):
     cv = metrics["litbank_cv"]
     assert cv["documents"] == 4 and set(cv["gold_mentions"]) >= {"exact string match", "head-lemma match"}
     assert set(metrics["gap_validation"]) == {"model", "nearest name", "parallelism"}
+
+
+def test_cross_validation_can_add_gap_development_to_every_fold(tmp_path, monkeypatch):
+    from sciwire.config import load_config
+    from sciwire.linking.incoref.corpus import read_corpora
+    from sciwire.linking.incoref.evaluate import MODEL, cross_validate
+    from sciwire.linking.incoref.gap import training_doc
+    from sciwire.linking.incoref.prepare import MAX_ANTECEDENTS
+
+    monkeypatch.setenv("SCIWIRE_CACHE", str(tmp_path / "cache"))
+    write_data(tmp_path / "data")
+    docs, inputs, gaps = read_corpora(tmp_path / "data", load_config(), gap_splits=("development",))
+    extra = [training_doc(g, MAX_ANTECEDENTS) for g in gaps["development"]]
+    assert all(d.gold is not None and d.gold.any() for d in extra)  # each labelled pronoun adds a loss row
+    cv = cross_validate(docs, inputs, folds=2, predicted=False, extra_train=extra)
+    assert cv["documents"] == 4 and 0.0 < cv["gold_mentions"][MODEL]["conll"] <= 1.0

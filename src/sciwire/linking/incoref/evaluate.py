@@ -25,7 +25,7 @@ from sciwire.linking.evaluate import b_cubed, ceaf_e, muc
 from sciwire.linking.incoref.baselines import BASELINES
 from sciwire.linking.incoref.features import MentionInfo
 from sciwire.linking.incoref.mentions import MentionDetector, candidate_spans, detector_features
-from sciwire.linking.incoref.model import MentionRanker
+from sciwire.linking.incoref.model import MentionRanker, Prepared
 from sciwire.linking.incoref.prepare import DocInputs, prepare
 
 logger = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ def run_fold(f: int) -> FoldChains:
     where = _SHARED["fold_of"]
     train = [i for i in range(len(docs)) if where[i] != f]
     test = [i for i in range(len(docs)) if where[i] == f]
-    model = MentionRanker(**_SHARED["ranker"]).fit([gold_docs[i] for i in train])
+    model = MentionRanker(**_SHARED["ranker"]).fit([gold_docs[i] for i in train] + list(_SHARED["extra"]))
     out = FoldChains([], {}, {})
     detector = (fit_detector([inputs[i] for i in train], [docs[i] for i in train], [cands[i] for i in train])
                 if cands else None)  # fmt: skip
@@ -172,17 +172,21 @@ def cross_validate(
     predicted: bool = True,
     jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    extra_train: Sequence[Prepared] = (),
 ) -> dict[str, Any]:
     """Pooled out-of-fold scores of the ranker and the baselines, gold and predicted mentions.
 
     Args:
         jobs: Folds fitted at once in forked processes (1: in this process).
+        extra_train: Prepared documents added to every fold's ranker training (GAP development,
+            :func:`~sciwire.linking.incoref.gap.training_doc`); never scored.
 
     Returns:
         ``{"gold_mentions": {system: scores}, "predicted_mentions": {...}, "mention_detection":
         {precision, recall, f1}, "folds", "documents", "mentions"}``.
     """
     _SHARED.update(docs=docs, inputs=inputs, fold_of=fold_of(len(docs), folds, seed), ranker=ranker or {},
+                   extra=extra_train,
                    gold_docs=[prepare(x, d.mentions, d.cluster_of)[0] for d, x in zip(docs, inputs, strict=True)],
                    cands=[candidates(x) for x in inputs] if predicted else [])  # fmt: skip
     results: list[FoldChains] = []

@@ -25,7 +25,7 @@ from sciwire.datasets.gap import GapExample
 from sciwire.linking.incoref.api import phrase_spans
 from sciwire.linking.incoref.bundle import CorefModel
 from sciwire.linking.incoref.model import MentionRanker, Prepared
-from sciwire.linking.incoref.prepare import DocInputs, prepare, sort_spans
+from sciwire.linking.incoref.prepare import MAX_ANTECEDENTS, DocInputs, prepare, sort_spans
 
 SUBJECT = frozenset({"nsubj", "nsubjpass"})
 OBJECT = frozenset({"dobj", "pobj", "dative"})
@@ -144,7 +144,7 @@ def evaluate_gap(docs: Sequence[GapDoc], models: dict[str, CorefModel | MentionR
     """Scores of each model and of the two baselines on read GAP snippets."""
     out: dict[str, Any] = {}
     for name, m in models.items():
-        ranker, k = (m.ranker, m.max_antecedents) if isinstance(m, CorefModel) else (m, 50)
+        ranker, k = (m.ranker, m.max_antecedents) if isinstance(m, CorefModel) else (m, MAX_ANTECEDENTS)
         out[name] = score(docs, _decider(ranker, k))
     out["nearest name"] = score(docs, nearest_name)
     out["parallelism"] = score(docs, parallelism)
