@@ -203,6 +203,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="llama.cpp threads (0: the library's default)")
     parser.add_argument("--cache-dir", default=str(load_config().paths.cache_dir), help="Embedding cache folder.")
     parser.add_argument("--json-out", default="", help="Also write every row as JSON here (after every task).")
+    parser.add_argument("--note", default="", help="A sentence to add under the header (e.g. how runs were merged).")
     parser.add_argument("--from-json", default="", help="Comma-separated dumps of --json-out: render, run nothing.")
     parser.add_argument("--write", action="store_true", help="Write the section of docs/benchmarks.md.")
     args = parser.parse_args()
@@ -229,7 +230,8 @@ def main() -> None:
         "".join(header(c) for c in commands)
         + f"- Wall time: {walls}, nice'd on 2 shared cores, llama.cpp threads {args.threads or 'default'}, "
         "n_batch 1\n\n"
-        f"{args.k} labels per class, seed {args.seed}, one draw ({sizes}); test sentences of held-out papers "
+        + (f"{args.note}\n\n" if args.note else "")
+        + f"{args.k} labels per class, seed {args.seed}, one draw ({sizes}); test sentences of held-out papers "
         "(differences of a few points are noise at this size). ECE: top-label, 10 bins, of each method's "
         "probabilities (ICL's are smoothed one-hot votes: they rank, they are not calibrated).\n\n"
         + _tables(results, args)
