@@ -189,3 +189,13 @@ def test_extract_many_reports_progress_per_batch(fast_extractor):
 def test_extract_many_refuses_a_batch_size_below_one():
     with pytest.raises(InputError, match=r"^batch_size must be >= 1, got 0$"):
         KeyphraseExtractor(KeyphrasesConfig(method="fast")).extract_many([ABSTRACT], batch_size=0)
+
+
+def test_fast_mode_never_builds_the_encoder():
+    from sciwire.keyphrases.candidates import extract_candidates
+
+    ex = KeyphraseExtractor(KeyphrasesConfig(method="fast"))
+    assert ex.extract_many([ABSTRACT, OTHER])
+    rows, indices = ex.features(extract_candidates(ex.tag([ABSTRACT])[0], ex.settings))
+    assert len(rows) == len(indices) > 0
+    assert ex._embedding is None  # no encoder, no document pieces read for it

@@ -52,6 +52,7 @@ from sciwire.keyphrases.scorers import (
     mmr_values,
     rank_normalize,
 )
+from sciwire.keyphrases.scorers.embedding import mean_direction
 from sciwire.keyphrases.scorers.paper import PAPER_FEATURES, PAPER_WEIGHTS, lead_text, paper_features
 from sciwire.keyphrases.stopwords import resolve_stopwords
 from sciwire.keyphrases.structure import choose_mode, read_structure
@@ -282,8 +283,7 @@ class KeyphraseExtractor:
             doc_vecs = dict(zip(docs, scorer.embedder.encode(docs, full_length=True), strict=True))
             phrase_vecs = dict(zip(phrases, scorer.embedder.encode(phrases), strict=True))
             for p in waiting:
-                mean = np.mean([doc_vecs[t] for t in p.doc_texts], axis=0)
-                doc = np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
+                doc = mean_direction(np.stack([doc_vecs[t] for t in p.doc_texts]))
                 vecs = np.vstack([phrase_vecs[t] for t in p.phrases])
                 p.result = self._finish(p, doc, vecs, top)
         return [p.result or [] for p in pending]
@@ -295,31 +295,44 @@ class KeyphraseExtractor:
             return _Pending(cands, "done", result=[])
         method = self.config.method
         if method in ("combined", "fast") and self.paper_mode and choose_mode(cands.tagged.text) == "paper":
-            structure = read_structure(cands.tagged.text)
-            features = paper_features(cands, structure, self.statistical.score(cands))
-            weights = np.array([self.paper_weights[f] for f in PAPER_FEATURES])
-            if not self.uses_embeddings:
-                scores = features @ weights
-                picked = [self._keyphrase(cands, int(j), float(scores[j])) for j in self._order(scores)[:top]]
-                return _Pending(cands, "paper", result=picked)
-            indices = self._shortlist(cands, features @ weights, self.config.embed_candidates)
-            return _Pending(cands, "paper", indices=indices, doc_texts=[lead_text(structure)], rows=features[indices])
-        if method == "graph":
+            pending, scores = self._prepare_paper(cands)
+        elif method == "graph":
             return _Pending(cands, method, result=self._pick(cands, self.graph.score(cands), top))
-        if method == "statistical":
+        elif method == "statistical":
             return _Pending(cands, method, result=self._pick(cands, self.statistical.score(cands), top))
-        doc_texts = self.embedding_scorer.document_pieces(cands)
-        if method == "embedding":
+        elif method == "embedding":
             indices = self._shortlist(cands, self._first_order(cands), self.config.embed_candidates * 4)
-            return _Pending(cands, method, indices=indices, doc_texts=doc_texts)
+            return _Pending(cands, method, indices=indices, doc_texts=self.embedding_scorer.document_pieces(cands))
+        else:
+            pending, scores = self._prepare_abstract(cands)
+        if not self.uses_embeddings:
+            pending.result = self._pick(cands, scores, top)
+        return pending
+
+    def _prepare_paper(self, cands: CandidateSet) -> tuple[_Pending, np.ndarray]:
+        """The full-paper ranker before the encoder: the pending document (its shortlist with the
+        encoder, every candidate without) and every candidate's score without the encoder."""
+        structure = read_structure(cands.tagged.text)
+        features = paper_features(cands, structure, self.statistical.score(cands))
+        scores = features @ np.array([self.paper_weights[f] for f in PAPER_FEATURES])
+        if not self.uses_embeddings:
+            return _Pending(cands, "paper", indices=list(range(len(cands))), rows=features), scores
+        indices = self._shortlist(cands, scores, self.config.embed_candidates)
+        return _Pending(
+            cands, "paper", indices=indices, doc_texts=[lead_text(structure)], rows=features[indices]
+        ), scores
+
+    def _prepare_abstract(self, cands: CandidateSet) -> tuple[_Pending, np.ndarray]:
+        """The combined (abstract) ranker before the encoder, as :meth:`_prepare_paper`; the
+        document pieces are read only when the encoder will embed them."""
         graph, stat = self.graph.score(cands), self.statistical.score(cands)
         features = candidate_features(cands, graph, stat)
+        scores = features @ np.array([self.weights[f] for f in FEATURES])
         if not self.uses_embeddings:
-            scores = features @ np.array([self.weights[f] for f in FEATURES])
-            return _Pending(cands, "abstract", result=self._pick(cands, scores, top))
-        base = features @ np.array([self.weights[f] for f in FEATURES])
-        indices = self._shortlist(cands, base, self.config.embed_candidates)
-        return _Pending(cands, "abstract", indices=indices, doc_texts=doc_texts, graph=graph, stat=stat)
+            return _Pending(cands, "abstract", indices=list(range(len(cands))), rows=features), scores
+        indices = self._shortlist(cands, scores, self.config.embed_candidates)
+        doc_texts = self.embedding_scorer.document_pieces(cands)
+        return _Pending(cands, "abstract", indices=indices, doc_texts=doc_texts, graph=graph, stat=stat), scores
 
     def _rows(self, p: _Pending, doc: np.ndarray, vecs: np.ndarray) -> np.ndarray:
         """The feature rows of a pending document's shortlist, with the embedding feature filled in."""
@@ -345,36 +358,26 @@ class KeyphraseExtractor:
     def _with_vectors(self, p: _Pending) -> tuple[np.ndarray, list[int], np.ndarray | None]:
         """Feature rows, shortlist and phrase vectors of one prepared document (for training and benchmarks)."""
         scorer = self.embedding_scorer
-        vecs = scorer.embedder.encode(p.doc_texts, full_length=True)
-        mean = vecs.mean(axis=0)
-        doc = np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
+        doc = mean_direction(scorer.embedder.encode(p.doc_texts, full_length=True))
         phrase_vecs = scorer.embedder.encode(p.phrases)
         return self._rows(p, doc, phrase_vecs), p.indices, phrase_vecs
 
     def paper_features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int], np.ndarray | None]:
         """The full-paper ranker's rows (:data:`PAPER_FEATURES`) for the shortlist of a paper's candidates,
         their candidate indices and (with the encoder) the candidates' vectors."""
-        structure = read_structure(cands.tagged.text)
-        features = paper_features(cands, structure, self.statistical.score(cands))
+        pending, _ = self._prepare_paper(cands)
         if not self.uses_embeddings:
-            return features, list(range(len(cands))), None
-        weights = np.array([self.paper_weights[f] for f in PAPER_FEATURES])
-        indices = self._shortlist(cands, features @ weights, self.config.embed_candidates)
-        return self._with_vectors(_Pending(cands, "paper", indices=indices, doc_texts=[lead_text(structure)],
-                                           rows=features[indices]))  # fmt: skip
+            assert pending.rows is not None
+            return pending.rows, pending.indices, None
+        return self._with_vectors(pending)
 
     def features(self, cands: CandidateSet) -> tuple[np.ndarray, list[int]]:
         """The combined ranker's feature rows and the candidate index of each row (the shortlist)."""
-        graph, stat = self.graph.score(cands), self.statistical.score(cands)
-        features = candidate_features(cands, graph, stat)
+        pending, _ = self._prepare_abstract(cands)
         if not self.uses_embeddings:
-            return features, list(range(len(cands)))
-        indices = self._shortlist(cands, features @ np.array([self.weights[f] for f in FEATURES]),
-                                  self.config.embed_candidates)  # fmt: skip
-        doc_texts = self.embedding_scorer.document_pieces(cands)
-        rows, indices, _ = self._with_vectors(
-            _Pending(cands, "abstract", indices=indices, doc_texts=doc_texts, graph=graph, stat=stat)
-        )
+            assert pending.rows is not None
+            return pending.rows, pending.indices
+        rows, indices, _ = self._with_vectors(pending)
         return rows, indices
 
     # ---- helpers --------------------------------------------------------------------------

@@ -79,6 +79,12 @@ def mmr_values(
     return picked, values
 
 
+def mean_direction(vectors: np.ndarray) -> np.ndarray:
+    """The L2-normalised mean of the rows of ``vectors`` (float32): a document's vector from its pieces'."""
+    mean = vectors.mean(axis=0)
+    return np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
+
+
 class EmbeddingScorer:
     """Cosine similarity between each candidate and the document.
 
@@ -118,9 +124,7 @@ class EmbeddingScorer:
 
     def document_vector(self, cands: CandidateSet) -> np.ndarray:
         """Mean of the embeddings of the :meth:`document_pieces`, L2-normalised."""
-        vecs = self.embedder.encode(self.document_pieces(cands), full_length=True)
-        mean = vecs.mean(axis=0)
-        return np.asarray(mean / (np.linalg.norm(mean) or 1.0), dtype=np.float32)
+        return mean_direction(self.embedder.encode(self.document_pieces(cands), full_length=True))
 
     def candidate_vectors(self, cands: CandidateSet, indices: Sequence[int] | None = None) -> np.ndarray:
         """Embeddings of the candidates' surface forms (all, or those at ``indices``)."""
