@@ -97,11 +97,14 @@ def term_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_extended(m: Mention, all_mentions: Sequence[Mention]) -> bool:
-    """A noun phrase that strictly contains another candidate starting at the same offset."""
-    return m.kind == "noun_phrase" and any(
-        o is not m and o.start == m.start and o.end < m.end and o.doc_id == m.doc_id for o in all_mentions
-    )
+def _extended(mentions: Sequence[Mention]) -> list[bool]:
+    """Whether each mention is a noun phrase that strictly contains another candidate starting at
+    the same offset (the shortest candidate of each start is found once)."""
+    shortest: dict[tuple[str, int], int] = {}
+    for o in mentions:
+        key = (o.doc_id, o.start)
+        shortest[key] = min(shortest.get(key, o.end), o.end)
+    return [m.kind == "noun_phrase" and shortest[(m.doc_id, m.start)] < m.end for m in mentions]
 
 
 def _string_chains(mentions: Sequence[Mention], res: Sequence[Mention]) -> list[bool]:
@@ -144,13 +147,18 @@ def mention_features(ms: MentionSet, texts: Mapping[str, str], story_id: str | N
     other = docs[:, None] != docs[None, :]
     cos = np.where(other, ms.context @ ms.context.T, -1.0)
     feats[:, 0] = np.clip(cos.max(axis=1), 0.0, 1.0)
-    for i, a in enumerate(res):
-        overlaps = [len(a.lemmas & b.lemmas) / len(a.lemmas | b.lemmas) for j, b in enumerate(res)
-                    if other[i, j] and a.lemmas and b.lemmas]  # fmt: skip
-        feats[i, 1] = max(overlaps, default=0.0)
+    by_doc: dict[str, list[frozenset[str]]] = {}
+    for m, a in zip(mentions, res, strict=True):
+        if a.lemmas:
+            by_doc.setdefault(m.doc_id, []).append(a.lemmas)
+    for i, (m, a) in enumerate(zip(mentions, res, strict=True)):
+        if a.lemmas:  # the best overlap with a mention of another document
+            feats[i, 1] = max((len(a.lemmas & b) / len(a.lemmas | b) for d, bs in by_doc.items() if d != m.doc_id
+                               for b in bs), default=0.0)  # fmt: skip
     terms = {d: term_spans(t) for d, t in texts.items()}
     repeated = Counter((m.doc_id, m.normalized) for m in mentions if m.kind in ("noun_phrase", "entity"))
     in_chain = _string_chains(mentions, res)
+    extended = _extended(mentions)
     story = mentions[0].doc_id if story_id is None else story_id
     for i, m in enumerate(mentions):
         in_term = any(
@@ -163,7 +171,7 @@ def mention_features(ms: MentionSet, texts: Mapping[str, str], story_id: str | N
         feats[i, 5] = m.kind in ("pronoun", "author")
         feats[i, 6] = m.kind == "entity" and m.label not in NUMBER_LABELS
         feats[i, 7] = m.label in NUMBER_LABELS
-        feats[i, 8] = _is_extended(m, mentions)
+        feats[i, 8] = extended[i]
         feats[i, 9] = words[0].lower() in DETERMINERS
         feats[i, 10] = len(words) == 1
         feats[i, 11] = len(words) >= LONG_WORDS
