@@ -147,14 +147,16 @@ def mention_features(ms: MentionSet, texts: Mapping[str, str], story_id: str | N
     other = docs[:, None] != docs[None, :]
     cos = np.where(other, ms.context @ ms.context.T, -1.0)
     feats[:, 0] = np.clip(cos.max(axis=1), 0.0, 1.0)
-    by_doc: dict[str, list[frozenset[str]]] = {}
+    # the best lemma overlap with a mention of another document; only mentions that share a
+    # lemma can score above 0, so they are found through an index of (document, lemma)
+    sharing: dict[tuple[str, str], set[frozenset[str]]] = {}
     for m, a in zip(mentions, res, strict=True):
-        if a.lemmas:
-            by_doc.setdefault(m.doc_id, []).append(a.lemmas)
+        for lemma in a.lemmas:
+            sharing.setdefault((m.doc_id, lemma), set()).add(a.lemmas)
+    doc_ids = set(docs.tolist())
     for i, (m, a) in enumerate(zip(mentions, res, strict=True)):
-        if a.lemmas:  # the best overlap with a mention of another document
-            feats[i, 1] = max((len(a.lemmas & b) / len(a.lemmas | b) for d, bs in by_doc.items() if d != m.doc_id
-                               for b in bs), default=0.0)  # fmt: skip
+        near = {b for d in doc_ids if d != m.doc_id for lemma in a.lemmas for b in sharing.get((d, lemma), ())}
+        feats[i, 1] = max((len(a.lemmas & b) / len(a.lemmas | b) for b in near), default=0.0)
     terms = {d: term_spans(t) for d, t in texts.items()}
     repeated = Counter((m.doc_id, m.normalized) for m in mentions if m.kind in ("noun_phrase", "entity"))
     in_chain = _string_chains(mentions, res)
