@@ -111,6 +111,31 @@ def test_the_ranker_learns_a_separable_toy_problem(one_thread):
     assert score(key, resp)["muc"] > 0.8
 
 
+def test_small_documents_are_pooled_into_one_optimizer_step(one_thread, monkeypatch):
+    import torch
+
+    from sciwire.linking.incoref.model import _steps
+
+    # a document with 12 labelled mentions goes alone; 1-mention snippets are pooled until they reach 4
+    assert _steps([0, 1, 2, 3, 4, 5], [12, 1, 1, 1, 1, 1], 4) == [[0], [1, 2, 3, 4], [5]]
+    assert _steps([2, 0, 1], [1, 1, 1], 1) == [[2], [0], [1]]  # 1: one step per document, as shipped
+    rng = np.random.default_rng(0)
+    cluster = rng.integers(0, 3, size=12)
+    big = Prepared(np.eye(3)[cluster].astype("f4"), candidate_antecedents(12, 5), np.zeros((12, 5, 2), "f4"), cluster)
+    snippet_gold = np.zeros((2, 2), bool)
+    snippet_gold[1, 1] = True  # the second mention's antecedent is the first (GAP labels one pronoun)
+    snippet = Prepared(np.eye(3)[[0, 0]].astype("f4"), candidate_antecedents(2, 1), np.zeros((2, 1, 2), "f4"),
+                       gold=snippet_gold)  # fmt: skip
+    steps = []
+    real_step = torch.optim.Adam.step
+    monkeypatch.setattr(torch.optim.Adam, "step", lambda self, *a, **k: steps.append(1) or real_step(self, *a, **k))
+    MentionRanker(dim=4, hidden=4, epochs=1, min_step_mentions=4).fit([big] + [snippet] * 8)
+    assert len(steps) == 1 + 2  # the big document, then two pools of four snippets
+    steps.clear()
+    MentionRanker(dim=4, hidden=4, epochs=1).fit([big] + [snippet] * 8)
+    assert len(steps) == 9
+
+
 def test_an_unfitted_ranker_says_so():
     from sklearn.exceptions import NotFittedError
 

@@ -84,6 +84,10 @@ class MentionRanker:
         lr: Adam's learning rate.
         dropout: Dropout on mention vectors and in the MLP.
         random_state: Seed of torch and the document order.
+        min_step_mentions: Labelled mentions one optimizer step sees at least: documents with
+            fewer (GAP snippets label one pronoun) are pooled, in the shuffled order, until their
+            labelled mentions reach it. 1 = one step per document. Without pooling, GAP's 2,000
+            one-pronoun snippets take 25 steps for each of LitBank's 80 documents.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -95,7 +99,8 @@ class MentionRanker:
     """
 
     def __init__(self, dim: int = 64, hidden: int = 32, epochs: int = 5, lr: float = 2e-3, dropout: float = 0.2,
-                 random_state: int = 0) -> None:  # fmt: skip
+                 random_state: int = 0, min_step_mentions: int = 1) -> None:  # fmt: skip
+        self.min_step_mentions = min_step_mentions
         self.dim = dim
         self.hidden = hidden
         self.epochs = epochs
@@ -104,7 +109,8 @@ class MentionRanker:
         self.random_state = random_state
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("dim", "hidden", "epochs", "lr", "dropout", "random_state")}
+        names = ("dim", "hidden", "epochs", "lr", "dropout", "random_state", "min_step_mentions")
+        return {k: getattr(self, k) for k in names}
 
     def fit(self, docs: Sequence[Prepared], on_epoch: Callable[[int, float], None] | None = None) -> MentionRanker:
         """Fit on documents with gold :attr:`Prepared.cluster` ids; returns self."""
@@ -119,13 +125,12 @@ class MentionRanker:
         tensors = [self._tensors(d) for d in docs]
         golds = [torch.as_tensor(_gold_mask(d)) for d in docs]
         counted = [g.any(dim=1) for g in golds]
+        sizes = [int(c.sum()) for c in counted]
         for epoch in range(self.epochs):
             net.train()
             total = 0.0
-            for k in rng.permutation(len(docs)):
-                scores = net(*tensors[k])
-                ll = torch.logsumexp(scores.masked_fill(~golds[k], -1e4), 1) - torch.logsumexp(scores, 1)
-                loss = -(ll[counted[k]]).sum()
+            for step in _steps(rng.permutation(len(docs)).tolist(), sizes, self.min_step_mentions):
+                loss = sum(self._doc_loss(net, tensors[k], golds[k], counted[k]) for k in step)
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
@@ -137,6 +142,15 @@ class MentionRanker:
         self.net_ = net
         self.n_features_in_ = n_in
         return self
+
+    @staticmethod
+    def _doc_loss(net: Any, tensors: tuple[Any, Any, Any], gold: Any, counted: Any) -> Any:
+        """Negative log-likelihood of the gold antecedents of one document's labelled mentions."""
+        import torch
+
+        scores = net(*tensors)
+        ll = torch.logsumexp(scores.masked_fill(~gold, -1e4), 1) - torch.logsumexp(scores, 1)
+        return -(ll[counted]).sum()
 
     @staticmethod
     def _tensors(d: Prepared) -> tuple[Any, Any, Any]:
@@ -159,6 +173,31 @@ class MentionRanker:
     def predict(self, docs: Sequence[Prepared]) -> list[np.ndarray]:
         """Chain labels per document: mentions with one label corefer (0..k-1 in order of first mention)."""
         return [decode(self.scores(d), d.antecedents) for d in docs]
+
+
+def _steps(order: Sequence[int], sizes: Sequence[int], least: int) -> list[list[int]]:
+    """Documents per optimizer step: each alone when it has ``least`` labelled mentions, else pooled.
+
+    >>> _steps([0, 1, 2, 3, 4], [5, 1, 1, 9, 1], 2)
+    [[0], [1, 2], [3], [4]]
+    """
+    if least <= 1:  # one step per document, as before pooling existed (the shipped model's recipe)
+        return [[int(k)] for k in order]
+    out: list[list[int]] = []
+    pool: list[int] = []
+    have = 0
+    for k in order:
+        if sizes[k] >= least:
+            out.append([int(k)])
+            continue
+        pool.append(int(k))
+        have += sizes[k]
+        if have >= least:
+            out.append(pool)
+            pool, have = [], 0
+    if pool:
+        out.append(pool)
+    return out
 
 
 def _gold_mask(d: Prepared) -> np.ndarray:
