@@ -69,7 +69,8 @@ def test_upload_shows_progress_and_ends_with_the_writers_report(
 ) -> None:
     job, seen = analysed
     assert job["status"] == "done", job["message"]
-    assert ("running", "discourse") in seen and ("running", "Sentences and entities") in seen
+    assert ("running", "Sentences and entities") in seen  # a poll saw the job run
+    assert {"Sentences and entities", "discourse", "newsworthiness"} <= set(job["steps"])  # and every step
     assert job["result"]["added"]["status"] == "added"
     written = server.settings.jobs_dir / job["id"] / "out" / "report.html"
     response = editor.get(f"/jobs/{job['id']}/report")

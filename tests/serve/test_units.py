@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -79,6 +80,37 @@ def test_job_table_lifecycle_and_recovery(tmp_path: Path) -> None:
         reopened.get("../x")
     with pytest.raises(NotFoundError, match=r"^No job 0{32}$"):
         reopened.get("0" * 32)
+
+
+def test_job_keeps_every_step_it_reported_in_order(tmp_path: Path) -> None:
+    table = JobTable(tmp_path / "jobs.sqlite")
+    job = table.create("analyze", "alice", {})
+    for step, done in [("Reading", 0), ("discourse", 0), ("discourse", 1), ("", 0), ("Adding", 1)]:
+        table.progress(job.id, step, done, 2)
+    got = table.get(job.id)
+    assert got.step == "Adding" and got.steps == ("Reading", "discourse", "Adding")
+    assert got.to_dict()["steps"] == ["Reading", "discourse", "Adding"]
+
+
+def test_job_table_written_before_steps_were_kept_gains_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:  # the schema before the steps column
+        conn.execute(
+            "CREATE TABLE jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, owner TEXT NOT NULL, status TEXT NOT NULL,"
+            " step TEXT NOT NULL DEFAULT '', done INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,"
+            " message TEXT NOT NULL DEFAULT '', params TEXT NOT NULL, result TEXT,"
+            " created TEXT NOT NULL, updated TEXT NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO jobs (id, kind, owner, status, params, created, updated)"
+            " VALUES (?, 'add', 'a', 'done', '{}', 'then', 'then')",
+            ("a" * 32,),
+        )
+    conn.close()
+    table = JobTable(path)
+    assert table.get("a" * 32).steps == ()
+    table.progress("a" * 32, "Adding", 1, 1)
+    assert table.get("a" * 32).steps == ("Adding",)
 
 
 def test_worker_runs_jobs_in_order_and_records_failures() -> None:

@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, owner TEXT NOT NULL, status TEXT NOT NULL,
     step TEXT NOT NULL DEFAULT '', done INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,
     message TEXT NOT NULL DEFAULT '', params TEXT NOT NULL, result TEXT,
-    created TEXT NOT NULL, updated TEXT NOT NULL
+    created TEXT NOT NULL, updated TEXT NOT NULL, steps TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, created);
 """
@@ -67,6 +67,8 @@ class Job:
     result: dict[str, Any] | None
     created: str
     updated: str
+    #: Every step the job has reported, in order (a short step is listed even if no poll saw it).
+    steps: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form (what ``GET /api/jobs/{id}`` returns)."""
@@ -83,6 +85,7 @@ class Job:
             "result": self.result,
             "created": self.created,
             "updated": self.updated,
+            "steps": list(self.steps),
         }
 
 
@@ -113,6 +116,9 @@ class JobTable:
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.executescript(_SCHEMA)
+        columns = {row[1] for row in self._conn.execute("PRAGMA table_info(jobs)")}
+        if "steps" not in columns:  # a table written before steps were kept
+            self._conn.execute("ALTER TABLE jobs ADD COLUMN steps TEXT NOT NULL DEFAULT '[]'")
 
     def _row(self, row: tuple[Any, ...] | None) -> Job | None:
         if row is None:
@@ -120,10 +126,11 @@ class JobTable:
         values = list(row)
         values[8] = json.loads(values[8])
         values[9] = json.loads(values[9]) if values[9] else None
+        values[12] = tuple(json.loads(values[12]))
         return Job(*values)
 
     def _select(self, where: str, args: tuple[Any, ...] = ()) -> list[Job]:
-        cols = "id, kind, owner, status, step, done, total, message, params, result, created, updated"
+        cols = "id, kind, owner, status, step, done, total, message, params, result, created, updated, steps"
         with self._lock:
             rows = self._conn.execute(f"SELECT {cols} FROM jobs {where}", args).fetchall()
         return [job for job in map(self._row, rows) if job is not None]
@@ -182,8 +189,16 @@ class JobTable:
             self._conn.execute(f"UPDATE jobs SET {sets}, updated = ? WHERE id = ?", (*values.values(), _now(), job_id))
 
     def progress(self, job_id: str, step: str, done: int, total: int) -> None:
-        """Record where a running job is."""
-        self._update(job_id, step=step, done=done, total=total)
+        """Record where a running job is; a new step is also appended to the job's ``steps``."""
+        with self._lock:
+            row = self._conn.execute("SELECT steps FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            steps = json.loads(row[0]) if row is not None else []
+            if step and (not steps or steps[-1] != step):
+                steps.append(step)
+            self._conn.execute(
+                "UPDATE jobs SET step = ?, done = ?, total = ?, steps = ?, updated = ? WHERE id = ?",
+                (step, done, total, json.dumps(steps), _now(), job_id),
+            )
 
     def finish(self, job_id: str, result: Mapping[str, Any]) -> Job:
         """Mark a job ``done`` with its result."""
