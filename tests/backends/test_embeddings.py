@@ -30,6 +30,18 @@ def test_local_model_encodes_normalised_vectors_and_caches(tiny_model_dir, tmp_p
     assert enc.encode([]).shape == (0, 16)
 
 
+def test_batches_follow_word_piece_counts_and_rows_stay_in_input_order(tiny_model_dir, monkeypatch):
+    enc = Embedder(str(tiny_model_dir), cache_dir=None, batch_size=2)
+    texts = ["mice slept longer after the feeding window was shortened .", "mice", "the mice sleep", "sleep"]
+    alone = np.vstack([enc.encode([t]) for t in texts])
+    batches = []
+    original = enc._st.encode
+    monkeypatch.setattr(enc._st, "encode", lambda chunk, **kw: batches.append(list(chunk)) or original(chunk, **kw))
+    together = enc.encode(texts)
+    assert batches == [["mice", "sleep"], ["the mice sleep", texts[0]]], "shortest first, one call per batch"
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
 def test_cache_is_keyed_by_model(tmp_path):
     cache = EmbeddingCache(tmp_path / "c.sqlite")
     h = cache.text_hash("x")
