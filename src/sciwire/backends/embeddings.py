@@ -282,9 +282,9 @@ class Embedder:
             return self._in_chunks(texts, on_progress, lambda chunk: self._encode_onnx(chunk, limit))
         st = self._st
         layers = SHARED_STATES.wanted(self.model_key) if encoder_blocks(st) is not None else set()
-        order = self._by_tokens(texts, limit)
-        ordered = [texts[i] for i in order]
         with self._lock:  # the limit is a setting of the shared model
+            order = self._by_tokens(texts, limit)
+            ordered = [texts[i] for i in order]
             st.max_seq_length = limit
             try:
                 if layers:
@@ -310,7 +310,9 @@ class Embedder:
             try:
                 ids = tokenizer(texts, truncation=bool(limit), max_length=limit, verbose=False)["input_ids"]
                 lengths = [len(row) for row in ids]
-            except (TypeError, ValueError, KeyError):  # not a Hugging Face tokenizer: characters instead
+            except (TypeError, ValueError, KeyError, RuntimeError):
+                # not a Hugging Face tokenizer, or one busy in another thread ("Already borrowed"):
+                # characters instead, which only costs speed
                 lengths = None
         return np.argsort(lengths if lengths is not None else [len(t) for t in texts], kind="stable")
 
