@@ -36,3 +36,23 @@ def test_a_loaded_head_reads_the_base_weights_and_predicts_like_a_copied_one():
     torch.testing.assert_close(
         torch.from_numpy(forward_all(shared, states)), torch.from_numpy(forward_all(copied, states)), atol=1e-5, rtol=0
     )
+
+
+@pytest.mark.slow
+def test_base_states_are_computed_in_batches_by_word_piece_count_and_returned_in_input_order(monkeypatch):
+    base = frozen_base()
+    # by characters the order is It may. (7) < PBDE-47... (18) < Mice slept... (29); by word pieces 5 < 8 < 14
+    texts = ["Mice slept longer and better.", "PBDE-47 IL-6 NF-kB", "It may."]
+    layer = 2
+    base.clear()
+    alone = [base.hidden_states([t], layer)[0] for t in texts]
+    base.clear()
+    batches = []
+    original = base._lower
+    monkeypatch.setattr(base, "_lower", lambda enc, n: batches.append(enc["input_ids"].shape) or original(enc, n))
+    together = base.hidden_states(texts, layer, batch_size=2)
+    base.clear()
+    assert [shape[0] for shape in batches] == [2, 1], "two batches of at most 2"
+    assert [shape[1] for shape in batches] == [8, 14], "the two texts with the fewest word pieces share a batch"
+    for got, want in zip(together, alone, strict=True):
+        torch.testing.assert_close(got, want, atol=1e-5, rtol=0)
