@@ -146,8 +146,9 @@ class FrozenBase:
                 self._cache[(text, layer)] = kept
         missing = [t for t in missing if (t, layer) not in self._cache]
         if missing:
-            ids = self.tokenizer(missing, truncation=True, max_length=self.max_length)["input_ids"]
-            order = [missing[i] for i in np.argsort([len(row) for row in ids], kind="stable")]
+            from sciwire.backends.embeddings import by_word_pieces
+
+            order = [missing[i] for i in by_word_pieces(self.tokenizer, missing, self.max_length)]
             with self._torch.inference_mode():
                 for i in range(0, len(order), batch_size):
                     chunk = order[i : i + batch_size]

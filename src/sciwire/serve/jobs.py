@@ -183,22 +183,23 @@ class JobTable:
                 raise
         return self.get(row[0]) if row is not None else None
 
-    def _update(self, job_id: str, **values: Any) -> None:
+    def _set(self, job_id: str, **values: Any) -> None:
+        """Write ``values`` (and ``updated``) to the job's row; the caller holds the lock."""
         sets = ", ".join(f"{k} = ?" for k in values)
+        self._conn.execute(f"UPDATE jobs SET {sets}, updated = ? WHERE id = ?", (*values.values(), _now(), job_id))
+
+    def _update(self, job_id: str, **values: Any) -> None:
         with self._lock:
-            self._conn.execute(f"UPDATE jobs SET {sets}, updated = ? WHERE id = ?", (*values.values(), _now(), job_id))
+            self._set(job_id, **values)
 
     def progress(self, job_id: str, step: str, done: int, total: int) -> None:
         """Record where a running job is; a new step is also appended to the job's ``steps``."""
-        with self._lock:
+        with self._lock:  # read and write the steps in one hold of the lock
             row = self._conn.execute("SELECT steps FROM jobs WHERE id = ?", (job_id,)).fetchone()
             steps = json.loads(row[0]) if row is not None else []
             if step and (not steps or steps[-1] != step):
                 steps.append(step)
-            self._conn.execute(
-                "UPDATE jobs SET step = ?, done = ?, total = ?, steps = ?, updated = ? WHERE id = ?",
-                (step, done, total, json.dumps(steps), _now(), job_id),
-            )
+            self._set(job_id, step=step, done=done, total=total, steps=json.dumps(steps))
 
     def finish(self, job_id: str, result: Mapping[str, Any]) -> Job:
         """Mark a job ``done`` with its result."""
