@@ -67,9 +67,15 @@ def load_sentence_transformer(target: str, device: str = "cpu") -> Any:
 
     transformers decides at import time whether to draw its "Loading weights" bar, so the
     bars are switched off around the load (and switched back on after, if they were on).
+
+    Raises:
+        MissingDependencyError: Without sentence-transformers.
     """
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+    except ImportError as exc:
+        raise MissingDependencyError("sentence-transformers", f"Loading {target}") from exc
 
     was_on = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
@@ -98,10 +104,24 @@ def by_word_pieces(tokenizer: Any, texts: Sequence[str], limit: int | None = Non
     return np.argsort([len(t) for t in texts], kind="stable")
 
 
-@lru_cache(maxsize=4)
-def shared_sentence_transformer(target: str, device: str = "cpu") -> Any:
+def shared_sentence_transformer(target: str, device: str = "cpu", plain: bool = False) -> Any:
     """One loaded model per (target, device) for the whole process: the embedder, the fidelity
-    heads' base and span vectors read the same weights. Never train it in place (copy it)."""
+    heads' base and span vectors read the same weights. Never train it in place (copy it).
+
+    A local mean-pooled BERT folder (the bundled MiniLM) loads as :mod:`sciwire.backends.bert`'s
+    plain-PyTorch encoder, which gives the same vectors without importing sentence-transformers
+    (about 6 s of a cold start); ``plain=True`` (the ONNX export) or any other model loads
+    through sentence-transformers.
+    """
+    return _shared(target, device, plain)
+
+
+@lru_cache(maxsize=4)
+def _shared(target: str, device: str, plain: bool) -> Any:  # one cache key per (target, device, plain)
+    from sciwire.backends import bert
+
+    if not plain and bert.can_load(target):
+        return bert.load(target, device=device)
     return load_sentence_transformer(target, device=device)
 
 
@@ -241,14 +261,10 @@ class Embedder:
         """Load the model (once)."""
         if self._st is not None:
             return
-        try:
-            import sentence_transformers  # noqa: F401
-        except ImportError as exc:
-            raise MissingDependencyError("sentence-transformers", "Sentence embeddings") from exc
         target, self._key = resolve_model(self.model)
         device = resolve_device(self.device)
         try:
-            self._st = shared_sentence_transformer(target, device)
+            self._st = shared_sentence_transformer(target, device, plain=self.backend != "torch" and device == "cpu")
         except (OSError, ValueError, RuntimeError, KeyError) as exc:
             raise ModelLoadError(
                 f"Cannot load the embedding model {self.model!r} ({target}): {exc}. Offline, use the bundled "

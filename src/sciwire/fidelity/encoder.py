@@ -83,10 +83,6 @@ class FrozenBase:
         from sciwire.backends.embeddings import resolve_model, shared_sentence_transformer
 
         torch = _torch()
-        try:
-            import sentence_transformers  # noqa: F401
-        except ImportError as exc:  # pragma: no cover
-            raise MissingDependencyError("sentence-transformers", "Claim-strength and certainty models") from exc
         target, self.key = resolve_model(model)
         try:
             st = shared_sentence_transformer(target, "cpu")

@@ -22,7 +22,6 @@ extra training libraries are needed. Every run is seeded and writes the model fo
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
@@ -35,7 +34,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sciwire.analysis import Encoder
-from sciwire.backends.embeddings import Embedder
+from sciwire.backends.device import resolve_device
+from sciwire.backends.embeddings import Embedder, load_sentence_transformer, resolve_model
 from sciwire.config import Config, QAConfig, load_config
 from sciwire.errors import ConfigError, InputError
 from sciwire.fitting import (
@@ -167,7 +167,8 @@ def finetune(
     torch.manual_seed(config.seed)
     embedder = Embedder(base_model, cache_dir=None)
     embedder.warm_up()
-    model: Any = copy.deepcopy(embedder._st)  # the loaded model is shared by the process; tune a copy
+    # a private sentence-transformers copy (the shared one may be sciwire's plain BERT, which has no losses)
+    model: Any = load_sentence_transformer(resolve_model(base_model)[0], resolve_device(embedder.device))
     if negatives is not None:
         if len(negatives) != len(pairs):
             raise InputError(f"Got {len(negatives)} negatives for {len(pairs)} pairs; give one per pair")
