@@ -70,3 +70,13 @@ def test_style_cues():
     plain = style_cues("Mice sleep more when fed early. This matters for 65 older adults.")
     assert plain["abstract_prefix"] == plain["has_headings"] == plain["line_breaks"] == plain["here_we"] == 0.0
     assert plain["citation_markers"] == 0.0 and plain["raw_words"] == 12
+
+
+def test_the_zipf_table_is_wordfreqs_dictionary_in_zipf_units():
+    import math
+
+    import wordfreq
+
+    expected = {w: math.log10(f * 1e9) for w, f in wordfreq.get_frequency_dict("en").items() if f > 0}
+    assert text_stats.zipf_table() == expected
+    assert text_stats.zipf_table()["the"] == pytest.approx(wordfreq.zipf_frequency("the", "en"), abs=0.01)
