@@ -21,7 +21,8 @@ gate: ``benchmarks/int8_gate.py``).
 ``--baseline SRC`` runs the same warm measurement with the code in ``SRC`` (e.g. a
 ``git worktree`` of an older commit) in the same run, so each step's change is measured on
 the same machine at the same time: that is the "levers" table (before, after with the default
-PyTorch encoder, and after with ``onnx-int8``).
+PyTorch encoder, and after with ``onnx-int8``). The cold rows (load, the whole command, the real
+PDF) are then measured for both codes too, the two taking turns.
 
 Run: ``python benchmarks/analyze.py [--repeats 3] [--int8] [--baseline /tmp/base/src] [--write]``.
 Targets (issue #17): warm <= 3 s, cold start <= 4 s, real PDF + 2 stories <= 15 s and <= 1 GB.
@@ -36,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from _common import ROOT, header, markdown_table, update_section
@@ -140,8 +142,8 @@ def child(code: str, args: list[str], src: str | None = None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def command(args: list[str]) -> dict:
-    """Time a whole ``sciwire`` command in a fresh process; its peak RSS."""
+def command(args: list[str], src: str | None = None) -> dict:
+    """Time a whole ``sciwire`` command in a fresh process (``src`` first on its path); its peak RSS."""
     code = (
         "import json, resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
@@ -150,7 +152,19 @@ def command(args: list[str]) -> dict:
         " 'rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
     )
     exe = str(Path(sys.executable).with_name("sciwire"))
-    return child(code, [exe, *args])
+    return child(code, [exe, *args], src=src)
+
+
+def in_turns(repeats: int, baseline: str | None, run: Callable[[str | None], dict]) -> tuple[list[dict], list[dict]]:
+    """``run(src)`` ``repeats`` times with this checkout's code and, with a baseline, as often with the
+    baseline's, the two taking turns (order flipped every round): (this code's runs, the baseline's)."""
+    now: list[dict] = []
+    before: list[dict] = []
+    for k in range(repeats):
+        turns: list[tuple[list[dict], str | None]] = [(now, None), *([(before, baseline)] if baseline else [])]
+        for runs, src in reversed(turns) if k % 2 else turns:
+            runs.append(run(src))
+    return now, before
 
 
 INT8 = """
@@ -229,16 +243,18 @@ def main() -> int:
     args = parser.parse_args()
 
     rows = []
-    loads = [child(LOAD, []) for _ in range(args.repeats)]
+    loads, loads_before = in_turns(args.repeats, args.baseline, lambda src: child(LOAD, [], src=src))
     rows.append(["cold: import sciwire + load every model analyze uses", *seconds_and_peak(loads, "")])
+    if loads_before:
+        rows.append(["cold: the same, code of `--baseline`", *seconds_and_peak(loads_before, "")])
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"
-        cold = [
-            command(["analyze", str(paper_path()), *news_args(story_paths()), "--out", str(out),
-                     "-s", "runtime.embedding_cache=false"])
-            for _ in range(args.repeats)
-        ]  # fmt: skip
+        example = ["analyze", str(paper_path()), *news_args(story_paths()), "--out", str(out),
+                   "-s", "runtime.embedding_cache=false"]  # fmt: skip
+        cold, cold_before = in_turns(args.repeats, args.baseline, lambda src: command(example, src))
         rows.append(["cold: the whole `sciwire analyze` command, bundled example", *seconds_and_peak(cold, "<= 4")])
+        if cold_before:
+            rows.append(["cold: the same command, code of `--baseline`", *seconds_and_peak(cold_before, "<= 4")])
         big = padded_paper(tmp)
         warm_rows: dict[str, dict] = {}
         for label, cache_on, paper_file, backend in (
@@ -255,12 +271,15 @@ def main() -> int:
                  f"{statistics.median(got['times']):.2f}", "<= 3", steps_text(median_steps(got["steps"]))]
             )  # fmt: skip
         if REAL_PDF.exists() and all(p.exists() for p in REAL_NEWS):
-            real = command(["analyze", str(REAL_PDF), *news_args(REAL_NEWS), "--out", str(out),
-                            "-s", "runtime.embedding_cache=false"])  # fmt: skip
-            rows.append(
-                [f"cold: `sciwire analyze` real 10-page PDF ({REAL_PDF.name}) + 2 real news pages",
-                 f"{real['seconds']:.2f}", "<= 15 s, <= 1 GB", f"peak {real['rss_mb']:.0f} MB"]
-            )  # fmt: skip
+            pdf = ["analyze", str(REAL_PDF), *news_args(REAL_NEWS), "--out", str(out),
+                   "-s", "runtime.embedding_cache=false"]  # fmt: skip
+            real, real_before = in_turns(args.repeats, args.baseline, lambda src: command(pdf, src))
+            for label, runs in (("", real), (", code of `--baseline`", real_before)):
+                if runs:
+                    rows.append(
+                        [f"cold: `sciwire analyze` real 10-page PDF ({REAL_PDF.name}) + 2 real news pages{label}",
+                         *seconds_and_peak(runs, "<= 15 s, <= 1 GB")]
+                    )  # fmt: skip
         else:
             print(f"skipped the real PDF: {REAL_PDF} or the news pages are missing", file=sys.stderr)
         lever_table = ""
