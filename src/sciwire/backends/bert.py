@@ -269,7 +269,8 @@ class Encoded(dict):
 
 
 class WordPieceTokenizer:
-    """A BERT ``tokenizer.json`` called like ``transformers``' fast tokenizer (one sequence per text).
+    """A BERT ``tokenizer.json`` called like ``transformers``' fast tokenizer (one sequence per text: no
+    text pairs; padding to the longest text only).
 
     Special tokens are added here, after truncation, rather than by ``tokenizers`` itself, so the
     wrapped tokenizer is never reconfigured: one object serves every thread.
@@ -302,6 +303,7 @@ class WordPieceTokenizer:
     def __call__(
         self,
         text: str | Sequence[str],
+        *,
         padding: bool | str = False,
         truncation: bool | str = False,
         max_length: int | None = None,
@@ -311,6 +313,9 @@ class WordPieceTokenizer:
         add_special_tokens: bool = True,
         **_: Any,
     ) -> Encoded:
+        if padding not in (True, False, "longest", "do_not_pad"):
+            raise ValueError(f"padding must be True, False, 'longest' or 'do_not_pad', got {padding!r}")
+        padding = padding not in (False, "do_not_pad")
         single = isinstance(text, str) or is_split_into_words
         if is_split_into_words:
             pieces = [self._tok.encode(list(text), is_pretokenized=True, add_special_tokens=False)]
