@@ -1,13 +1,14 @@
 """A BERT sentence encoder in plain PyTorch, read from a sentence-transformers folder.
 
-Importing ``sentence_transformers`` (and with it ``transformers``' model code) takes about 6 s on
-two cores, longer than loading every model ``sciwire analyze`` uses. A mean-pooled BERT such as
-the bundled all-MiniLM-L6-v2 needs none of it: its weights are one safetensors file, its
-word pieces one ``tokenizers`` file. :func:`load` builds the same network from those two files,
-with the module and parameter names of ``transformers``' ``BertModel`` (so LoRA heads fitted on
-its layers and the base fingerprint stored with them still fit), behind the small part of the
-``SentenceTransformer`` interface sciwire uses: ``encode``, ``tokenizer``, ``max_seq_length``,
-``model[0].auto_model``, ``preprocess``/``tokenize`` and ``forward``.
+Importing ``sentence_transformers`` (and with it ``transformers``' model code) made a cold
+``sciwire analyze`` 3-4 s slower on two cores (docs/benchmarks.md), more than loading all its
+models takes. A mean-pooled BERT such as the bundled all-MiniLM-L6-v2 needs none of it: its
+weights are one safetensors file, its word pieces one ``tokenizers`` file. :func:`load` builds
+the same network from those two files, with the module and parameter names of ``transformers``'
+``BertModel`` (so LoRA heads fitted on its layers and the base fingerprint stored with them
+still fit), behind the small part of the ``SentenceTransformer`` interface sciwire uses:
+``encode``, ``tokenizer``, ``max_seq_length``, ``model[0].auto_model``,
+``preprocess``/``tokenize`` and ``forward``.
 
 :func:`can_load` says when a folder qualifies (Transformer + mean pooling [+ Normalize], a BERT
 with absolute positions and GELU, ``tokenizer.json`` and ``model.safetensors``); everything else,

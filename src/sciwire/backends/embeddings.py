@@ -110,7 +110,7 @@ def shared_sentence_transformer(target: str, device: str = "cpu", plain: bool = 
 
     A local mean-pooled BERT folder (the bundled MiniLM) loads as :mod:`sciwire.backends.bert`'s
     plain-PyTorch encoder, which gives the same vectors without importing sentence-transformers
-    (about 6 s of a cold start); ``plain=True`` (the ONNX export) or any other model loads
+    (3-4 s of a cold ``sciwire analyze``, docs/benchmarks.md); ``plain=True`` (the ONNX export) or any other model loads
     through sentence-transformers.
     """
     return _shared(target, device, plain)
