@@ -151,3 +151,28 @@ def test_cross_validation_can_add_gap_development_to_every_fold(tmp_path, monkey
     assert all(d.gold is not None and d.gold.any() for d in extra)  # each labelled pronoun adds a loss row
     cv = cross_validate(docs, inputs, folds=2, predicted=False, extra_train=extra)
     assert cv["documents"] == 4 and 0.0 < cv["gold_mentions"][MODEL]["conll"] <= 1.0
+
+
+def _matmul_threads(_: int) -> tuple[int, float]:
+    import torch
+
+    x = torch.randn(1024, 1024)
+    return torch.get_num_threads(), float((x @ x).sum())
+
+
+def test_fold_workers_run_torch_after_the_parent_did(monkeypatch):
+    """A forked worker hung at its first matrix product when the parent had used torch's threads."""
+    import torch
+
+    from sciwire.linking.incoref.evaluate import fold_pool
+
+    x = torch.randn(1024, 1024)
+    assert float((x @ x).sum()) == float((x @ x).sum())  # the parent's thread pool has run
+    pool = fold_pool(2)
+    try:
+        results = [f.result(timeout=120) for f in [pool.submit(_matmul_threads, k) for k in range(2)]]
+    finally:
+        for process in list(getattr(pool, "_processes", {}).values()):  # a hung worker would block shutdown
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+    assert [threads for threads, _ in results] == [1, 1]

@@ -192,10 +192,7 @@ def cross_validate(
     results: list[FoldChains] = []
     try:
         if jobs > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            with fold_pool(jobs) as pool:
                 for r in pool.map(run_fold, range(folds)):
                     results.append(r)
                     if on_progress is not None:
@@ -208,6 +205,25 @@ def cross_validate(
     finally:
         _SHARED.clear()
     return pooled(results, sum(len(d.mentions) for d in docs), folds, len(docs))
+
+
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+def fold_pool(jobs: int) -> Any:
+    """``jobs`` forked worker processes (they inherit the read corpora) with one torch thread each.
+
+    A forked child whose parent has already run torch's OpenMP thread pool (encoding the corpora on
+    a first, uncached read) hangs at its first multi-threaded matrix product; with one thread it
+    runs none, and ``jobs`` workers on as many cores do not oversubscribe them.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_one_thread)
 
 
 def pooled(results: Sequence[FoldChains], mentions: int, folds: int, documents: int) -> dict[str, Any]:
