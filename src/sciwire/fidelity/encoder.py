@@ -110,9 +110,10 @@ class FrozenBase:
 
     def _lower(self, enc: Any, layer: int) -> Any:
         """Run the embeddings and the first ``layer`` transformer layers only (the rest is the head's)."""
+        from sciwire.backends.bert import additive_mask
+
         states = self.model.embeddings(input_ids=enc["input_ids"], token_type_ids=enc.get("token_type_ids"))
-        mask = enc["attention_mask"].to(states.dtype)
-        extended = (1.0 - mask[:, None, None, :]) * self._torch.finfo(states.dtype).min
+        extended = additive_mask(enc["attention_mask"], states.dtype)
         for block in self.model.encoder.layer[:layer]:
             result = block(states, attention_mask=extended)
             states = result[0] if isinstance(result, tuple) else result
@@ -210,6 +211,8 @@ def build_head(base: FrozenBase, layers: int, rank: int, n_outputs: int, share_b
             heads), and fold the adapters into one weight per map at the first inference call
             (about 21 MB a head, only for heads that run). Training needs copies (``False``).
     """
+    from sciwire.backends.bert import additive_mask
+
     torch = _torch()
     share = share_base and rank > 0
 
@@ -237,7 +240,7 @@ def build_head(base: FrozenBase, layers: int, rank: int, n_outputs: int, share_b
             self.out = torch.nn.Linear(HIDDEN, n_outputs)
 
         def forward(self, states: Any, mask: Any) -> Any:
-            extended = (1.0 - mask[:, None, None, :]) * torch.finfo(torch.float32).min
+            extended = additive_mask(mask, torch.float32)
             for layer in self.layers:
                 result = layer(states, attention_mask=extended)
                 states = result[0] if isinstance(result, tuple) else result
