@@ -284,18 +284,18 @@ def main() -> int:
             print(f"skipped the real PDF: {REAL_PDF} or the news pages are missing", file=sys.stderr)
         lever_table = ""
         if args.baseline:
-            # the old and the new code take turns (one fresh process each, ``repeats`` rounds, the order
-            # flipped every round), so a slow spell of a shared machine falls on both
-            runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
-            for k in range(args.repeats):
-                turns = [("before", args.baseline), ("after", None)]
-                for name, src in reversed(turns) if k % 2 else turns:
-                    cache = Path(tmp) / f"cache-{name}-{k}"
-                    got = child(WARM, [str(paper_path()), str(cache), "off", str(args.repeats)], src=src)
-                    runs[name] += got["cpu"]
+            # the old and the new code take turns (one fresh process each), so a slow spell of a shared
+            # machine falls on both; every process gets its own cache folder
+            def warm(src: str | None) -> dict:
+                cache = tempfile.mkdtemp(dir=tmp, prefix="cache-turn-")
+                return child(WARM, [str(paper_path()), cache, "off", str(args.repeats)], src=src)
+
+            now_runs, before_runs = in_turns(args.repeats, args.baseline, warm)
             int8 = warm_rows["bundled example, cache off, `onnx-int8` encoder"]
             # process CPU seconds (both cores counted): far steadier than wall time on a shared machine
-            before, after, after8 = median_steps(runs["before"]), median_steps(runs["after"]), median_steps(int8["cpu"])
+            before = median_steps([cpu for got in before_runs for cpu in got["cpu"]])
+            after = median_steps([cpu for got in now_runs for cpu in got["cpu"]])
+            after8 = median_steps(int8["cpu"])
             lever_rows = [
                 [
                     step,
