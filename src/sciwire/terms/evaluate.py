@@ -5,6 +5,8 @@ Spans match exactly (same start and end characters). On SciERC, in the same run:
 - ``trained``: a :class:`~sciwire.terms.model.SpanTyper` folder from ``sciwire train entities``
   (when given): noun-chunk candidates, typed, kept when ``P(none)`` is below the threshold the
   training chose;
+- ``tagger``: a :class:`~sciwire.terms.tagger.TermTagger` folder from ``sciwire train entities``
+  (when given instead): spans from its word tags, no candidates;
 - ``zero_shot``: the shipped default on every noun-chunk candidate, types mapped to SciERC's
   (method->Method, task->Task, material->Material, measure->Metric, other->OtherScientificTerm);
 - ``noun_chunks_majority``: every noun-chunk candidate, typed with the most frequent SciERC type.
@@ -29,6 +31,7 @@ from sciwire.terms.api import parse, span_rows, type_candidates
 from sciwire.terms.candidates import Candidate, noun_chunk_candidates
 from sciwire.terms.data import TermDoc, load_scierc, load_semeval2017
 from sciwire.terms.model import SpanTyper, ZeroShotTyper, load_span_typer, load_zero_shot
+from sciwire.terms.tagger import TermTagger, is_tagger_folder, load_tagger
 
 logger = logging.getLogger(__name__)
 
@@ -113,10 +116,12 @@ def evaluate_scierc(
     embedder: Encoder,
     *,
     typer: SpanTyper | None = None,
+    tagger: TermTagger | None = None,
     zero_shot: ZeroShotTyper | None = None,
     train_majority: str = "OtherScientificTerm",
 ) -> dict[str, Any]:
-    """The three systems of the module docstring on SciERC-shaped ``docs``."""
+    """The systems of the module docstring on SciERC-shaped ``docs`` (``tagger``: a
+    :class:`~sciwire.terms.tagger.TermTagger`, scored as ``results["tagger"]``)."""
     parsed = parse(nlp, [d.text for d in docs])
     candidates = [noun_chunk_candidates(p) for p in parsed]
     gold_cands = _gold_candidates(docs, parsed)
@@ -127,6 +132,8 @@ def evaluate_scierc(
     if typer is not None:
         results["trained"] = scores(docs, type_candidates(typer, embedder, [d.text for d in docs], candidates))
         results["trained"]["gold_span_typing"] = _typer_on_gold(typer, embedder, docs, gold_cands)
+    if tagger is not None:
+        results["tagger"] = scores(docs, tagger.predict([d.text for d in docs]))
     zero_shot = zero_shot or load_zero_shot()
     mapped = [
         [(a, b, TO_SCIERC[t]) for a, b, t in row] for row in _zero_shot_spans(zero_shot, embedder, docs, candidates)
@@ -185,7 +192,7 @@ def evaluate_entities(
     embedder: Encoder | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """SciERC ``split`` (trained typer when ``model`` is given, zero-shot default, noun-chunk baseline)
+    """SciERC ``split`` (the trained tagger or typer in ``model`` when given, zero-shot default, noun-chunk baseline)
     and, with ``semeval``, SemEval-2017 dev (zero-shot default).
 
     The majority type of the baseline is counted on SciERC train when it is there, else on ``split``.
@@ -197,7 +204,8 @@ def evaluate_entities(
     from sciwire.backends.embeddings import Embedder
     from sciwire.backends.spacy_parser import load_spacy_parser
 
-    typer = load_span_typer(model) if model else None
+    tagger = load_tagger(model) if model and is_tagger_folder(model) else None
+    typer = load_span_typer(model) if model and tagger is None else None
     nlp = load_spacy_parser(config.models.spacy)
     encoder = embedder or Embedder.from_config(config)
     docs = load_scierc(data_dir, split)
@@ -206,7 +214,9 @@ def evaluate_entities(
     except InputError:  # no train split: the majority type of the evaluated split
         train = docs
     majority = Counter(g[2] for d in train for g in d.gold).most_common(1)[0][0]
-    out: dict[str, Any] = {"scierc": evaluate_scierc(docs, nlp, encoder, typer=typer, train_majority=majority)}
+    out: dict[str, Any] = {
+        "scierc": evaluate_scierc(docs, nlp, encoder, typer=typer, tagger=tagger, train_majority=majority)
+    }
     if on_progress is not None:
         on_progress(1)
     if semeval:
@@ -216,6 +226,7 @@ def evaluate_entities(
         )
         if on_progress is not None:
             on_progress(1)
-    if typer is not None:
-        out["model"] = str(typer.folder_)
+    fitted = tagger or typer
+    if fitted is not None:
+        out["model"] = str(fitted.folder_)
     return out
