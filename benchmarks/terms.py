@@ -105,7 +105,12 @@ def main() -> None:
     heads = ["system", "typed P", "typed R", "typed F1", "detection P", "detection R", "detection F1",
              "typing accuracy on gold spans"]  # fmt: skip
     parts = [
-        header("flock /tmp/sciwire-cpu.lock python benchmarks/terms.py --write"),
+        header(
+            "flock /tmp/sciwire-cpu.lock python benchmarks/terms.py"
+            + (f" --tagger {args.tagger}" if args.tagger else "")
+            + (f" --model {args.model}" if args.model else "")
+            + " --write"
+        ),
         f"**Abbreviations** (our written set, {abbreviations['cases']} sentences, {abbreviations['definitions']} "
         "definitions, glossary off):\n\n"
         + markdown_table(["P", "R", "F1"], [[abbreviations["p"], abbreviations["r"], abbreviations["f1"]]]),

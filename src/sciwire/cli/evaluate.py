@@ -118,7 +118,7 @@ def evaluate_entities_cli(
 
     cfg = common.config()
     with progress_bars() as progress:
-        progress.start("Evaluating entity typers", 2)
+        progress.start("Evaluating entity models", 2)
         metrics = evaluate_entities(data or cfg.paths.data_dir, cfg, model=model, split=split,
                                     on_progress=progress.advance)  # fmt: skip
     typer.echo(json.dumps(metrics, indent=2))

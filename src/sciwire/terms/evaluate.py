@@ -2,11 +2,11 @@
 
 Spans match exactly (same start and end characters). On SciERC, in the same run:
 
-- ``trained``: a :class:`~sciwire.terms.model.SpanTyper` folder from ``sciwire train entities``
+- ``trained``: a :class:`~sciwire.terms.model.SpanTyper` folder from ``sciwire train entities --method typer``
   (when given): noun-chunk candidates, typed, kept when ``P(none)`` is below the threshold the
   training chose;
 - ``tagger``: a :class:`~sciwire.terms.tagger.TermTagger` folder from ``sciwire train entities``
-  (when given instead): spans from its word tags, no candidates;
+  (the default method; when given instead): spans from its word tags, no candidates;
 - ``zero_shot``: the shipped default on every noun-chunk candidate, types mapped to SciERC's
   (method->Method, task->Task, material->Material, measure->Metric, other->OtherScientificTerm);
 - ``noun_chunks_majority``: every noun-chunk candidate, typed with the most frequent SciERC type.

@@ -5,7 +5,7 @@
   descriptions written by hand; the most similar type wins, and a term whose best cosine is
   below a hand-set threshold is ``other``. Nothing in it is fitted on data.
 - :class:`SpanTyper`: a logistic regression on ``[vector of the span, vector of its sentence]``
-  (scikit-learn's estimator contract), trained by ``sciwire train entities`` on SciERC-shaped
+  (scikit-learn's estimator contract), trained by ``sciwire train entities --method typer`` on SciERC-shaped
   data. Its classes may include ``"none"`` (a candidate that is not a term), so the same typer
   also filters the noun-phrase candidates. It does not ship: SciERC is research-use only.
 
@@ -42,7 +42,7 @@ SPAN_TYPER_FORMAT = "sciwire-terms-span-typer/1"
 ZERO_SHOT_HINT = (
     "rewrite it with `sciwire train terms --out FOLDER` (the shipped one: src/sciwire/models/terms_default)"
 )
-SPAN_TYPER_HINT = "retrain it with `sciwire train entities --data DIR --out FOLDER`"
+SPAN_TYPER_HINT = "retrain it with `sciwire train entities --method typer --data DIR --out FOLDER`"
 
 
 def span_vectors(embedder: Encoder, spans: Sequence[str], contexts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -234,7 +234,7 @@ class SpanTyper(ClassifierMixin, BaseEstimator):
 
 
 def load_span_typer(folder: str | os.PathLike[str]) -> SpanTyper:
-    """A :class:`SpanTyper` from a folder written by ``sciwire train entities``.
+    """A :class:`SpanTyper` from a folder written by ``sciwire train entities --method typer``.
 
     Raises:
         ModelLoadError: One line naming the folder, the bad file and the retrain command.
