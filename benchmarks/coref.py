@@ -3,7 +3,8 @@
 Protocol (see docs/coref.md):
 - LitBank (80 documents): 5-fold cross-validation over documents (seed 0). Per fold, a fresh
   mention ranker is fitted on the other folds' gold mentions (LitBank only, and again with all of
-  GAP development added, its snippets pooled 25 to an optimizer step: the two recipes of
+  GAP development added, its snippets pooled 25 to an optimizer step and two passes over LitBank
+  alone at the end: the two recipes of
   ``sciwire train coref [--no-gap]``, same folds, same run) and a mention detector on their
   parse candidates; held-out documents are resolved on gold mentions and on predicted mentions.
   Out-of-fold chains are pooled and scored once (MUC, B³, CEAF-e, CoNLL F1 = their mean), with
@@ -36,7 +37,7 @@ from sciwire.linking.incoref.corpus import read_corpora
 from sciwire.linking.incoref.evaluate import MODEL, cross_validate
 from sciwire.linking.incoref.gap import evaluate_gap, training_doc
 from sciwire.linking.incoref.prepare import MAX_ANTECEDENTS
-from sciwire.linking.incoref.train import GAP_STEP_MENTIONS, fit_model, recipe
+from sciwire.linking.incoref.train import GAP_STEP_MENTIONS, GAP_TAIL_EPOCHS, fit_model, recipe
 
 LITBANK_ANCHOR = (
     "anchor (not comparable): BERT-base e2e-coref on LitBank (Bamman et al. 2020), 10-fold, predicted mentions"
@@ -124,7 +125,8 @@ def main() -> None:
         + "- Timings come from a 2-core machine shared with other work: upper bounds.\n",
         f"**LitBank**, {cv['folds']}-fold document cross-validation ({cv['documents']} documents, {cv['mentions']} "
         "gold mentions; out-of-fold chains pooled; MiniLM frozen, heads refitted per fold; GAP development, when "
-        f"added, only trains, its snippets pooled {GAP_STEP_MENTIONS} labelled pronouns to an optimizer step):\n\n"
+        f"added, only trains, its snippets pooled {GAP_STEP_MENTIONS} labelled pronouns to an optimizer step, then "
+        f"{GAP_TAIL_EPOCHS} passes over LitBank alone):\n\n"
         + markdown_table(
             ["system", "mentions", "MUC F1", "B³ F1", "CEAF-e F1", "CoNLL F1", "CoNLL F1 w/o singletons"],
             _cv_rows(cv, cv_gap),

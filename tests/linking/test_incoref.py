@@ -134,6 +134,16 @@ def test_small_documents_are_pooled_into_one_optimizer_step(one_thread, monkeypa
     steps.clear()
     MentionRanker(dim=4, hidden=4, epochs=1).fit([big] + [snippet] * 8)
     assert len(steps) == 9
+    steps.clear()  # tail epochs: whole-chain documents only, one step each here
+    MentionRanker(dim=4, hidden=4, epochs=1, min_step_mentions=4, tail_epochs=2).fit([big] + [snippet] * 8)
+    assert len(steps) == 3 + 2
+    losses = []
+    MentionRanker(dim=4, hidden=4, epochs=0, tail_epochs=1).fit(
+        [big, snippet], on_epoch=lambda e, loss: losses.append(loss)
+    )
+    alone = []
+    MentionRanker(dim=4, hidden=4, epochs=0, tail_epochs=1).fit([big], on_epoch=lambda e, loss: alone.append(loss))
+    assert losses == alone  # the snippet adds no loss in a tail epoch
 
 
 def test_an_unfitted_ranker_says_so():

@@ -88,6 +88,9 @@ class MentionRanker:
             fewer (GAP snippets label one pronoun) are pooled, in the shuffled order, until their
             labelled mentions reach it. 1 = one step per document. Without pooling, GAP's 2,000
             one-pronoun snippets take 25 steps for each of LitBank's 80 documents.
+        tail_epochs: Passes after ``epochs`` over the fully labelled documents only (those with
+            :attr:`Prepared.cluster`: LitBank), the partly labelled ones (GAP) left out: the
+            ranker learns from both, then settles on whole chains.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -99,8 +102,9 @@ class MentionRanker:
     """
 
     def __init__(self, dim: int = 64, hidden: int = 32, epochs: int = 5, lr: float = 2e-3, dropout: float = 0.2,
-                 random_state: int = 0, min_step_mentions: int = 1) -> None:  # fmt: skip
+                 random_state: int = 0, min_step_mentions: int = 1, tail_epochs: int = 0) -> None:  # fmt: skip
         self.min_step_mentions = min_step_mentions
+        self.tail_epochs = tail_epochs
         self.dim = dim
         self.hidden = hidden
         self.epochs = epochs
@@ -109,7 +113,7 @@ class MentionRanker:
         self.random_state = random_state
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
-        names = ("dim", "hidden", "epochs", "lr", "dropout", "random_state", "min_step_mentions")
+        names = ("dim", "hidden", "epochs", "lr", "dropout", "random_state", "min_step_mentions", "tail_epochs")
         return {k: getattr(self, k) for k in names}
 
     def fit(self, docs: Sequence[Prepared], on_epoch: Callable[[int, float], None] | None = None) -> MentionRanker:
@@ -126,10 +130,12 @@ class MentionRanker:
         golds = [torch.as_tensor(_gold_mask(d)) for d in docs]
         counted = [g.any(dim=1) for g in golds]
         sizes = [int(c.sum()) for c in counted]
-        for epoch in range(self.epochs):
+        full = [k for k, d in enumerate(docs) if d.gold is None]
+        for epoch in range(self.epochs + self.tail_epochs):
             net.train()
             total = 0.0
-            for step in _steps(rng.permutation(len(docs)).tolist(), sizes, self.min_step_mentions):
+            order = rng.permutation(len(docs)).tolist() if epoch < self.epochs else rng.permutation(full).tolist()
+            for step in _steps(order, sizes, self.min_step_mentions):
                 loss = sum(self._doc_loss(net, tensors[k], golds[k], counted[k]) for k in step)
                 opt.zero_grad()
                 loss.backward()
@@ -181,7 +187,7 @@ def _steps(order: Sequence[int], sizes: Sequence[int], least: int) -> list[list[
     >>> _steps([0, 1, 2, 3, 4], [5, 1, 1, 9, 1], 2)
     [[0], [1, 2], [3], [4]]
     """
-    if least <= 1:  # one step per document, as before pooling existed (the shipped model's recipe)
+    if least <= 1:  # one step per document, as before pooling existed (the LitBank-only recipe)
         return [[int(k)] for k in order]
     out: list[list[int]] = []
     pool: list[int] = []
