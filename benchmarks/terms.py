@@ -17,7 +17,7 @@ Protocol (see docs/terms.md):
 
 Run: ``flock /tmp/sciwire-cpu.lock python benchmarks/terms.py [--model FOLDER] [--tagger FOLDER] [--write]``
 (without ``--model`` / ``--tagger`` it trains the typer / tagger into ``--model-out`` / ``--tagger-out``
-first; the tagger takes about 10 minutes on 2 cores).
+first; the tagger took 19 minutes on a busy 2-core machine).
 """
 
 from __future__ import annotations

@@ -372,7 +372,8 @@ def train_entities_cli(
         str,
         typer.Option(
             "--method",
-            help="tagger (fine-tunes the encoder, ~10 min on 2 cores for SciERC) or typer (types noun chunks, ~2 min).",
+            help="tagger (fine-tunes the encoder: SciERC train took 19 min on a busy 2-core machine) "
+            "or typer (types noun chunks; minutes).",
         ),
     ] = "tagger",
     epochs: Annotated[int, typer.Option("--epochs", min=1, max=50, help="The tagger's passes over the data.")] = 5,
