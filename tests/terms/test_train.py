@@ -87,3 +87,14 @@ def test_a_malformed_file_names_its_line(tmp_path):
     data.write_text('{"sentences": [["a"]]}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"line 1: expected a SciERC JSON object"):
         train_entities(data, tmp_path / "model", load_config(environ={}))
+
+
+@pytest.mark.slow
+def test_evaluate_entities_scores_a_scierc_only_folder_and_says_semeval_is_missing(tmp_path, embedder):
+    from sciwire.terms.evaluate import evaluate_entities
+
+    _write(tmp_path / "train.json", DOCS)
+    _write(tmp_path / "test.json", DOCS[:1])
+    out = evaluate_entities(tmp_path, load_config(environ={}), split="test", embedder=embedder)
+    assert out["scierc"]["documents"] == 1 and "semeval2017" not in out
+    assert "semeval2017_scienceie/train.jsonl not found" in out["semeval2017_skipped"]

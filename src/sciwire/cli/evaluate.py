@@ -106,7 +106,9 @@ def evaluate_entities_cli(
     model: Annotated[
         Path | None, typer.Option("--model", "-m", help="A folder from `sciwire train entities` (optional).")
     ] = None,
-    split: Annotated[str, typer.Option("--split", help="SciERC split: dev or train.")] = "dev",
+    split: Annotated[
+        str, typer.Option("--split", help="SciERC split: dev, train or test (a folder with {split}.json).")
+    ] = "dev",
     *,
     common: Common,
 ) -> None:
