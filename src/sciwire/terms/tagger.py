@@ -223,11 +223,11 @@ class TermTagger(BaseEstimator):
             rng.shuffle(batches)
             seen = 0.0
             for batch in batches:
-                ids, mask, firsts = self._tensors([examples[k][0] for k in batch], [examples[k][1] for k in batch])
+                ids, mask = self._tensors([examples[k][0] for k in batch])
                 logits = self._logits(ids, mask)
                 target = torch.full(ids.shape, -100, dtype=torch.long)
                 for row, k in enumerate(batch):
-                    target[row, torch.as_tensor(firsts[row], dtype=torch.long) + 1] = torch.as_tensor(examples[k][2])
+                    target[row, torch.as_tensor(examples[k][1], dtype=torch.long) + 1] = torch.as_tensor(examples[k][2])
                 loss = torch.nn.functional.cross_entropy(logits.reshape(-1, len(self.tags_)), target.reshape(-1),
                                                          ignore_index=-100)  # fmt: skip
                 optimizer.zero_grad()
@@ -243,7 +243,8 @@ class TermTagger(BaseEstimator):
         self.head_.eval()
         return self
 
-    def _tensors(self, ids: Sequence[Sequence[int]], firsts: Sequence[Sequence[int]]) -> tuple[Any, Any, list]:
+    def _tensors(self, ids: Sequence[Sequence[int]]) -> tuple[Any, Any]:
+        """Word-piece ids with [CLS] and [SEP] added, padded, and their attention mask."""
         torch = _torch()
         tok = self.tokenizer_
         width = max(len(i) for i in ids) + 2
@@ -252,7 +253,7 @@ class TermTagger(BaseEstimator):
         for row, pieces in enumerate(ids):
             out[row, : len(pieces) + 2] = torch.as_tensor([tok.cls_token_id, *pieces, tok.sep_token_id])
             mask[row, : len(pieces) + 2] = 1
-        return out, mask, [list(f) for f in firsts]
+        return out, mask
 
     def _logits(self, ids: Any, mask: Any) -> Any:
         torch = _torch()
@@ -272,10 +273,10 @@ class TermTagger(BaseEstimator):
         with torch.inference_mode():
             for i in range(0, len(jobs), batch_size):
                 chunk = jobs[i : i + batch_size]
-                ids, mask, firsts = self._tensors([j[1] for j in chunk], [[w[0] for w in j[2]] for j in chunk])
+                ids, mask = self._tensors([j[1] for j in chunk])
                 best = self._logits(ids, mask).argmax(-1)
                 for row, (t, _, words) in enumerate(chunk):
-                    tags = [self.tags_[int(best[row, f + 1])] for f in firsts[row]]
+                    tags = [self.tags_[int(best[row, first + 1])] for first, _, _ in words]
                     found[t] += spans_from_tags(words, tags)
         return [sorted(f) for f in found]
 

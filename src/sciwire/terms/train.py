@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -216,13 +217,13 @@ def _train_tagger(
 
     tagger = TermTagger(base=config.models.embedding, epochs=epochs).fit(docs, on_step=on_progress)
     folder = tagger.save(out)
-    n_gold = sum(len(d.gold) for d in docs)
-    types = sorted({g[2] for d in docs for g in d.gold})
+    counts = Counter(g[2] for d in docs for g in d.gold)
+    n_gold, types = sum(counts.values()), sorted(counts)
     metrics: dict[str, Any] = {
         "method": "tagger",
         "documents": len(docs),
         "entities": n_gold,
-        "examples": {t: sum(1 for d in docs for g in d.gold if g[2] == t) for t in types},
+        "examples": {t: counts[t] for t in types},
         "epochs": epochs,
     }
     Receipt(command, {"models": config.to_dict()["models"], "fit": tagger.get_params()},
