@@ -583,6 +583,20 @@ class RelationsConfig:
 
 
 @dataclass
+class TermsConfig:
+    """The ``terms`` step (docs/terms.md): ``model`` types the paper's terms: ``default`` (the shipped
+    zero-shot typer, ``sciwire/models/terms_default``) or a folder from ``sciwire train entities`` (a
+    term tagger, or a span typer with ``--method typer``).
+    """
+
+    model: str = "default"
+
+    def __post_init__(self) -> None:
+        if not self.model.strip():
+            raise ConfigError("terms.model must be 'default' or a model folder from `sciwire train entities`")
+
+
+@dataclass
 class ServeConfig:
     """``sciwire serve``: where it listens, who may use it and how much (docs/serve.md).
 
@@ -665,6 +679,7 @@ class Config:
     serve: ServeConfig = field(default_factory=ServeConfig)
     learn: LearnConfig = field(default_factory=LearnConfig)
     relations: RelationsConfig = field(default_factory=RelationsConfig)
+    terms: TermsConfig = field(default_factory=TermsConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict of every setting."""

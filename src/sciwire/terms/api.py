@@ -23,11 +23,24 @@ from typing import Any
 import numpy as np
 
 from sciwire.analysis import Encoder
+from sciwire.fitting.folders import read_json, resolve_model_folder
 from sciwire.terms.abbreviations import find_abbreviations, resolve_abbreviations
 from sciwire.terms.candidates import Candidate, noun_chunk_candidates
-from sciwire.terms.model import NONE, SpanTyper, ZeroShotTyper, load_zero_shot, span_vectors
+from sciwire.terms.model import (
+    DEFAULT_FOLDER,
+    NONE,
+    WEIGHTS,
+    ZERO_SHOT_FORMAT,
+    SpanTyper,
+    ZeroShotTyper,
+    load_span_typer,
+    load_zero_shot,
+    span_vectors,
+)
+from sciwire.terms.tagger import TermTagger, is_tagger_folder, load_tagger
 
-__all__ = ["Term", "find_terms", "load_zero_shot", "parse", "span_rows"]
+__all__ = ["Term", "find_terms", "fitted_spans", "load_term_model", "load_zero_shot", "parse", "span_rows",
+           "terms_from_spans"]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +53,10 @@ class Term:
         start, end: Character offsets of this occurrence.
         text: The term (for an abbreviation: its long form).
         type: method, task, material, measure or other.
-        score: The typer's best cosine.
+        score: The zero-shot typer's best cosine (None for a fitted model's terms).
         short: The abbreviation, when the term has one.
-        source: ``defined`` / ``glossary`` (abbreviations) or ``phrase`` (a noun phrase).
+        source: ``defined`` / ``glossary`` (abbreviations), ``phrase`` (a noun phrase) or ``model`` (a
+            span a fitted model from ``sciwire train entities`` tagged).
         kind: ``definition`` (the long form where it is defined), ``abbreviation`` (a use of the
             short form) or ``phrase``.
         definition: Offset of the short form's definition (abbreviations), else -1.
@@ -52,7 +66,7 @@ class Term:
     end: int
     text: str
     type: str
-    score: float
+    score: float | None
     short: str | None = None
     source: str = "phrase"
     kind: str = "phrase"
@@ -143,6 +157,99 @@ def find_terms(
         surface = Counter(text[c.start : c.end] for c in cands).most_common(1)[0][0]
         out.extend(Term(c.start, c.end, surface, label, float(score)) for c in cands)
     logger.debug("%d abbreviations, %d noun-phrase terms", len(abbreviations), len(groups))
+    return sorted(out, key=lambda t: (t.start, -t.end))
+
+
+#: How the terms layer names SciERC's types; a fitted model's other types are lower-cased.
+FROM_SCIERC = {"Method": "method", "Task": "task", "Material": "material", "Metric": "measure",
+               "OtherScientificTerm": "other"}  # fmt: skip
+#: Types a fitted model may tag that are not terms: SciERC's ``Generic`` ("this method", "it").
+NOT_TERMS = frozenset({"Generic"})
+TERMS_MODEL_HINT = "set terms.model to 'default' or to a folder from `sciwire train entities --data DIR --out FOLDER`"
+FittedModel = TermTagger | SpanTyper
+
+
+def load_term_model(spec: str) -> ZeroShotTyper | FittedModel:
+    """The model ``terms.model`` names: ``"default"`` (the shipped zero-shot typer), or a folder from
+    ``sciwire train entities`` holding a term tagger or a span typer (or a zero-shot typer).
+
+    Raises:
+        ModelLoadError: One line naming the folder and what is wrong with it.
+    """
+    if spec.strip() == "default":
+        return load_zero_shot("default")
+    folder = resolve_model_folder(spec, DEFAULT_FOLDER, hint=TERMS_MODEL_HINT)
+    if is_tagger_folder(folder):
+        return load_tagger(folder)
+    if read_json(folder, WEIGHTS, keys=("format",), hint=TERMS_MODEL_HINT)["format"] == ZERO_SHOT_FORMAT:
+        return load_zero_shot(folder)
+    return load_span_typer(folder)
+
+
+def fitted_spans(
+    model: FittedModel, texts: Sequence[str], nlp: Any, embedder: Encoder
+) -> list[list[tuple[int, int, str]]]:
+    """A fitted model's typed spans ``(start, end, type)`` of each text: the tagger tags the words; the
+    span typer types noun chunks (it needs ``nlp``'s parser and the ``embedder``)."""
+    if isinstance(model, TermTagger):
+        return model.predict(texts)
+    docs = parse(nlp, texts)
+    return type_candidates(model, embedder, texts, [noun_chunk_candidates(d) for d in docs])
+
+
+def _layer_type(label: str) -> str:
+    return FROM_SCIERC.get(label, label.lower())
+
+
+def terms_from_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> list[Term]:
+    """The terms of ``text`` when a fitted model found its spans (:func:`fitted_spans`): its abbreviations as in
+    :func:`find_terms`, and every span the model tagged (source ``model``).
+
+    Types are the model's, named as the layer names them (SciERC's ``Metric`` is ``measure``, its
+    ``OtherScientificTerm`` ``other``); ``Generic`` spans and spans without a letter or digit are not
+    terms. An abbreviation takes the type of the model's span over its long form (else over its short
+    forms, else ``other``); a span overlapping an abbreviation or a long form is left out. Occurrences
+    of the same text (case aside) share its most common type and surface.
+
+    Example:
+        >>> text = "We used time-restricted feeding (TRF). TRF improved sleep quality."
+        >>> terms = terms_from_spans(text, [(8, 31, "Method"), (52, 65, "Metric"), (3, 7, "Generic")])
+        >>> [(text[t.start : t.end], t.type, t.kind, t.source) for t in terms]  # doctest: +NORMALIZE_WHITESPACE
+        [('time-restricted feeding', 'method', 'definition', 'defined'), ('TRF', 'method', 'abbreviation', 'defined'),
+         ('TRF', 'method', 'abbreviation', 'defined'), ('sleep quality', 'measure', 'phrase', 'model')]
+    """
+    abbreviations = find_abbreviations(text)
+    mentions = resolve_abbreviations(text, abbreviations)
+    typed = [(s, e, _layer_type(t)) for s, e, t in spans if t not in NOT_TERMS and any(c.isalnum() for c in text[s:e])]
+
+    def type_over(start: int, end: int) -> str | None:
+        overlaps = [(min(e, end) - max(s, start), t) for s, e, t in typed if s < end and start < e]
+        return max(overlaps)[1] if overlaps else None
+
+    out: list[Term] = []
+    for abbr in abbreviations:
+        label = type_over(abbr.long_start, abbr.long_end) if abbr.long_start >= 0 else None
+        uses = [m for m in mentions if m.definition is abbr]
+        if label is None:
+            found = Counter(t for m in uses if (t := type_over(m.start, m.end)) is not None)
+            label = found.most_common(1)[0][0] if found else "other"
+        if abbr.long_start >= 0:
+            out.append(Term(abbr.long_start, abbr.long_end, abbr.long, label, None, abbr.short, abbr.source,
+                            "definition", abbr.start))  # fmt: skip
+        out.extend(Term(m.start, m.end, abbr.long, label, None, abbr.short, abbr.source, "abbreviation", abbr.start)
+                   for m in uses)  # fmt: skip
+    taken = [(t.start, t.end) for t in out]
+    shorts = {a.short.lower() for a in abbreviations}
+    groups: dict[str, list[tuple[int, int, str]]] = {}
+    for s, e, t in typed:
+        key = " ".join(text[s:e].lower().split())
+        if key not in shorts and not any(s < b and a < e for a, b in taken):
+            groups.setdefault(key, []).append((s, e, t))
+    for group in groups.values():
+        label = Counter(t for _, _, t in group).most_common(1)[0][0]
+        surface = Counter(text[s:e] for s, e, _ in group).most_common(1)[0][0]
+        out.extend(Term(s, e, surface, label, None, source="model") for s, e, _ in group)
+    logger.debug("%d abbreviations, %d terms from the fitted model", len(abbreviations), len(groups))
     return sorted(out, key=lambda t: (t.start, -t.end))
 
 

@@ -80,11 +80,17 @@ def terms_panel(analysis: Analysis) -> Panel | None:
             Markup("<div>{}</div>").format(_type_block(t, [r for r in rows if r["type"] == t])) for t in labels
         )
     )
-    note = Markup(
-        '<p class="note">Types come from a zero-shot typer and are often wrong; expansions come from the '
-        "paper's own definitions (or, marked, a list of common ones). In the texts, terms are marked in green: "
-        "hover over one for its expansion.</p>"
+    fitted = any(span.score is None for span in analysis.paper.layer(TERMS))  # a fitted model's terms have no score
+    origin = (
+        "Terms and types come from the term model in <code>terms.model</code> (trained with <code>sciwire train "
+        "entities</code>)"
+        if fitted
+        else "Types come from a zero-shot typer and are often wrong"
     )
+    note = Markup(
+        '<p class="note">{}; expansions come from the paper\'s own definitions (or, marked, a list of common ones). '
+        "In the texts, terms are marked in green: hover over one for its expansion.</p>"
+    ).format(Markup(origin))
     return Panel("Terms of the paper", blocks + note, order=45, group=WHO_AND_WHAT)
 
 

@@ -8,7 +8,9 @@ cosine, ``attrs`` ``{"term", "short", "source", "kind", "definition"}``:
 - ``kind="abbreviation"``: every use of a short form, ``definition`` the offset of its
   definition (``source`` ``defined``, or ``glossary`` for a common abbreviation the paper does
   not define, such as "EEG");
-- ``kind="phrase"``: a multi-word noun phrase used at least twice.
+- ``kind="phrase"``: a multi-word noun phrase used at least twice (``source`` ``phrase``), or, when
+  ``terms.model`` is a folder from ``sciwire train entities``, every span that model tagged (``source``
+  ``model``, ``score`` None; see :func:`~sciwire.terms.api.terms_from_spans`).
 
 It costs about a second on the bundled example (spaCy's parser for the noun phrases, MiniLM for
 the types), so it is not in the default ``pipeline.steps``: add ``terms`` to run it.
@@ -22,8 +24,8 @@ from sciwire.analysis import EMBEDDINGS, SENTENCES, TERMS, BaseStep, ReportParts
 from sciwire.config import Config
 from sciwire.document import Document, Span
 from sciwire.terms import report
-from sciwire.terms.api import Term, find_terms
-from sciwire.terms.model import DEFAULT_FOLDER, ZeroShotTyper, load_zero_shot
+from sciwire.terms.api import FittedModel, Term, find_terms, fitted_spans, load_term_model, terms_from_spans
+from sciwire.terms.model import DEFAULT_FOLDER, ZeroShotTyper
 
 
 def paper_text_without_references(paper: Document) -> str:
@@ -39,7 +41,8 @@ def term_span(term: Term) -> Span:
     """The layer's span of one term occurrence."""
     attrs = {"term": term.text, "short": term.short, "source": term.source, "kind": term.kind,
              "definition": term.definition}  # fmt: skip
-    return Span(term.start, term.end, term.type, score=round(term.score, 4), attrs=attrs)
+    score = None if term.score is None else round(term.score, 4)
+    return Span(term.start, term.end, term.type, score=score, attrs=attrs)
 
 
 class TermStep(BaseStep):
@@ -55,14 +58,20 @@ class TermStep(BaseStep):
     reads = (SENTENCES, EMBEDDINGS)
     writes = (TERMS,)
 
-    _typer: ZeroShotTyper | None = None
+    _model: tuple[str, ZeroShotTyper | FittedModel] | None = None
+
+    def _load(self, config: Config) -> ZeroShotTyper | FittedModel:
+        """The model ``terms.model`` names, loaded once per setting."""
+        if self._model is None or self._model[0] != config.terms.model:
+            self._model = (config.terms.model, load_term_model(config.terms.model))
+        return self._model[1]
 
     def warm_up(self, config: Config) -> None:
-        """Load the parser and the shipped typer."""
+        """Load the parser and the term model (``terms.model``)."""
         from sciwire.backends.spacy_parser import load_spacy_parser
 
         load_spacy_parser(config.models.spacy)
-        self._typer = load_zero_shot("default")
+        self._load(config)
 
     def run(
         self, paper: Document, stories: Sequence[Document], context: StepContext
@@ -70,13 +79,13 @@ class TermStep(BaseStep):
         """Find the paper's terms; the stories are returned unchanged."""
         from sciwire.backends.spacy_parser import load_spacy_parser
 
-        typer = self._typer or load_zero_shot("default")
-        terms = find_terms(
-            paper_text_without_references(paper),
-            load_spacy_parser(context.config.models.spacy),
-            context.embedder,
-            typer,
-        )
+        model = self._load(context.config)
+        text = paper_text_without_references(paper)
+        nlp = load_spacy_parser(context.config.models.spacy)
+        if isinstance(model, ZeroShotTyper):
+            terms = find_terms(text, nlp, context.embedder, model)
+        else:
+            terms = terms_from_spans(text, fitted_spans(model, [text], nlp, context.embedder)[0])
         return paper.with_layer(TERMS, [term_span(t) for t in terms]), list(stories)
 
     def report_parts(self) -> ReportParts:
@@ -84,7 +93,7 @@ class TermStep(BaseStep):
         return report.PARTS
 
     def model_folders(self, config: Config) -> dict[str, str]:
-        """The shipped zero-shot typer."""
-        from sciwire.fitting.folders import bundled_models_dir
+        """The term model's folder (``terms.model``)."""
+        from sciwire.fitting.folders import resolve_model_folder
 
-        return {"terms.typer": folder_label(bundled_models_dir() / DEFAULT_FOLDER)}
+        return {"terms.model": folder_label(resolve_model_folder(config.terms.model, DEFAULT_FOLDER))}
