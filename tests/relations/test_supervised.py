@@ -65,3 +65,22 @@ def test_the_shared_fewrel_and_scierc_files_read(data_dir):
     assert len(wiki) == 16 and all(len(v) == 3 for v in wiki.values())
     dev = load_scierc_relations(data_dir, "dev")
     assert sum(len(s.relations) for s in dev) > 400
+
+
+@pytest.mark.slow
+def test_train_relations_on_a_tiny_scierc_folder_prints_json(tmp_path, cache_dir):
+    from typer.testing import CliRunner
+
+    from sciwire.cli.main import app
+
+    (tmp_path / "scierc").mkdir()
+    docs = [{**DOC, "doc_key": f"d{i}"} for i in range(6)]
+    for split in ("train", "dev"):
+        (tmp_path / "scierc" / f"{split}.json").write_text("".join(json.dumps(d) + "\n" for d in docs), "utf-8")
+    out = tmp_path / "model"
+    args = ["train", "relations", "--dataset", "scierc", "--data", str(tmp_path), "--out", str(out), "--json"]
+    result = CliRunner().invoke(app, args, env={"SCIWIRE_CACHE": str(cache_dir)})
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout[result.stdout.index("{") :])
+    assert printed["folder"] == str(out) and {"head", "baseline"} <= set(printed["metrics"])
+    assert {"MODEL_CARD.md", "receipt.json", "weights.json"} <= {p.name for p in out.iterdir()}

@@ -64,6 +64,19 @@ def test_train_entities_fits_the_tagger_by_default(tmp_path, embedder):
     assert set(scores["tagger"]) == {"typed", "detection"} and "trained" not in scores
 
 
+@pytest.mark.slow
+def test_train_entities_prints_json(tmp_path, cache_dir):
+    data = tmp_path / "train.json"
+    _write(data, DOCS)
+    out = tmp_path / "m"
+    args = ["train", "entities", "--data", str(data), "--out", str(out), "--method", "typer", "--json"]
+    result = CliRunner().invoke(app, args, env={"SCIWIRE_CACHE": str(cache_dir)})
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout[result.stdout.index("{") :])
+    assert printed["folder"] == str(out) and printed["metrics"]["method"] == "typer"
+    assert printed["metrics"]["entities"] == 8
+
+
 def test_an_unknown_method_is_refused(tmp_path):
     data = tmp_path / "train.json"
     _write(data, DOCS)

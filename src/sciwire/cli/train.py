@@ -28,16 +28,27 @@ def run_training(
     label: str,
     fit: Callable[[Config, str, Callable[[int], None]], TrainResult],
     lines: Callable[[dict[str, Any]], list[str]] = lambda metrics: [],
+    as_json: bool = False,
 ) -> None:
     """Resolve the config, call ``fit(config, command line, on_progress)`` under a progress bar,
-    print ``lines(metrics)`` on stderr and the model folder on stdout."""
+    print ``lines(metrics)`` on stderr and the model folder on stdout; with ``as_json``, print
+    ``{"folder": ..., "metrics": ...}`` on stdout instead."""
+    import json
+
     cfg = common.config()
     with progress_bars() as progress:
         progress.start(label, 0)
         result = fit(cfg, command_line(), progress.advance)
+    if as_json:
+        typer.echo(json.dumps({"folder": str(result.folder), "metrics": result.metrics}, indent=2, default=str))
+        return
     for line in lines(dict(result.metrics)):
         typer.echo(line, err=True)
     typer.echo(str(result.folder))
+
+
+#: ``--json`` of the train commands.
+TrainJsonOpt = Annotated[bool, typer.Option("--json", help="Print the folder and metrics as JSON.")]
 
 
 def on_data(
@@ -377,6 +388,7 @@ def train_entities_cli(
         ),
     ] = "tagger",
     epochs: Annotated[int, typer.Option("--epochs", min=1, max=50, help="The tagger's passes over the data.")] = 5,
+    as_json: TrainJsonOpt = False,
     *,
     common: Common,
 ) -> None:
@@ -388,6 +400,7 @@ def train_entities_cli(
         "Training segments" if method == "tagger" else "Parsing documents",
         on_data(train_entities, data, out, method=method, epochs=epochs),
         lambda m: [f"{m['method']}: {m['documents']} documents, {m['entities']} entities; examples {m['examples']}"],
+        as_json=as_json,
     )  # fmt: skip
 
 
@@ -415,13 +428,11 @@ def train_coref_cli(
     out: OutOpt = Path("sciwire-coref-model"),
     data: DataOpt = None,
     gap: Annotated[bool, typer.Option("--gap/--no-gap", help="Also fit on GAP development's pronouns.")] = True,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the folder and metrics as JSON.")] = False,
+    as_json: TrainJsonOpt = False,
     *,
     common: Common,
 ) -> None:
     """Fit the in-document coreference heads on LitBank (+ GAP development) over frozen MiniLM states."""
-    import json
-
     from sciwire.linking.incoref.train import train_coref
 
     def lines(m: dict[str, Any]) -> list[str]:
@@ -429,15 +440,7 @@ def train_coref_cli(
         gap_line = f"; GAP validation F1 {g['f1']} (bias F/M {g['bias_f_m']})" if g else ""
         return [f"{m['litbank_documents']} LitBank documents{gap_line}"]
 
-    fit = on_data(train_coref, data, out, gap=gap)
-    if not as_json:
-        run_training(common, "Reading LitBank and GAP", fit, lines)
-        return
-    cfg = common.config()
-    with progress_bars() as progress:
-        progress.start("Reading LitBank and GAP", 0)
-        result = fit(cfg, command_line(), progress.advance)
-    typer.echo(json.dumps({"folder": str(result.folder), "metrics": result.metrics}, indent=2))
+    run_training(common, "Reading LitBank and GAP", on_data(train_coref, data, out, gap=gap), lines, as_json=as_json)
 
 
 @train_app.command("relations")
@@ -448,6 +451,7 @@ def train_relations_cli(
         str, typer.Option("--dataset", help="fewrel (the 'none of these' head; may ship) or scierc (research use).")
     ] = "fewrel",
     out: OutOpt = Path("sciwire-relations-model"),
+    as_json: TrainJsonOpt = False,
     *,
     common: Common,
 ) -> None:
@@ -459,4 +463,5 @@ def train_relations_cli(
         "Encoding sentences",
         on_data(train_relations, data, out, dataset=dataset),
         lambda m: [f"{k}: {v}" for k, v in m.items() if k in ("threshold", "relations", "head", "baseline")],
+        as_json=as_json,
     )
