@@ -61,6 +61,7 @@ from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster
 from sciwire.linking.evaluate import conll_f1
 from sciwire.linking.finder import PaperFinder
 from sciwire.linking.model import load_coref_model, load_finder_model, load_mention_model
+from sciwire.linking.scores import group_by
 from sciwire.linking.train import (
     COREF_FIT,
     cdcr_papers,
@@ -165,10 +166,6 @@ def finder_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
         f"- Evidence per story against 238 abstracts: {timing}\n{calib}\n\n{table}\n\n{errors}"
     )
     return body, {**fitted.weights(), "intercept": float(fitted.intercept_[0])}
-
-
-def group_by(values: Callable[[MentionSet], list[str]]) -> Callable[[MentionSet], np.ndarray]:
-    return lambda ms: np.unique(values(ms), return_inverse=True)[1] if ms.mentions else np.zeros(0, dtype=int)
 
 
 def cosine_labeler(threshold: float):

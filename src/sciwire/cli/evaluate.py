@@ -150,6 +150,31 @@ def evaluate_coref_cli(
     typer.echo(json.dumps(metrics, indent=2) if as_json else markdown_tables(metrics))
 
 
+@evaluate_app.command("link")
+@command()
+def evaluate_link_cli(
+    data: DataOpt = None,
+    split: Annotated[
+        str, typer.Option("--split", help="CD²CR split: dev, train or test (a folder with {split}.conll).")
+    ] = "dev",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of Markdown tables.")] = False,
+    *,
+    common: Common,
+) -> None:
+    """Cross-document coreference on CD²CR (the configured pair scorer and mention filter, nothing fitted):
+    CoNLL F1, MUC, B³, CEAF-e with and without singletons, gold and predicted mentions, beside exact and
+    head-lemma match."""
+    import json
+
+    from sciwire.linking.scores import evaluate_link, markdown_tables
+
+    cfg = common.config()
+    with progress_bars() as progress:
+        progress.start(f"Parsing and embedding CD²CR {split} topics", 0)
+        metrics = evaluate_link(data or cfg.paths.data_dir, cfg, split=split, on_progress=progress.advance)
+    typer.echo(json.dumps(metrics, indent=2) if as_json else markdown_tables(metrics))
+
+
 @evaluate_app.command("relations")
 @command()
 def evaluate_relations_cli(
