@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from sciwire.cli.common import Common, DataOpt, command, progress_bars
+from sciwire.errors import InputError
 
 evaluate_app = typer.Typer(help="Evaluate a model on your own labelled data.")
 
@@ -182,6 +183,14 @@ def evaluate_relations_cli(
     episodes: Annotated[int, typer.Option("--episodes", min=10, max=100_000, help="Episodes per setting.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seeds the episodes and the samples.")] = 0,
     scierc: Annotated[bool, typer.Option("--scierc", help="Also train and score the SciERC head (dev).")] = False,
+    sets: Annotated[
+        str,
+        typer.Option(
+            "--sets",
+            help="Comma-separated FewRel files to score (fewrel/NAME.json); another domain, e.g. val_pubmed, is "
+            "scored with parts fitted on val_wiki, val_semeval and val_nyt.",
+        ),
+    ] = "val_wiki,val_semeval,val_nyt",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (else one line per setting).")] = False,
     *,
     common: Common,
@@ -197,7 +206,11 @@ def evaluate_relations_cli(
     cache = cfg.paths.cache_dir if cfg.runtime.embedding_cache else None
     with progress_bars() as progress:
         progress.start("FewRel episodes", 0)
-        result = evaluate_fewrel(root, FewRelSettings(episodes=episodes, seed=seed), cache, progress.advance)
+        names = tuple(dict.fromkeys(n.strip() for n in sets.split(",") if n.strip()))
+        if not names:
+            raise InputError(f"--sets must name at least one FewRel file, got {sets!r}")
+        settings = FewRelSettings(sets=names, episodes=episodes, seed=seed)
+        result = evaluate_fewrel(root, settings, cache, progress.advance)
         if scierc:
             progress.start("SciERC", 0)
             result["scierc"] = evaluate_scierc(root, cfg, on_progress=progress.advance)[0]
@@ -207,5 +220,7 @@ def evaluate_relations_cli(
     for r in result["rows"]:
         typer.echo(f"{r['set']} {r['n_way']}-way {r['k_shot']}-shot NOTA {r['nota_rate']}: {r['method']} "
                    f"{100 * r['accuracy']:.1f} ± {100 * r['ci95']:.1f}")  # fmt: skip
+    for r in result["skipped"]:
+        typer.echo(f"{r['set']} {r['n_way']}-way {r['k_shot']}-shot NOTA {r['nota_rate']}: left out ({r['why']})")
     if scierc:
         typer.echo(f"SciERC dev F1 {result['scierc']['head']['f1']} (baseline {result['scierc']['baseline']['f1']})")

@@ -10,7 +10,9 @@ normal interval over episodes. Every method sees the same episodes.
 Every learned part (the threshold, the projection) is fitted on the *other* FewRel sets, with
 the relations of the evaluated set removed (:data:`FIT_SETS`): ``val_wiki`` is evaluated with
 a head fitted on ``val_semeval`` and ``val_nyt`` minus the 8 relations it shares with
-``val_wiki`` (that head ships), and so on. Methods:
+``val_wiki`` (that head ships), and so on; a FewRel-shaped file of another domain (``fewrel/NAME.json``,
+e.g. FewRel 2.0's ``val_pubmed``) is scored with parts fitted on all three shared sets (:func:`fit_sets`).
+Methods:
 
 - ``lexical``: TF-IDF vectors of the sentence, prototypes, a fitted threshold;
 - ``sentence-mean``: MiniLM's sentence vector (mean of its last layer, no entity pooling), same;
@@ -38,6 +40,7 @@ from typing import Any
 import numpy as np
 
 from sciwire.config import Config
+from sciwire.errors import InputError
 from sciwire.relations.data import FEWREL_SETS, SciercSentence, encoded_fewrel, load_fewrel, load_scierc_relations
 from sciwire.relations.encoder import PairEncoder, pair_features
 from sciwire.relations.model import NotaHead, _episode, best_threshold, episode_cosines, nota_score
@@ -60,7 +63,21 @@ FIT_SETS: dict[str, tuple[str, ...]] = {
     "val_semeval": ("val_wiki", "val_nyt"),
     "val_nyt": ("val_wiki", "val_semeval"),
 }
-#: Instances per relation encoded from each set (a fixed sample; encoding is the slow part on CPU).
+
+
+def fit_sets(evaluated: str) -> tuple[str, ...]:
+    """The sets that fit the learned parts when ``evaluated`` is scored: :data:`FIT_SETS`, and for any other
+    FewRel-shaped file (another domain, e.g. FewRel 2.0's ``val_pubmed``) all three shared sets.
+
+    Example:
+        >>> fit_sets("val_wiki"), fit_sets("val_pubmed")
+        (('val_semeval', 'val_nyt'), ('val_wiki', 'val_semeval', 'val_nyt'))
+    """
+    return FIT_SETS.get(evaluated, FEWREL_SETS)
+
+
+#: Instances per relation encoded from each set (a fixed sample; encoding is the slow part on CPU); every
+#: instance of another set.
 PER_RELATION: dict[str, int] = {"val_wiki": 80, "val_semeval": 40, "val_nyt": 40}
 METHODS: tuple[str, ...] = (
     "lexical",
@@ -104,7 +121,14 @@ class FewRelSettings:
 def sample_episodes(
     labels: np.ndarray, n_way: int, shots: int, nota_rate: float, episodes: int, seed: int
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Seeded episodes ``(support (N, K), queries, targets)``; target ``N`` is "none of these"."""
+    """Seeded episodes ``(support (N, K), queries, targets)``; target ``N`` is "none of these".
+
+    Raises:
+        InputError: The labels cannot make such episodes (see :func:`why_no_episodes`).
+    """
+    why = why_no_episodes(labels, n_way, shots, nota_rate)
+    if why:
+        raise InputError(why)
     rng = np.random.default_rng(seed)
     groups = {str(c): np.flatnonzero(labels == c) for c in np.unique(labels)}
     names = sorted(groups)
@@ -112,6 +136,23 @@ def sample_episodes(
     for _ in range(episodes):
         out.append(_episode(rng, groups, names, n_way, shots, nota_rate, per_relation=1))
     return out
+
+
+def why_no_episodes(labels: np.ndarray, n_way: int, shots: int, nota_rate: float) -> str | None:
+    """Why ``labels`` cannot make ``n_way``-way ``shots``-shot episodes (None when they can): every episode
+    needs ``n_way`` relations with ``shots`` + 1 examples each, and one more relation for "none of these".
+
+    Example:
+        >>> why_no_episodes(np.repeat(np.arange(10), 3), 10, 1, 0.15)
+        '10-way episodes with "none of these" need 11 relations with at least 2 examples; there are 10'
+    """
+    counts = np.unique(labels, return_counts=True)[1]
+    usable = int(np.sum(counts >= shots + 1))
+    need = n_way + (1 if nota_rate > 0 else 0)
+    if usable >= need:
+        return None
+    nota = ' with "none of these"' if nota_rate > 0 else ""
+    return f"{n_way}-way episodes{nota} need {need} relations with at least {shots + 1} examples; there are {usable}"
 
 
 def accuracy(
@@ -184,7 +225,7 @@ def _fit_rows(sets: dict[str, _Set], evaluated: str, banned: set[str]) -> tuple[
     texts: list[str] = []
     used: dict[str, int] = {}
     offset = 0
-    for name in FIT_SETS[evaluated]:
+    for name in fit_sets(evaluated):
         s = sets[name]
         keep_rel = [i for i, n in enumerate(s.names) if n not in banned]
         rows = np.flatnonzero(np.isin(s.labels, keep_rel))
@@ -209,7 +250,7 @@ def fewrel_fit_rows(
 ) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
     """Pair features and relation labels that fit the learned parts for ``evaluated``, and rows per set."""
     banned = set(load_fewrel(data_dir, evaluated))
-    sets = {name: _load(data_dir, name, settings, cache_dir, on_progress) for name in FIT_SETS[evaluated]}
+    sets = {name: _load(data_dir, name, settings, cache_dir, on_progress) for name in fit_sets(evaluated)}
     fit, labels = _fit_rows(sets, evaluated, banned)
     return pair_features(fit["pooled"], settings.parts), labels, fit["used"]
 
@@ -241,14 +282,16 @@ def evaluate_fewrel(
 
     Returns:
         ``{"settings": ..., "fitted": {set: {method: threshold}}, "rows": [{"set", "n_way", "k_shot",
-        "nota_rate", "method", "accuracy", "ci95", "episodes"}, ...]}``.
+        "nota_rate", "method", "accuracy", "ci95", "episodes"}, ...], "skipped": [...]}``; a setting a set
+        cannot make episodes for (too few relations, e.g. 10-way with "none of these" on 10) is left out
+        with a warning and listed in ``skipped`` with why.
     """
     from dataclasses import asdict
 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     settings = settings or FewRelSettings()
-    needed = sorted(set(settings.sets) | {f for s in settings.sets for f in FIT_SETS[s]})
+    needed = sorted(set(settings.sets) | {f for s in settings.sets for f in fit_sets(s)})
     sets = {name: _load(data_dir, name, settings, cache_dir) for name in needed}
     marked: dict[str, tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]] = {}
     if settings.marked_style != "none":
@@ -266,6 +309,7 @@ def evaluate_fewrel(
         return np.asarray(vectorizer.transform(texts).toarray(), dtype=np.float32)
 
     rows: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     fitted: dict[str, dict[str, dict[int, float]]] = {}
     for name in settings.sets:
         ev = sets[name]
@@ -294,6 +338,12 @@ def evaluate_fewrel(
         for n_way in settings.ways:
             for shots in settings.shots:
                 for rate in settings.nota_rates:
+                    why = why_no_episodes(ev.labels, n_way, shots, rate)
+                    if why:
+                        logger.warning("%s %d-way %d-shot NOTA %s left out: %s", name, n_way, shots, rate, why)
+                        skipped.append({"set": name, "n_way": n_way, "k_shot": shots, "nota_rate": rate,
+                                        "why": why})  # fmt: skip
+                        continue
                     episodes = sample_episodes(ev.labels, n_way, shots, rate, settings.episodes, settings.seed)
                     for method, (Z, thresholds, centred) in spaces.items():
                         if method == "prototypes-absolute" and rate == 0:
@@ -304,7 +354,8 @@ def evaluate_fewrel(
                                      "episodes": settings.episodes})  # fmt: skip
                     if on_progress is not None:
                         on_progress(1)
-    return {"settings": asdict(settings), "per_relation": PER_RELATION, "fitted": fitted, "rows": rows}
+    return {"settings": asdict(settings), "per_relation": PER_RELATION, "fitted": fitted, "rows": rows,
+            "skipped": skipped}  # fmt: skip
 
 
 def _scierc_rows(
