@@ -50,8 +50,10 @@ def test_conll_reader_rejects_a_cluster_that_never_opened():
 
 
 def test_loaders_say_what_is_missing(tmp_path):
-    with pytest.raises(InputError, match=r"GAP split must be one of development, validation; got 'test'"):
-        load_gap(tmp_path, "test")
+    with pytest.raises(InputError, match=r"GAP split must be one of development, validation, test; got 'train'"):
+        load_gap(tmp_path, "train")
+    with pytest.raises(InputError, match=r"Data file .*gap-test.tsv not found"):
+        load_gap(tmp_path, "test")  # held back from the shared data
     with pytest.raises(InputError, match=r"Data file .*litbank.conll not found"):
         load_litbank(tmp_path)
     (tmp_path / "litbank" / "conll").mkdir(parents=True)

@@ -50,7 +50,7 @@ def write_data(root):
         (conll / f"doc{k}.conll").write_text("\n".join([*lines, "#end document", ""]), encoding="utf-8")
     (root / "gap").mkdir()
     head = "ID\tText\tPronoun\tPronoun-offset\tA\tA-offset\tA-coref\tB\tB-offset\tB-coref\tURL"
-    for split in ("development", "validation"):
+    for split in ("development", "validation", "test"):
         rows = [head]
         for i, (text, p, a, b, a_coref) in enumerate(GAP_ROWS):
             p_at = text.index(f" {p} ") + 1 if f" {p} " in text else text.index(p)
@@ -135,6 +135,34 @@ def test_train_and_evaluate_coref_on_a_tiny_folder(tmp_path, monkeypatch):
     cv = metrics["litbank_cv"]
     assert cv["documents"] == 4 and set(cv["gold_mentions"]) >= {"exact string match", "head-lemma match"}
     assert set(metrics["gap_validation"]) == {"model", "nearest name", "parallelism"}
+
+
+def test_evaluate_coref_scores_a_model_on_unseen_litbank_documents_and_gap_test(tmp_path, monkeypatch):
+    from sciwire.cli.main import app
+    from sciwire.linking.incoref.evaluate import MODEL, evaluate_coref, markdown_tables
+
+    monkeypatch.setenv("SCIWIRE_CACHE", str(tmp_path / "cache"))
+    write_data(tmp_path / "data")
+    runner = CliRunner()
+    out = tmp_path / "model"
+    res = runner.invoke(app, ["train", "coref", "--data", str(tmp_path / "data"), "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    metrics = evaluate_coref(tmp_path / "data", model=str(out), litbank="model", gap_split="test")
+    lit = metrics["litbank_model"]
+    assert "litbank_cv" not in metrics and "folds" not in lit and lit["documents"] == 4
+    assert set(lit["gold_mentions"]) >= {MODEL, "exact string match"} and "mention_detection" in lit
+    assert set(metrics["gap_test"]) == {"model", "nearest name", "parallelism"} and "gap_validation" not in metrics
+    text = markdown_tables(metrics)
+    assert "LitBank, the model itself, nothing fitted (4 documents" in text and "GAP test (snippet context):" in text
+    args = ["evaluate", "coref", "--data", str(tmp_path / "data"), "--model", str(out), "--litbank", "model",
+            "--gap-split", "test", "--json"]  # fmt: skip
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout[res.stdout.index("{") :])["litbank_model"] == json.loads(json.dumps(lit))
+    with pytest.raises(InputError, match=r"^litbank must be one of cv, model; got 'all'"):
+        evaluate_coref(tmp_path / "data", model=str(out), litbank="all")
+    with pytest.raises(InputError, match=r"^GAP split must be one of"):
+        evaluate_coref(tmp_path / "data", model=str(out), litbank="model", gap_split="train")
 
 
 def test_cross_validation_can_add_gap_development_to_every_fold(tmp_path, monkeypatch):

@@ -133,12 +133,23 @@ def evaluate_coref_cli(
     data: DataOpt = None,
     model: Annotated[str, typer.Option("--model", "-m", help="'default' or a folder from `train coref`.")] = "default",
     folds: Annotated[int, typer.Option("--folds", min=2, max=20, help="LitBank document folds.")] = 5,
+    litbank: Annotated[
+        str,
+        typer.Option(
+            "--litbank",
+            help="cv: cross-validate fresh rankers on the LitBank documents; model: score --model itself on "
+            "them (for documents it never saw: the shipped model was fitted on the shared 80).",
+        ),
+    ] = "cv",
+    gap_split: Annotated[
+        str, typer.Option("--gap-split", help="The GAP file scored: validation, test or development.")
+    ] = "validation",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of Markdown tables.")] = False,
     *,
     common: Common,
 ) -> None:
-    """LitBank cross-validated CoNLL F1 (gold and predicted mentions, with and without singletons) beside
-    baselines, and GAP validation F1 by gender with the bias F/M."""
+    """LitBank CoNLL F1 (cross-validated, or of the model itself; gold and predicted mentions, with and without
+    singletons) beside baselines, and GAP F1 by gender with the bias F/M."""
     import json
 
     from sciwire.linking.incoref.evaluate import evaluate_coref, markdown_tables
@@ -146,8 +157,8 @@ def evaluate_coref_cli(
     cfg = common.config()
     with progress_bars() as progress:
         progress.start("Reading LitBank and GAP, then cross-validating", 0)
-        metrics = evaluate_coref(data or cfg.paths.data_dir, cfg, model=model, folds=folds,
-                                 on_progress=progress.advance)  # fmt: skip
+        metrics = evaluate_coref(data or cfg.paths.data_dir, cfg, model=model, folds=folds, litbank=litbank,
+                                 gap_split=gap_split, on_progress=progress.advance)  # fmt: skip
     typer.echo(json.dumps(metrics, indent=2) if as_json else markdown_tables(metrics))
 
 

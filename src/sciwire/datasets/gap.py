@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sciwire.datasets.base import data_path
 from sciwire.errors import InputError
 
-GAP_SPLITS = ("development", "validation")
+#: GAP's files (gap-{split}.tsv); the shared data has development and validation, test is held back.
+GAP_SPLITS = ("development", "validation", "test")
 FEMININE = frozenset({"she", "her", "hers", "herself"})
 
 

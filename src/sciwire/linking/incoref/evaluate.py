@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from sciwire.linking.incoref.features import MentionInfo
 from sciwire.linking.incoref.mentions import MentionDetector, candidate_spans, detector_features
 from sciwire.linking.incoref.model import MentionRanker, Prepared
 from sciwire.linking.incoref.prepare import DocInputs, prepare
+
+if TYPE_CHECKING:
+    from sciwire.linking.incoref.bundle import CorefModel
 
 logger = logging.getLogger(__name__)
 MODEL = "mention ranker (MiniLM states)"
@@ -244,6 +247,28 @@ def pooled(results: Sequence[FoldChains], mentions: int, folds: int, documents: 
     return out
 
 
+def score_model(model: CorefModel, docs: Sequence[CorefDocument], inputs: Sequence[DocInputs]) -> dict[str, Any]:
+    """A fitted model (its ranker and its mention detector) and the baselines on every document, nothing
+    fitted: the scores of :func:`cross_validate` for documents the model never saw."""
+    out = FoldChains([], {}, {})
+    for d, x in zip(docs, inputs, strict=True):
+        out.key += chains(d.doc_id, d.mentions, d.cluster_of)
+        for name, c in _resolve_all(model.ranker, x, d.doc_id, list(d.mentions))[0].items():
+            out.gold.setdefault(name, []).extend(c)
+        spans = detect(model.detector, candidates(x))
+        out.found += len(spans)
+        out.correct += len(set(spans) & set(d.mentions))
+        for name, c in _resolve_all(model.ranker, x, d.doc_id, spans)[0].items():
+            out.predicted.setdefault(name, []).extend(c)
+    scores = pooled([out], sum(len(d.mentions) for d in docs), 0, len(docs))
+    del scores["folds"]
+    return scores
+
+
+#: What ``evaluate_coref`` does with LitBank: cross-validate fresh rankers, or score the given model.
+LITBANK_MODES: tuple[str, ...] = ("cv", "model")
+
+
 def evaluate_coref(
     data_dir: str | os.PathLike[str],
     config: Config | None = None,
@@ -251,36 +276,50 @@ def evaluate_coref(
     model: str = "default",
     folds: int = 5,
     jobs: int = 1,
+    litbank: str = "cv",
+    gap_split: str = "validation",
     on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """``sciwire evaluate coref``: LitBank cross-validation (a fresh ranker per fold) and GAP validation.
+    """``sciwire evaluate coref``: LitBank (cross-validation, or the model itself) and a GAP split.
 
     Args:
         data_dir: The research data folder (``litbank/``, ``gap/``).
         config: Settings (``models.spacy``).
-        model: The model scored on GAP validation: ``"default"`` or a folder from ``sciwire train coref``.
-        folds: LitBank folds (documents are split, 2-20).
+        model: The model scored on GAP (and on LitBank with ``litbank="model"``): ``"default"`` or a folder
+            from ``sciwire train coref``.
+        folds: LitBank folds (documents are split, 2-20) with ``litbank="cv"``.
         jobs: Folds fitted at once (forked processes).
+        litbank: ``"cv"``: a fresh ranker per fold (``litbank_cv`` in the result); ``"model"``: ``model`` on
+            every LitBank document of ``data_dir`` (``litbank_model``): for documents it never saw, such as
+            LitBank's 20 that are not in the shared data (the shipped model was fitted on the other 80).
+        gap_split: The GAP file scored (``gap-{split}.tsv``): ``validation``, ``test`` or ``development``;
+            the result's key is ``gap_{split}``.
         on_progress: Called with 1 per document read and per fold.
 
     Raises:
-        InputError: Fewer than 2 or more than 20 folds, or missing data.
+        InputError: Fewer than 2 or more than 20 folds, an unknown mode or GAP split, or missing data.
     """
     from sciwire.linking.incoref.bundle import CorefModel
     from sciwire.linking.incoref.corpus import read_corpora
     from sciwire.linking.incoref.gap import evaluate_gap
 
-    if not 2 <= folds <= 20:
+    if litbank not in LITBANK_MODES:
+        raise InputError(f"litbank must be one of {', '.join(LITBANK_MODES)}; got {litbank!r}")
+    if litbank == "cv" and not 2 <= folds <= 20:
         raise InputError(f"folds must be between 2 and 20; got {folds}")
     fitted = CorefModel.load(model)
-    docs, inputs, gaps = read_corpora(data_dir, config or load_config(), fitted.layer, ("validation",), on_progress)
-    return {"litbank_cv": cross_validate(docs, inputs, folds, jobs=jobs, on_progress=on_progress),
-            "gap_validation": evaluate_gap(gaps["validation"], {"model": fitted})}  # fmt: skip
+    docs, inputs, gaps = read_corpora(data_dir, config or load_config(), fitted.layer, (gap_split,), on_progress)
+    lit = (
+        {"litbank_cv": cross_validate(docs, inputs, folds, jobs=jobs, on_progress=on_progress)}
+        if litbank == "cv"
+        else {"litbank_model": score_model(fitted, docs, inputs)}
+    )
+    return {**lit, f"gap_{gap_split}": evaluate_gap(gaps[gap_split], {"model": fitted})}
 
 
 def markdown_tables(metrics: dict[str, Any]) -> str:
     """The results of :func:`evaluate_coref` as Markdown tables (LitBank, then GAP)."""
-    cv = metrics["litbank_cv"]
+    cv = metrics["litbank_cv"] if "litbank_cv" in metrics else metrics["litbank_model"]
     head = (
         "| system | mentions | CoNLL F1 | MUC | B³ | CEAF-e | CoNLL F1 w/o singletons |\n|---|---|---|---|---|---|---|"
     )
@@ -290,14 +329,15 @@ def markdown_tables(metrics: dict[str, Any]) -> str:
             rows.append(f"| {name} | {setting.split('_')[0]} | {s['conll']:.3f} | {s['muc']:.3f} | {s['b3']:.3f} | "
                         f"{s['ceafe']:.3f} | {s['conll_no_singletons']:.3f} |")  # fmt: skip
     det = cv.get("mention_detection")
-    lines = [f"LitBank, {cv['folds']}-fold document cross-validation ({cv['documents']} documents, "
-             f"{cv['mentions']} gold mentions):", "", *rows]  # fmt: skip
+    how = f"{cv['folds']}-fold document cross-validation" if "folds" in cv else "the model itself, nothing fitted"
+    lines = [f"LitBank, {how} ({cv['documents']} documents, {cv['mentions']} gold mentions):", "", *rows]
     if det:
         lines += ["", f"Mention detection: precision {det['precision']:.3f}, recall {det['recall']:.3f}, "
                       f"F1 {det['f1']:.3f}."]  # fmt: skip
     gap = ["| system | F1 | F1 masculine | F1 feminine | bias F/M |", "|---|---|---|---|---|"]
-    for name, s in metrics["gap_validation"].items():
+    gap_key = next(k for k in metrics if k.startswith("gap_"))
+    for name, s in metrics[gap_key].items():
         gap.append(
             f"| {name} | {s['f1']:.3f} | {s['f1_masculine']:.3f} | {s['f1_feminine']:.3f} | {s['bias_f_m']:.2f} |"
         )
-    return "\n".join([*lines, "", "GAP validation (snippet context):", "", *gap])
+    return "\n".join([*lines, "", f"GAP {gap_key[4:]} (snippet context):", "", *gap])
