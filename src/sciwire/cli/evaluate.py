@@ -14,6 +14,8 @@ from sciwire.cli.common import Common, DataOpt, command, progress_bars
 from sciwire.errors import InputError
 
 evaluate_app = typer.Typer(help="Evaluate a model on your own labelled data.")
+#: ``--json`` of the commands that print Markdown tables otherwise.
+TablesJsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of Markdown tables.")]
 
 
 @evaluate_app.command("newsworthiness")
@@ -144,7 +146,7 @@ def evaluate_coref_cli(
     gap_split: Annotated[
         str, typer.Option("--gap-split", help="The GAP file scored: validation, test or development.")
     ] = "validation",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of Markdown tables.")] = False,
+    as_json: TablesJsonOpt = False,
     *,
     common: Common,
 ) -> None:
@@ -169,7 +171,7 @@ def evaluate_link_cli(
     split: Annotated[
         str, typer.Option("--split", help="CD²CR split: dev, train or test (a folder with {split}.conll).")
     ] = "dev",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of Markdown tables.")] = False,
+    as_json: TablesJsonOpt = False,
     *,
     common: Common,
 ) -> None:
