@@ -41,3 +41,18 @@ def test_keywords_errors_are_one_line(tmp_path, env):
 def test_train_keyphrases_checks_data_set_names(env, tmp_path):
     result = runner.invoke(app, ["train", "keyphrases", "--datasets", "wikipedia", "--out", str(tmp_path)], env=env)
     assert result.exit_code == 1 and "--datasets must name some of" in result.output
+
+
+@pytest.mark.slow
+def test_keywords_jobs_runs_many_files_in_processes(tmp_path, env):
+    files = []
+    for i in range(70):  # more than one batch of 64, so the processes are used
+        path = tmp_path / f"abstract{i}.txt"
+        path.write_text(ABSTRACT.replace("decision", f"decision{i % 7}"), encoding="utf-8")
+        files.append(str(path))
+    one = runner.invoke(app, ["keywords", *files, "-m", "fast", "--json"], env=env)
+    two = runner.invoke(app, ["keywords", *files, "-m", "fast", "--json", "--jobs", "2"], env=env)
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert json.loads(two.output) == json.loads(one.output)
+    bad = runner.invoke(app, ["keywords", files[0], "--jobs", "2"], env=env)  # combined: the encoder
+    assert bad.exit_code == 1 and "jobs > 1 runs only methods without the encoder" in bad.output

@@ -187,8 +187,27 @@ def test_extract_many_reports_progress_per_batch(fast_extractor):
 
 
 def test_extract_many_refuses_a_batch_size_below_one():
-    with pytest.raises(InputError, match=r"^batch_size must be >= 1, got 0$"):
+    with pytest.raises(InputError, match=r"^batch_size and jobs must be >= 1, got 0 and 1$"):
         KeyphraseExtractor(KeyphrasesConfig(method="fast")).extract_many([ABSTRACT], batch_size=0)
+    with pytest.raises(InputError, match=r"^batch_size and jobs must be >= 1, got 64 and 0$"):
+        KeyphraseExtractor(KeyphrasesConfig(method="fast")).extract_many([ABSTRACT], jobs=0)
+
+
+@pytest.mark.slow
+def test_extract_many_in_processes_gives_the_same_lists_in_order(fast_extractor):
+    from sciwire.keyphrases.lexicon import forget_chunks
+
+    texts = [ABSTRACT, OTHER] * 5
+    alone = fast_extractor.extract_many(texts)
+    forget_chunks()  # the processes read the texts as unseen: the same lists all the same
+    seen: list[int] = []
+    assert fast_extractor.extract_many(texts, batch_size=3, jobs=2, on_progress=seen.append) == alone
+    assert seen == [3, 3, 3, 1]
+
+
+def test_extract_many_in_processes_refuses_the_encoder():
+    with pytest.raises(ConfigError, match=r"^jobs > 1 runs only methods without the encoder .*'combined'$"):
+        KeyphraseExtractor(KeyphrasesConfig(method="combined")).extract_many([ABSTRACT] * 100, jobs=2)
 
 
 def test_fast_mode_never_builds_the_encoder():

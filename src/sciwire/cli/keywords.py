@@ -21,6 +21,10 @@ def keywords_cli(
         str | None,
         typer.Option("--method", "-m", help="combined (default), fast, graph, statistical or embedding."),
     ] = None,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, max=256, help="Processes for fast, graph and statistical (many files)."),
+    ] = 1,
     as_json: JsonTableOpt = False,
     *,
     common: Common,
@@ -33,7 +37,7 @@ def keywords_cli(
     cfg = common.config(*sets)
     with progress_bars() as progress:
         progress.start("Keyphrases", len(files))
-        results = keywords_for_files(files, cfg, progress.advance)
+        results = keywords_for_files(files, cfg, progress.advance, jobs=jobs)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1))
         return

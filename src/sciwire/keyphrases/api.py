@@ -35,15 +35,18 @@ def keywords_for_files(
     paths: Sequence[str | os.PathLike[str]],
     config: Config | None = None,
     on_progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> list[FileKeyphrases]:
     """Read each file (any format sciwire reads) and extract its keyphrases (``[keyphrases]`` settings;
-    default config: :func:`~sciwire.config.load_config`).
+    default config: :func:`~sciwire.config.load_config`); ``jobs`` > 1 ranks them in that many
+    processes (methods without the encoder; see :meth:`KeyphraseExtractor.extract_many`).
 
     A paper's reference list is left out. Each file is ranked on its own, so the result for a
     file does not depend on the others given with it.
 
     Raises:
         InputError: A file cannot be read, or its text is unusable (see :meth:`KeyphraseExtractor.extract`).
+        ConfigError: ``jobs`` > 1 with a method that uses the encoder.
     """
     from sciwire.readers import read
 
@@ -51,5 +54,5 @@ def keywords_for_files(
     docs = [read(p, config=config.input) for p in paths]
     extractor = KeyphraseExtractor.from_config(config)
     texts = [paper_text_without_references(d) if d.kind == "paper" else d.text for d in docs]
-    results = extractor.extract_many(texts, on_progress=on_progress)
+    results = extractor.extract_many(texts, on_progress=on_progress, jobs=jobs)
     return [FileKeyphrases(str(p), d, r) for p, d, r in zip(paths, docs, results, strict=True)]

@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -61,6 +62,9 @@ from sciwire.readers._checks import MIN_WORDS_FOR_LANGUAGE, english_ratio, words
 
 logger = logging.getLogger(__name__)
 METHODS: tuple[str, ...] = ("combined", "fast", "graph", "statistical", "embedding")
+#: The extractor the processes of ``extract_many(jobs=...)`` inherit when forked (set under the lock).
+_FORKED: dict[str, KeyphraseExtractor] = {}
+_FORK_LOCK = threading.Lock()
 #: Texts per batch of :meth:`KeyphraseExtractor.extract_many` (tagged together, one encoder call per batch).
 BATCH_DOCS = 64
 
@@ -211,6 +215,7 @@ class KeyphraseExtractor:
         top: int | None = None,
         on_progress: Callable[[int], None] | None = None,
         batch_size: int = BATCH_DOCS,
+        jobs: int = 1,
     ) -> list[list[Keyphrase]]:
         """Keyphrases of each text, ``batch_size`` texts at a time (the way to extract from many).
 
@@ -221,20 +226,72 @@ class KeyphraseExtractor:
         differ in its last decimal from :meth:`extract`'s, and in a rare exact near-tie two
         phrases can swap.
 
+        ``jobs`` > 1 ranks the batches in that many processes, forked from this one once its models
+        are loaded (Linux and other systems with ``fork``; elsewhere it runs here, with a warning).
+        Only methods without the encoder (``fast``, ``graph``, ``statistical``) run in processes; their
+        lists are the same as with one job.
+
         Raises:
-            InputError: A text is empty, has no words or is too long, or ``batch_size`` < 1.
+            InputError: A text is empty, has no words or is too long, or ``batch_size`` or ``jobs`` < 1.
             UnsupportedLanguageError: A text of 40 words or more does not look like English.
+            ConfigError: ``jobs`` > 1 with a method that uses the encoder.
         """
-        if batch_size < 1:
-            raise InputError(f"batch_size must be >= 1, got {batch_size}")
+        if batch_size < 1 or jobs < 1:
+            raise InputError(f"batch_size and jobs must be >= 1, got {batch_size} and {jobs}")
+        if jobs > 1 and self.uses_embeddings:
+            raise ConfigError(
+                f"jobs > 1 runs only methods without the encoder (fast, graph, statistical); "
+                f"keyphrases.method is {self.config.method!r}"
+            )
         for i, text in enumerate(texts):
             self._check(text, f"text {i + 1}" if len(texts) > 1 else "the text")
+        if jobs > 1 and len(texts) > batch_size:
+            pooled = self._extract_in_processes(texts, top, on_progress, batch_size, jobs)
+            if pooled is not None:
+                return pooled
+        return self._extract_checked(texts, top, on_progress, batch_size)
+
+    def _extract_checked(
+        self, texts: Sequence[str], top: int | None, on_progress: Callable[[int], None] | None, batch_size: int
+    ) -> list[list[Keyphrase]]:
+        """:meth:`extract_many` on texts already checked, in this process."""
         out: list[list[Keyphrase]] = []
         for b in range(0, len(texts), batch_size):
             tagged = self.tag([self._body(t) for t in texts[b : b + batch_size]])
             out += self.rank_many([extract_candidates(t, self.settings) for t in tagged], top)
             if on_progress is not None:
                 on_progress(len(tagged))
+        return out
+
+    def _extract_in_processes(
+        self,
+        texts: Sequence[str],
+        top: int | None,
+        on_progress: Callable[[int], None] | None,
+        batch_size: int,
+        jobs: int,
+    ) -> list[list[Keyphrase]] | None:
+        """:meth:`extract_many`'s batches in ``jobs`` forked processes (None when this system cannot fork)."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            logger.warning("jobs=%d needs processes started by fork, which this system lacks; using one", jobs)
+            return None
+        self.warm_up()  # loaded once, here: the forked processes share spaCy's tokenizer and the lexicon
+        out: list[list[Keyphrase]] = []
+        with _FORK_LOCK:
+            _FORKED["extractor"] = self
+            try:
+                with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                    batches = [list(texts[b : b + batch_size]) for b in range(0, len(texts), batch_size)]
+                    results = pool.map(_extract_forked, batches, [top] * len(batches))
+                    for batch, result in zip(batches, results, strict=True):
+                        out += result
+                        if on_progress is not None:
+                            on_progress(len(batch))
+            finally:
+                _FORKED.clear()
         return out
 
     def tag(self, texts: Sequence[str]) -> list[TaggedText]:
@@ -442,3 +499,8 @@ def extract_keyphrases(
     """
     items = [texts] if isinstance(texts, str) else list(texts)
     return KeyphraseExtractor(config).extract_many(items, top)
+
+
+def _extract_forked(texts: list[str], top: int | None) -> list[list[Keyphrase]]:
+    """One batch in a process forked by :meth:`KeyphraseExtractor._extract_in_processes` (checked there)."""
+    return _FORKED["extractor"]._extract_checked(texts, top, None, len(texts))
