@@ -21,7 +21,10 @@ Protocol (see docs/keyphrases.md):
   whose batch list differs from it (the encoder's padding can move a vector in its last bits).
   Both timed runs start with sciwire's memories of seen words emptied (chunk tags, stems), so
   neither profits from the other having read the same documents.
-  :data:`TARGETS` (issue 17) are printed beside the batch speed on abstracts.
+  ``docs/s, N processes`` (``--jobs``, default 2; methods without the encoder) is the batch API
+  with ``jobs=N`` (``sciwire keywords --jobs``): batches ranked in N processes forked after the
+  models are loaded, the same lists (``≠`` counts any that differ from one per call).
+  :data:`TARGETS` (issue 17) are printed beside the fastest of these on abstracts.
 - ``combined-abstract-mode`` / ``fast-abstract-mode``: the same methods with the paper mode off
   (every text ranked as an abstract, as before the paper mode): the simple baseline in the same run.
 - ``combined-ltr`` (opt-in, ``--methods``): weights fitted on the train splits of Inspec and
@@ -74,6 +77,8 @@ ONLY_ON = {"paper-ltr-cv": {"semeval2010"}, "combined-abstract-mode": {"semeval2
            "fast-abstract-mode": {"semeval2010"}, "combined-ltr": {"inspec", "semeval2017"},
            "graph": {"inspec", "semeval2017", "semeval2010-abstracts"}}  # fmt: skip
 SLOW = {"keybert": {"semeval2010"}}
+#: sciwire's methods without the encoder: the ones ``extract_many(jobs=...)`` runs in processes.
+NO_ENCODER = ("fast", "fast-abstract-mode", "graph")
 #: Speed targets on abstracts (docs/s, batch API), issue 17.
 TARGETS = {"combined": 30, "fast": 1000}
 ABSTRACT_SETS = ("inspec", "semeval2017", "semeval2010-abstracts")
@@ -120,8 +125,8 @@ def sciwire_extractor(
     def one(text: str, top: int) -> list[str]:
         return [k.text for k in ex.extract(text, top)]
 
-    def many(texts: list[str], top: int) -> list[list[str]]:
-        return [[k.text for k in r] for r in ex.extract_many(texts, top)]
+    def many(texts: list[str], top: int, jobs: int = 1) -> list[list[str]]:
+        return [[k.text for k in r] for r in ex.extract_many(texts, top, jobs=jobs)]
 
     return one, many
 
@@ -191,7 +196,8 @@ def run(
     extractor: Callable[[str, int], list[str]],
     docs: list[KeyphraseDoc],
     folds: np.ndarray | None,
-    many: Callable[[list[str], int], list[list[str]]] | None = None,
+    many: Callable[..., list[list[str]]] | None = None,
+    jobs: int = 1,
 ) -> dict:
     extractor(docs[0].text[:2000], TOP)  # load models outside the timed part
     _forget()
@@ -204,6 +210,13 @@ def run(
         batch = many([d.text for d in docs], TOP)
         out["batch_docs_per_s"] = round(len(docs) / (time.perf_counter() - start), 2)
         out["batch_differs"] = sum(a != b for a, b in zip(preds, batch, strict=True))
+        if jobs > 1:
+            _forget()
+            start = time.perf_counter()
+            pooled = many([d.text for d in docs], TOP, jobs=jobs)
+            out["jobs"] = jobs
+            out["jobs_docs_per_s"] = round(len(docs) / (time.perf_counter() - start), 2)
+            out["jobs_differs"] = sum(a != b for a, b in zip(preds, pooled, strict=True))
     return out
 
 
@@ -221,6 +234,7 @@ def render(results: dict, command: str) -> str:
         if not res:
             continue
         cv = any("folds" in r for r in res.values())
+        jobs = max((r.get("jobs", 1) for r in res.values()), default=1)
         rows = []
         for method, r in sorted(res.items(), key=lambda kv: -kv[1]["f1"]["10"]):
             label = method if method in OURS else f"{method} (peer)"
@@ -228,10 +242,13 @@ def render(results: dict, command: str) -> str:
                 label += f" — first {r['n']} docs"
             row = [f"**sciwire {label}**" if method in OURS else label, *(r["f1"][str(k)] for k in KS), r["docs_per_s"]]
             row += _batch_cells(r, method, ds)
+            if jobs > 1:
+                row += _jobs_cells(r, method, ds)
             if cv:
                 row.append(" / ".join(str(x) for x in r.get("folds", [])) or "—")
             rows.append(row)
         head = ["method", "F1@5", "F1@10", "F1@15", "docs/s", "docs/s batch (target)", "batch ≠"]
+        head += [f"docs/s, {jobs} processes (target)", "≠"] if jobs > 1 else []
         head += ["F1@10 per fold"] if cv else []
         title = f"{ds} ({name} {split}, {max(r['n'] for r in res.values())} documents"
         title += f"; {FOLDS}-fold CV by document, out-of-fold scores)" if cv else ")"
@@ -247,6 +264,14 @@ def _batch_cells(r: dict, method: str, ds: str) -> list[str]:
     target = TARGETS.get(method) if ds in ABSTRACT_SETS else None
     speed = f"{r['batch_docs_per_s']}" + (f" (≥ {target:,})" if target else "")
     return [speed, str(r["batch_differs"])]
+
+
+def _jobs_cells(r: dict, method: str, ds: str) -> list[str]:
+    """The speed with ``jobs`` processes (with its target on abstracts) and how many lists differ."""
+    if "jobs_docs_per_s" not in r:
+        return ["—", "—"]
+    target = TARGETS.get(method) if ds in ABSTRACT_SETS else None
+    return [f"{r['jobs_docs_per_s']}" + (f" (≥ {target:,})" if target else ""), str(r["jobs_differs"])]
 
 
 def _subset_notes(res: dict, ds: str) -> list[str]:
@@ -276,6 +301,8 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=Path(tempfile.gettempdir()) / "sciwire-keyphrases-bench.json")
     parser.add_argument("--also", type=Path, nargs="*", default=[], help="More results files to render.")
     parser.add_argument("--write", action="store_true", help="Update docs/benchmarks.md.")
+    parser.add_argument("--jobs", type=int, default=2, help="Processes of the extra batch run (methods without the "
+                        "encoder; 1: none).")  # fmt: skip
     args = parser.parse_args()
     global DATA
     DATA = args.data
@@ -295,7 +322,7 @@ def main() -> None:
                 r = paper_ltr_cv(docs, folds if folds is not None else fold_of(len(docs)))
             elif method in OURS:  # only combined-ltr uses the fitted weights; the rest run as shipped
                 one, many = sciwire_extractor(method, weights if method == "combined-ltr" else "")
-                r = run(one, subset, folds, many)
+                r = run(one, subset, folds, many, args.jobs if method in NO_ENCODER else 1)
             else:
                 r = run(PEERS[method](), subset, folds)
             results.setdefault(ds, {})[method] = r

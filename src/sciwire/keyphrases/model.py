@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -227,7 +228,8 @@ class KeyphraseExtractor:
         phrases can swap.
 
         ``jobs`` > 1 ranks the batches in that many processes, forked from this one once its models
-        are loaded (Linux and other systems with ``fork``; elsewhere it runs here, with a warning).
+        are loaded (Linux and other systems with ``fork``; elsewhere it runs here, with a warning);
+        batches are then at most ``len(texts) / jobs`` texts, so that every process has work.
         Only methods without the encoder (``fast``, ``graph``, ``statistical``) run in processes; their
         lists are the same as with one job.
 
@@ -245,8 +247,8 @@ class KeyphraseExtractor:
             )
         for i, text in enumerate(texts):
             self._check(text, f"text {i + 1}" if len(texts) > 1 else "the text")
-        if jobs > 1 and len(texts) > batch_size:
-            pooled = self._extract_in_processes(texts, top, on_progress, batch_size, jobs)
+        if jobs > 1 and len(texts) > 1:
+            pooled = self._extract_in_processes(texts, top, on_progress, min(batch_size, -(-len(texts) // jobs)), jobs)
             if pooled is not None:
                 return pooled
         return self._extract_checked(texts, top, on_progress, batch_size)
@@ -282,6 +284,7 @@ class KeyphraseExtractor:
         out: list[list[Keyphrase]] = []
         with _FORK_LOCK:
             _FORKED["extractor"] = self
+            gc.freeze()  # the children's collector leaves the inherited objects (and their pages) alone
             try:
                 with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                     batches = [list(texts[b : b + batch_size]) for b in range(0, len(texts), batch_size)]
@@ -291,6 +294,7 @@ class KeyphraseExtractor:
                         if on_progress is not None:
                             on_progress(len(batch))
             finally:
+                gc.unfreeze()
                 _FORKED.clear()
         return out
 
