@@ -158,7 +158,7 @@ def evaluate_coref_cli(
 
     cfg = common.config()
     with progress_bars() as progress:
-        progress.start("Reading LitBank and GAP, then cross-validating", 0)
+        progress.start("Reading LitBank and GAP" + (", then cross-validating" if litbank == "cv" else ""), 0)
         metrics = evaluate_coref(data or cfg.paths.data_dir, cfg, model=model, folds=folds, litbank=litbank,
                                  gap_split=gap_split, on_progress=progress.advance)  # fmt: skip
     typer.echo(json.dumps(metrics, indent=2) if as_json else markdown_tables(metrics))
