@@ -61,7 +61,7 @@ from sciwire.linking.coref import FEATURES, MentionSet, PairScorer, cluster
 from sciwire.linking.evaluate import conll_f1
 from sciwire.linking.finder import PaperFinder
 from sciwire.linking.model import load_coref_model, load_finder_model, load_mention_model
-from sciwire.linking.scores import group_by
+from sciwire.linking.scores import EXACT, HEAD_LEMMA, coref_scores
 from sciwire.linking.train import (
     COREF_FIT,
     cdcr_papers,
@@ -204,8 +204,8 @@ def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
     head_thr, _ = tune_threshold(train, lambda t: probability_labeler(head_scorer, t, same_head=True))
     cos_thr, _ = tune_threshold(train, cosine_labeler)
     systems = [
-        ("exact string match", group_by(lambda ms: [m.normalized for m in ms.mentions])),
-        ("head-lemma match", group_by(lambda ms: [m.head for m in ms.mentions])),
+        ("exact string match", EXACT),
+        ("head-lemma match", HEAD_LEMMA),
         (f"context-embedding cosine, average link (threshold {cos_thr})", cosine_labeler(cos_thr)),
         (f"head-lemma pre-filter + learned scorer (threshold {head_thr})",
          probability_labeler(head_scorer, head_thr, same_head=True)),
@@ -249,15 +249,6 @@ def coref_section(cfg, embedder: Embedder) -> tuple[str, dict[str, float]]:
                   **mention_fit}  # fmt: skip
 
 
-def _scores(topics, which: str, labeler, singletons: bool) -> dict[str, float]:
-    response = response_clusters(topics, which, labeler)
-    gold_key = key_clusters(topics)
-    if not singletons:
-        gold_key = [c for c in gold_key if len(c) > 1]
-        response = [c for c in response if len(c) > 1]
-    return conll_f1(gold_key, response)
-
-
 def _mention_line(name: str, m: dict[str, float]) -> str:
     return (
         f"- {name}: {m['predicted']} predicted for {m['gold']} gold; exact-span precision **{m['precision']:.3f}**, "
@@ -276,16 +267,16 @@ def mention_section(cfg, train, dev, scorer, threshold: float) -> tuple[str, dic
     dev_f = filtered(dev, shipped, ship_thr)
     shipped_scorer = load_coref_model(cfg.link.coref_model)
     systems = [
-        ("exact string match", group_by(lambda ms: [m.normalized for m in ms.mentions])),
-        ("head-lemma match", group_by(lambda ms: [m.head for m in ms.mentions])),
+        ("exact string match", EXACT),
+        ("head-lemma match", HEAD_LEMMA),
         ("sciwire (shipped pair scorer)", probability_labeler(shipped_scorer, cfg.link.coref_threshold)),
     ]
     rows = []
     for name, lab in systems:
         row: list[object] = [name]
         for topics, which in ((dev, "gold"), (dev, "predicted"), (dev_f, "predicted")):
-            with_s, without = _scores(topics, which, lab, True), _scores(topics, which, lab, False)
-            row.append(f"{with_s['muc']:.3f} / **{with_s['conll']:.3f}** / {without['conll']:.3f}")
+            s = coref_scores(topics, which, lab)
+            row.append(f"{s['muc']:.3f} / **{s['conll']:.3f}** / {s['conll_no_singletons']:.3f}")
         rows.append(row)
     headers = ["system (MUC F1 / CoNLL F1 / CoNLL F1 without singletons)", "dev, gold mentions",
                "dev, predicted: all candidates", f"dev, predicted: filtered (threshold {ship_thr})"]  # fmt: skip

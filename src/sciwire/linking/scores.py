@@ -58,9 +58,8 @@ def coref_scores(topics: Sequence[PreparedTopic], which: str, labeler: Labeler) 
     ``predicted``), and ``conll_no_singletons`` (singletons removed from key and response)."""
     response = response_clusters(topics, which, labeler)
     key = key_clusters(topics)
-    scores = conll_f1(key, response)
     without = conll_f1([c for c in key if len(c) > 1], [c for c in response if len(c) > 1])
-    return {**{k: round(v, 4) for k, v in scores.items()}, "conll_no_singletons": round(without["conll"], 4)}
+    return {**conll_f1(key, response), "conll_no_singletons": without["conll"]}
 
 
 def evaluate_link(
@@ -97,7 +96,7 @@ def evaluate_link(
     kept = topics if mention_filter is None else filtered(topics, mention_filter, link.mention_threshold)
     systems = {"exact_match": EXACT, "head_lemma": HEAD_LEMMA, "sciwire": labeler}
     where = {"gold": (topics, "gold"), "candidates": (topics, "predicted"), "filtered": (kept, "predicted")}
-    coref = {s: {name: coref_scores(where[s][0], where[s][1], lab) for name, lab in systems.items()} for s in SETTINGS}
+    coref = {s: {name: _rounded(coref_scores(*where[s], lab)) for name, lab in systems.items()} for s in SETTINGS}
     return {
         "split": split,
         "topics": len(topics),
