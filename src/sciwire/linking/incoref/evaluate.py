@@ -148,21 +148,34 @@ def run_fold(f: int) -> FoldChains:
     train = [i for i in range(len(docs)) if where[i] != f]
     test = [i for i in range(len(docs)) if where[i] == f]
     model = MentionRanker(**_SHARED["ranker"]).fit([gold_docs[i] for i in train] + list(_SHARED["extra"]))
-    out = FoldChains([], {}, {})
     detector = (fit_detector([inputs[i] for i in train], [docs[i] for i in train], [cands[i] for i in train])
                 if cands else None)  # fmt: skip
-    for i in test:
-        d = docs[i]
+    out = resolve_documents(model, detector, [docs[i] for i in test], [inputs[i] for i in test],
+                            [cands[i] for i in test] if cands else None)  # fmt: skip
+    logger.info("fold %d done", f + 1)
+    return out
+
+
+def resolve_documents(
+    ranker: MentionRanker,
+    detector: MentionDetector | None,
+    docs: Sequence[CorefDocument],
+    inputs: Sequence[DocInputs],
+    cands: Sequence[Candidates] | None = None,
+) -> FoldChains:
+    """The key chains of ``docs`` and each system's chains on their gold mentions and, with a
+    ``detector``, on the mentions it keeps of the candidates (``cands``, else computed)."""
+    out = FoldChains([], {}, {})
+    for k, (d, x) in enumerate(zip(docs, inputs, strict=True)):
         out.key += chains(d.doc_id, d.mentions, d.cluster_of)
-        for name, c in _resolve_all(model, inputs[i], d.doc_id, list(d.mentions))[0].items():
+        for name, c in _resolve_all(ranker, x, d.doc_id, list(d.mentions))[0].items():
             out.gold.setdefault(name, []).extend(c)
         if detector is not None:
-            spans = detect(detector, cands[i])
+            spans = detect(detector, cands[k] if cands is not None else candidates(x))
             out.found += len(spans)
             out.correct += len(set(spans) & set(d.mentions))
-            for name, c in _resolve_all(model, inputs[i], d.doc_id, spans)[0].items():
+            for name, c in _resolve_all(ranker, x, d.doc_id, spans)[0].items():
                 out.predicted.setdefault(name, []).extend(c)
-    logger.info("fold %d done", f + 1)
     return out
 
 
@@ -250,16 +263,7 @@ def pooled(results: Sequence[FoldChains], mentions: int, folds: int, documents: 
 def score_model(model: CorefModel, docs: Sequence[CorefDocument], inputs: Sequence[DocInputs]) -> dict[str, Any]:
     """A fitted model (its ranker and its mention detector) and the baselines on every document, nothing
     fitted: the scores of :func:`cross_validate` for documents the model never saw."""
-    out = FoldChains([], {}, {})
-    for d, x in zip(docs, inputs, strict=True):
-        out.key += chains(d.doc_id, d.mentions, d.cluster_of)
-        for name, c in _resolve_all(model.ranker, x, d.doc_id, list(d.mentions))[0].items():
-            out.gold.setdefault(name, []).extend(c)
-        spans = detect(model.detector, candidates(x))
-        out.found += len(spans)
-        out.correct += len(set(spans) & set(d.mentions))
-        for name, c in _resolve_all(model.ranker, x, d.doc_id, spans)[0].items():
-            out.predicted.setdefault(name, []).extend(c)
+    out = resolve_documents(model.ranker, model.detector, docs, inputs)
     scores = pooled([out], sum(len(d.mentions) for d in docs), 0, len(docs))
     del scores["folds"]
     return scores
