@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,12 @@ import numpy as np
 
 from sciwire.analysis import Encoder
 from sciwire.fitting.folders import read_json, resolve_model_folder
-from sciwire.terms.abbreviations import find_abbreviations, resolve_abbreviations
+from sciwire.terms.abbreviations import (
+    Abbreviation,
+    AbbreviationMention,
+    find_abbreviations,
+    resolve_abbreviations,
+)
 from sciwire.terms.candidates import Candidate, noun_chunk_candidates
 from sciwire.terms.model import (
     DEFAULT_FOLDER,
@@ -84,6 +89,23 @@ def parse(nlp: Any, texts: Sequence[str]) -> list[Any]:
     return list(nlp.pipe(texts, disable=disable, batch_size=8))
 
 
+def _abbreviation_terms(
+    abbreviations: Sequence[Abbreviation],
+    mentions: Sequence[AbbreviationMention],
+    types: Mapping[str, tuple[str, float | None]],
+) -> list[Term]:
+    """The long form of each defined abbreviation where it is defined, and every use of a short form, typed
+    and scored by ``types[short]``."""
+    out = [
+        Term(a.long_start, a.long_end, a.long, *types[a.short], a.short, a.source, "definition", a.start)
+        for a in abbreviations
+        if a.long_start >= 0
+    ]
+    out += [Term(m.start, m.end, m.definition.long, *types[m.definition.short], m.definition.short,
+                 m.definition.source, "abbreviation", m.definition.start) for m in mentions]  # fmt: skip
+    return out
+
+
 def _sentence(doc: Any, start: int, end: int) -> tuple[int, int]:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
@@ -140,17 +162,8 @@ def find_terms(
         first = cands[0]
         items.append((text[first.start : first.end], text[first.sent_start : first.sent_end]))
     labels, scores = typer.predict(embedder, [i[0] for i in items], [i[1] for i in items])
-    by_abbr = dict(zip((a.short for a in abbreviations), zip(labels, scores, strict=False), strict=False))
-    out: list[Term] = []
-    for abbr in abbreviations:
-        label, score = by_abbr[abbr.short]
-        if abbr.long_start >= 0:
-            out.append(Term(abbr.long_start, abbr.long_end, abbr.long, label, float(score), abbr.short, abbr.source,
-                            "definition", abbr.start))  # fmt: skip
-    for m in mentions:
-        label, score = by_abbr[m.definition.short]
-        out.append(Term(m.start, m.end, m.definition.long, label, float(score), m.definition.short,
-                        m.definition.source, "abbreviation", m.definition.start))  # fmt: skip
+    by_abbr = {a.short: (label, float(score)) for a, label, score in zip(abbreviations, labels, scores, strict=False)}
+    out = _abbreviation_terms(abbreviations, mentions, by_abbr)
     for (label, score), cands in zip(
         list(zip(labels, scores, strict=True))[len(abbreviations) :], groups.values(), strict=True
     ):
@@ -226,18 +239,15 @@ def terms_from_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> list[T
         overlaps = [(min(e, end) - max(s, start), t) for s, e, t in typed if s < end and start < e]
         return max(overlaps)[1] if overlaps else None
 
-    out: list[Term] = []
+    types: dict[str, tuple[str, float | None]] = {}
     for abbr in abbreviations:
         label = type_over(abbr.long_start, abbr.long_end) if abbr.long_start >= 0 else None
-        uses = [m for m in mentions if m.definition is abbr]
         if label is None:
+            uses = [m for m in mentions if m.definition is abbr]
             found = Counter(t for m in uses if (t := type_over(m.start, m.end)) is not None)
             label = found.most_common(1)[0][0] if found else "other"
-        if abbr.long_start >= 0:
-            out.append(Term(abbr.long_start, abbr.long_end, abbr.long, label, None, abbr.short, abbr.source,
-                            "definition", abbr.start))  # fmt: skip
-        out.extend(Term(m.start, m.end, abbr.long, label, None, abbr.short, abbr.source, "abbreviation", abbr.start)
-                   for m in uses)  # fmt: skip
+        types[abbr.short] = (label, None)
+    out = _abbreviation_terms(abbreviations, mentions, types)
     taken = [(t.start, t.end) for t in out]
     shorts = {a.short.lower() for a in abbreviations}
     groups: dict[str, list[tuple[int, int, str]]] = {}

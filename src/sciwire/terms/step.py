@@ -19,6 +19,7 @@ the types), so it is not in the default ``pipeline.steps``: add ``terms`` to run
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sciwire.analysis import EMBEDDINGS, SENTENCES, TERMS, BaseStep, ReportParts, StepContext, folder_label
 from sciwire.config import Config
@@ -26,6 +27,7 @@ from sciwire.document import Document, Span
 from sciwire.terms import report
 from sciwire.terms.api import FittedModel, Term, find_terms, fitted_spans, load_term_model, terms_from_spans
 from sciwire.terms.model import DEFAULT_FOLDER, ZeroShotTyper
+from sciwire.terms.tagger import TermTagger
 
 
 def paper_text_without_references(paper: Document) -> str:
@@ -66,22 +68,24 @@ class TermStep(BaseStep):
             self._model = (config.terms.model, load_term_model(config.terms.model))
         return self._model[1]
 
-    def warm_up(self, config: Config) -> None:
-        """Load the parser and the term model (``terms.model``)."""
+    @staticmethod
+    def _parser(model: ZeroShotTyper | FittedModel, config: Config) -> Any:
+        """spaCy's parser when ``model`` reads noun chunks (the typers); the tagger reads the words itself."""
         from sciwire.backends.spacy_parser import load_spacy_parser
 
-        load_spacy_parser(config.models.spacy)
-        self._load(config)
+        return None if isinstance(model, TermTagger) else load_spacy_parser(config.models.spacy)
+
+    def warm_up(self, config: Config) -> None:
+        """Load the term model (``terms.model``) and, when it needs it, the parser."""
+        self._parser(self._load(config), config)
 
     def run(
         self, paper: Document, stories: Sequence[Document], context: StepContext
     ) -> tuple[Document, list[Document]]:
         """Find the paper's terms; the stories are returned unchanged."""
-        from sciwire.backends.spacy_parser import load_spacy_parser
-
         model = self._load(context.config)
         text = paper_text_without_references(paper)
-        nlp = load_spacy_parser(context.config.models.spacy)
+        nlp = self._parser(model, context.config)
         if isinstance(model, ZeroShotTyper):
             terms = find_terms(text, nlp, context.embedder, model)
         else:

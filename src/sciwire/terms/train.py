@@ -232,7 +232,8 @@ def _train_tagger(
         name="term tagger (trained by you)",
         summary=(
             f"{config.models.embedding} fine-tuned with a linear layer to tag each word B-type, I-type or O "
-            f"({', '.join(types)}); spans come from the tags, so terms need not be noun chunks. Use it with "
+            f"({', '.join(types)}); spans come from the tags, so terms need not be noun chunks. Use it in "
+            "`sciwire analyze` with `--set terms.model=FOLDER` (the `terms` step), or "
             "`sciwire.terms.tagger.load_tagger(folder).predict(texts)`."
         ),
         data=f"{path} ({len(docs)} documents, {n_gold} entities).",
