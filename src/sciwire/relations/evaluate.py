@@ -338,13 +338,13 @@ def evaluate_fewrel(
         for n_way in settings.ways:
             for shots in settings.shots:
                 for rate in settings.nota_rates:
-                    why = why_no_episodes(ev.labels, n_way, shots, rate)
-                    if why:
-                        logger.warning("%s %d-way %d-shot NOTA %s left out: %s", name, n_way, shots, rate, why)
+                    try:
+                        episodes = sample_episodes(ev.labels, n_way, shots, rate, settings.episodes, settings.seed)
+                    except InputError as exc:  # too few relations for this setting: say so, score the rest
+                        logger.warning("%s %d-way %d-shot NOTA %s left out: %s", name, n_way, shots, rate, exc)
                         skipped.append({"set": name, "n_way": n_way, "k_shot": shots, "nota_rate": rate,
-                                        "why": why})  # fmt: skip
+                                        "why": str(exc)})  # fmt: skip
                         continue
-                    episodes = sample_episodes(ev.labels, n_way, shots, rate, settings.episodes, settings.seed)
                     for method, (Z, thresholds, centred) in spaces.items():
                         if method == "prototypes-absolute" and rate == 0:
                             continue  # the same as prototypes without "none of these"
